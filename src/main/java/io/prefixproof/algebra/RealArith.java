@@ -1,0 +1,141 @@
+package io.prefixproof.algebra;
+
+import java.math.BigInteger;
+import java.util.function.DoubleFunction;
+import org.apache.commons.math3.Field;
+import org.apache.commons.math3.RealFieldElement;
+import org.apache.commons.math3.dfp.Dfp;
+import org.apache.commons.math3.dfp.DfpField;
+import org.apache.commons.math3.fraction.BigFraction;
+import org.apache.commons.math3.util.Decimal64;
+import org.apache.commons.math3.util.Decimal64Field;
+
+/**
+ * A real arithmetic ({@link Dfp} with chosen decimal digits, or {@link Decimal64} doubles) with the
+ * true {@code exp} kernel and real square roots.
+ *
+ * @param <T> the scalar type
+ */
+public final class RealArith<T extends RealFieldElement<T>> implements Arith<T> {
+
+  static final RealArith<Decimal64> DOUBLE =
+      new RealArith<>("double", Decimal64Field.getInstance(), Decimal64::new, new Decimal64(Math.PI));
+
+  private final String name;
+  private final Field<T> field;
+  private final DoubleFunction<T> fromDouble;
+  private final T geluScale;
+
+  private RealArith(String name, Field<T> field, DoubleFunction<T> fromDouble, T pi) {
+    this.name = name;
+    this.field = field;
+    this.fromDouble = fromDouble;
+    this.geluScale = pi.reciprocal().multiply(2).sqrt();
+  }
+
+  /** Dfp with {@code digits} decimal digits (rounded up to a multiple of 4 by {@link DfpField}). */
+  public static RealArith<Dfp> dfp(int digits) {
+    if (digits < 10 || digits > 1000) {
+      throw new IllegalArgumentException("Dfp digits must be in [10, 1000], got " + digits);
+    }
+    DfpField f = new DfpField(digits);
+    return new RealArith<>("dfp" + digits, f, f::newDfp, f.getPi());
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Field<T> field() {
+    return field;
+  }
+
+  @Override
+  public T of(long value) {
+    return field.getZero().add(value);
+  }
+
+  @Override
+  public T of(BigFraction value) {
+    T num = fromBig(value.getNumerator());
+    T den = fromBig(value.getDenominator());
+    return num.divide(den);
+  }
+
+  private T fromBig(BigInteger v) {
+    if (v.bitLength() < 63) {
+      return of(v.longValue());
+    }
+    // split into 62-bit limbs so Dfp keeps every digit it can hold
+    T result = field.getZero();
+    T base = of(1L << 62);
+    BigInteger mask = BigInteger.ONE.shiftLeft(62).subtract(BigInteger.ONE);
+    BigInteger abs = v.abs();
+    int limbs = (abs.bitLength() + 61) / 62;
+    for (int i = limbs - 1; i >= 0; i--) {
+      result = result.multiply(base).add(of(abs.shiftRight(62 * i).and(mask).longValue()));
+    }
+    return v.signum() < 0 ? result.negate() : result;
+  }
+
+  @Override
+  public T ofDouble(double value) {
+    return fromDouble.apply(value);
+  }
+
+  @Override
+  public double toDouble(T value) {
+    return value.getReal();
+  }
+
+  @Override
+  public int compare(T a, T b) {
+    if (a instanceof Dfp) {
+      Dfp x = (Dfp) a;
+      Dfp y = (Dfp) b;
+      return x.lessThan(y) ? -1 : (x.greaterThan(y) ? 1 : 0);
+    }
+    return Double.compare(a.getReal(), b.getReal());
+  }
+
+  @Override
+  public T kernel(T s) {
+    return s.exp();
+  }
+
+  @Override
+  public boolean kernelShiftInvariant() {
+    return true;
+  }
+
+  @Override
+  public T sqrt(T value) {
+    if (compare(value, zero()) < 0) {
+      throw new ArithmeticException("square root of a negative value " + toDouble(value));
+    }
+    return value.sqrt();
+  }
+
+  @Override
+  public T gelu(T x) {
+    // GELU(x) = x/2 · (1 + tanh(√(2/π)·(x + 0.044715·x³)))
+    T inner = x.add(x.multiply(x).multiply(x).multiply(of(new BigFraction(44715, 1000000))));
+    return x.divide(2).multiply(one().add(geluScale.multiply(inner).tanh()));
+  }
+
+  @Override
+  public boolean isExact() {
+    return false;
+  }
+
+  @Override
+  public boolean isNonFinite(T value) {
+    if (value instanceof Dfp) {
+      Dfp d = (Dfp) value;
+      return d.isNaN() || d.isInfinite();
+    }
+    return !Double.isFinite(value.getReal());
+  }
+}

@@ -1,0 +1,25 @@
+package io.prefixproof.algebra;
+
+import java.math.BigInteger;
+import org.apache.commons.math3.FieldElement;
+import org.apache.commons.math3.RealFieldElement;
+import org.apache.commons.math3.fraction.BigFraction;
+
+/** Readable printing of scalars of any mode. */
+public final class Scalars {
+  private Scalars() {}
+
+  /** {@code 3/4}, {@code -2}, or a double with 6 significant digits for real modes. */
+  public static String format(FieldElement<?> v) {
+    if (v instanceof BigFraction) {
+      BigFraction f = (BigFraction) v;
+      return f.getDenominator().equals(BigInteger.ONE)
+          ? f.getNumerator().toString()
+          : f.getNumerator() + "/" + f.getDenominator();
+    }
+    if (v instanceof RealFieldElement) {
+      return String.format("%.6g", ((RealFieldElement<?>) v).getReal());
+    }
+    return v.toString();
+  }
+}

@@ -1,0 +1,363 @@
+package io.prefixproof.fast;
+
+import io.prefixproof.algebra.Arith;
+import io.prefixproof.algebra.Mat;
+import io.prefixproof.model.Architecture;
+import io.prefixproof.model.Content;
+import io.prefixproof.model.Model;
+import io.prefixproof.model.Names;
+import io.prefixproof.model.Prefix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.FieldElement;
+import org.apache.commons.math3.util.Decimal64;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+/**
+ * The fast double engine: the same forward pass as {@link io.prefixproof.model.Forward} on EJML
+ * {@link DMatrixRMaj}, with the true {@code exp} kernel (max-shifted, so no NaN for finite scores),
+ * real LayerNorm/RMSNorm and tanh-GELU. The rational norm stand-ins and rational kernels are exact-mode
+ * only and are rejected here.
+ */
+public final class FastModel {
+  private final Architecture arch;
+  private final Map<String, DMatrixRMaj> params;
+
+  /** Weights by name, validated against {@link Model#shapes} (shape and finiteness). */
+  public FastModel(Architecture arch, Map<String, DMatrixRMaj> params) {
+    if (arch.norm() == Architecture.NormKind.RATIONAL_LAYER || arch.norm() == Architecture.NormKind.RATIONAL_RMS) {
+      throw new IllegalArgumentException("the double engine has no rational norm stand-in (" + arch.norm() + ")");
+    }
+    this.arch = arch;
+    Map<String, int[]> shapes = Model.shapes(arch);
+    Map<String, DMatrixRMaj> p = new LinkedHashMap<>();
+    for (Map.Entry<String, int[]> e : shapes.entrySet()) {
+      DMatrixRMaj m = params.get(e.getKey());
+      int[] s = e.getValue();
+      if (m == null) {
+        throw new IllegalArgumentException("missing weight " + e.getKey() + " (expected " + s[0] + "x" + s[1] + ")");
+      }
+      if (m.numRows != s[0] || m.numCols != s[1]) {
+        throw new IllegalArgumentException(
+            "weight " + e.getKey() + " has shape " + m.numRows + "x" + m.numCols + ", expected " + s[0] + "x" + s[1]);
+      }
+      for (int i = 0; i < m.getNumElements(); i++) {
+        if (!Double.isFinite(m.data[i])) {
+          throw new IllegalArgumentException(
+              "weight " + e.getKey() + " has the non-finite value " + m.data[i] + " at (" + i / m.numCols + ", "
+                  + i % m.numCols + ")");
+        }
+      }
+      p.put(e.getKey(), m);
+    }
+    for (String k : params.keySet()) {
+      if (!shapes.containsKey(k)) {
+        throw new IllegalArgumentException("unexpected weight " + k + " for " + arch.summary());
+      }
+    }
+    this.params = p;
+  }
+
+  /** The model's weights converted to doubles. */
+  public static <T extends FieldElement<T>> FastModel of(Model<T> m) {
+    Map<String, DMatrixRMaj> p = new LinkedHashMap<>();
+    m.params().forEach((k, v) -> p.put(k, toDense(m.arith(), v)));
+    return new FastModel(m.arch(), p);
+  }
+
+  public static <T extends FieldElement<T>> DMatrixRMaj toDense(Arith<T> ar, Mat<T> m) {
+    return new DMatrixRMaj(m.toDoubles(ar));
+  }
+
+  public Architecture arch() {
+    return arch;
+  }
+
+  public DMatrixRMaj param(String name) {
+    DMatrixRMaj m = params.get(name);
+    if (m == null) {
+      throw new IllegalArgumentException("model has no weight named " + name);
+    }
+    return m;
+  }
+
+  /** One head's intermediates. */
+  public record Head(DMatrixRMaj weights, DMatrixRMaj out, boolean[][] allowed) {}
+
+  /** One block's intermediates. */
+  public record Layer(DMatrixRMaj input, List<Head> heads, DMatrixRMaj attentionOut, DMatrixRMaj output) {}
+
+  /** A forward pass: stream prefix rows, key prefix columns, layers, logits (null without vocabulary). */
+  public record Trace(int streamPrefix, int keyPrefix, int[] positions, List<Layer> layers, DMatrixRMaj logits) {}
+
+  /** Runs with a prefix and content given in any arithmetic (converted to doubles). */
+  public <T extends FieldElement<T>> Trace run(Arith<T> ar, Prefix<T> prefix, Content<T> content) {
+    prefix.validate(arch, content.length());
+    Prefix.Kind kind = prefix.kind();
+    DMatrixRMaj rows = content.isTokens() ? embed(content.tokenArray()) : toDense(ar, content.vectors());
+    DMatrixRMaj first = kind == Prefix.Kind.STREAM ? toDense(ar, prefix.streamRows()) : null;
+    List<DMatrixRMaj> perLayer = null;
+    List<List<DMatrixRMaj>> kvK = null;
+    List<List<DMatrixRMaj>> kvV = null;
+    if (kind == Prefix.Kind.RESIDUAL) {
+      perLayer = prefix.layerRows().stream().map(x -> toDense(ar, x)).toList();
+    } else if (kind == Prefix.Kind.KEY_VALUE) {
+      kvK = prefix.keys().stream().map(l -> l.stream().map(x -> toDense(ar, x)).toList()).toList();
+      kvV = prefix.values().stream().map(l -> l.stream().map(x -> toDense(ar, x)).toList()).toList();
+    }
+    return run(kind, prefix.length(), rows, first, perLayer, kvK, kvV);
+  }
+
+  /** Rows {@code E[t]} of the embedding for the given tokens. */
+  public DMatrixRMaj embed(int[] tokens) {
+    DMatrixRMaj e = param(Names.EMBED);
+    DMatrixRMaj rows = new DMatrixRMaj(tokens.length, arch.dModel());
+    for (int i = 0; i < tokens.length; i++) {
+      if (tokens[i] < 0 || tokens[i] >= arch.vocab()) {
+        throw new IllegalArgumentException("token " + tokens[i] + " outside the vocabulary [0, " + arch.vocab() + ")");
+      }
+      CommonOps_DDRM.extract(e, tokens[i], tokens[i] + 1, 0, arch.dModel(), rows, i, 0);
+    }
+    return rows;
+  }
+
+  /**
+   * Runs on content rows (layer-1 input before positions). Exactly one of {@code promptRows}
+   * ({@code STREAM}), {@code perLayer} ({@code RESIDUAL}), {@code kvKeys/kvValues} ({@code KEY_VALUE}) is
+   * used according to {@code kind}.
+   */
+  public Trace run(
+      Prefix.Kind kind, int p, DMatrixRMaj content, DMatrixRMaj promptRows, List<DMatrixRMaj> perLayer,
+      List<List<DMatrixRMaj>> kvKeys, List<List<DMatrixRMaj>> kvValues) {
+    int n = content.numRows;
+    int d = arch.dModel();
+    if (content.numCols != d) {
+      throw new IllegalArgumentException("content has shape " + n + "x" + content.numCols + ", expected n x " + d);
+    }
+    if (p + n > arch.maxContext()) {
+      throw new IllegalArgumentException(
+          "prefix of " + p + " positions plus " + n + " content positions exceeds the context of " + arch.maxContext()
+              + " positions");
+    }
+    int sp = kind == Prefix.Kind.KEY_VALUE || kind == Prefix.Kind.NONE ? 0 : p;
+    int[] positions = new int[sp + n];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = (kind == Prefix.Kind.KEY_VALUE ? p : 0) + i;
+    }
+    DMatrixRMaj x = new DMatrixRMaj(sp + n, d);
+    if (kind == Prefix.Kind.STREAM) {
+      CommonOps_DDRM.insert(promptRows, x, 0, 0);
+    } else if (kind == Prefix.Kind.RESIDUAL) {
+      CommonOps_DDRM.insert(perLayer.get(0), x, 0, 0);
+    }
+    CommonOps_DDRM.insert(content, x, sp, 0);
+    if (arch.positions() == Architecture.PositionKind.LEARNED) {
+      DMatrixRMaj pos = param(Names.POS);
+      for (int i = kind == Prefix.Kind.RESIDUAL ? sp : 0; i < x.numRows; i++) {
+        for (int j = 0; j < d; j++) {
+          x.add(i, j, pos.get(positions[i], j));
+        }
+      }
+    }
+    int[] kvPositions = new int[kind == Prefix.Kind.KEY_VALUE ? p : 0];
+    for (int i = 0; i < kvPositions.length; i++) {
+      kvPositions[i] = i;
+    }
+    List<Layer> layers = new ArrayList<>();
+    for (int l = 0; l < arch.layers(); l++) {
+      if (kind == Prefix.Kind.RESIDUAL) {
+        x = x.copy();
+        CommonOps_DDRM.insert(perLayer.get(l), x, 0, 0);
+      }
+      Layer layer = layer(l, x, positions, kvKeys == null ? null : kvKeys.get(l),
+          kvValues == null ? null : kvValues.get(l), kvPositions, p + n);
+      layers.add(layer);
+      x = layer.output();
+    }
+    DMatrixRMaj hidden = arch.finalNorm() ? norm(x, Names.LNF_G, Names.LNF_B) : x;
+    DMatrixRMaj logits = null;
+    if (arch.vocab() > 0) {
+      logits = new DMatrixRMaj(hidden.numRows, arch.vocab());
+      CommonOps_DDRM.multTransB(hidden, param(Names.UNEMBED), logits);
+    }
+    return new Trace(sp, p, positions, List.copyOf(layers), logits);
+  }
+
+  /** One block, as {@link io.prefixproof.model.Forward#layer}. */
+  public Layer layer(
+      int l, DMatrixRMaj x, int[] positions, List<DMatrixRMaj> kvK, List<DMatrixRMaj> kvV, int[] kvPositions,
+      int sequenceLength) {
+    boolean hasNorm = arch.norm() != Architecture.NormKind.NONE;
+    DMatrixRMaj normed = hasNorm ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
+    int rows = x.numRows;
+    int[] keyPositions = new int[(kvK == null ? 0 : kvPositions.length) + rows];
+    if (kvK != null) {
+      System.arraycopy(kvPositions, 0, keyPositions, 0, kvPositions.length);
+    }
+    System.arraycopy(positions, 0, keyPositions, keyPositions.length - rows, rows);
+    List<Head> heads = new ArrayList<>();
+    int kv = arch.dValue();
+    DMatrixRMaj concat = new DMatrixRMaj(rows, arch.heads() * kv);
+    for (int h = 0; h < arch.heads(); h++) {
+      DMatrixRMaj q = affine(normed, Names.wq(l, h), Names.bq(l, h));
+      DMatrixRMaj k = affine(normed, Names.wk(l, h), Names.bk(l, h));
+      DMatrixRMaj v = affine(normed, Names.wv(l, h), Names.bv(l, h));
+      if (arch.positions() == Architecture.PositionKind.ROPE) {
+        rope(q, positions);
+        rope(k, positions);
+      }
+      if (kvK != null) {
+        k = CommonOps_DDRM.concatRowsMulti(kvK.get(h), k);
+        v = CommonOps_DDRM.concatRowsMulti(kvV.get(h), v);
+      }
+      Head head = head(h, q, k, v, positions, keyPositions, sequenceLength);
+      heads.add(head);
+      CommonOps_DDRM.insert(head.out(), concat, 0, h * kv);
+    }
+    DMatrixRMaj o = new DMatrixRMaj(rows, arch.dModel());
+    CommonOps_DDRM.multTransB(concat, param(Names.wo(l)), o);
+    if (arch.attnBiases()) {
+      addRow(o, param(Names.bo(l)));
+    }
+    DMatrixRMaj after = arch.residual() ? plus(x, o) : o;
+    DMatrixRMaj out = after;
+    if (arch.mlpHidden() > 0) {
+      DMatrixRMaj h2 = hasNorm ? norm(after, Names.ln2g(l), Names.ln2b(l)) : after;
+      DMatrixRMaj hid = new DMatrixRMaj(rows, arch.mlpHidden());
+      CommonOps_DDRM.multTransB(h2, param(Names.w1(l)), hid);
+      addRow(hid, param(Names.c1(l)));
+      for (int i = 0; i < hid.getNumElements(); i++) {
+        hid.data[i] = arch.activation() == Architecture.Activation.RELU ? Math.max(0, hid.data[i]) : gelu(hid.data[i]);
+      }
+      DMatrixRMaj mo = new DMatrixRMaj(rows, arch.dModel());
+      CommonOps_DDRM.multTransB(hid, param(Names.w2(l)), mo);
+      addRow(mo, param(Names.c2(l)));
+      out = arch.residual() ? plus(after, mo) : mo;
+    }
+    return new Layer(x, List.copyOf(heads), o, out);
+  }
+
+  /** Scores, max-shifted softmax and outputs of one head. */
+  public Head head(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, int[] qPos, int[] kPos, int sequenceLength) {
+    int nq = q.numRows;
+    int nk = k.numRows;
+    DMatrixRMaj s = new DMatrixRMaj(nq, nk);
+    CommonOps_DDRM.multTransB(q, k, s);
+    double slope = arch.positions() == Architecture.PositionKind.ALIBI ? param(Names.ALIBI).get(0, h) : 0;
+    boolean[][] allowed = new boolean[nq][nk];
+    DMatrixRMaj w = new DMatrixRMaj(nq, nk);
+    Arith<Decimal64> dbl = Arith.decimal64();
+    for (int i = 0; i < nq; i++) {
+      int attended = 0;
+      for (int j = 0; j < nk; j++) {
+        allowed[i][j] = arch.mask() == Architecture.Mask.BIDIRECTIONAL || kPos[j] <= qPos[i];
+        attended += allowed[i][j] ? 1 : 0;
+      }
+      double sigma = arch.scale().sigma(dbl, sequenceLength, attended).doubleValue();
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < nk; j++) {
+        if (allowed[i][j]) {
+          double sc = sigma * s.get(i, j) - slope * Math.abs(qPos[i] - kPos[j]);
+          s.set(i, j, sc);
+          max = Math.max(max, sc);
+        }
+      }
+      double sum = 0;
+      for (int j = 0; j < nk; j++) {
+        double e = allowed[i][j] ? Math.exp(s.get(i, j) - max) : 0;
+        w.set(i, j, e);
+        sum += e;
+      }
+      for (int j = 0; j < nk; j++) {
+        w.set(i, j, w.get(i, j) / sum);
+      }
+    }
+    DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
+    CommonOps_DDRM.mult(w, v, out);
+    return new Head(w, out, allowed);
+  }
+
+  private DMatrixRMaj affine(DMatrixRMaj x, String w, String b) {
+    DMatrixRMaj W = param(w);
+    DMatrixRMaj y = new DMatrixRMaj(x.numRows, W.numRows);
+    CommonOps_DDRM.multTransB(x, W, y);
+    if (arch.attnBiases()) {
+      addRow(y, param(b));
+    }
+    return y;
+  }
+
+  private void rope(DMatrixRMaj x, int[] positions) {
+    DMatrixRMaj c1 = param(Names.ROPE_COS);
+    DMatrixRMaj s1 = param(Names.ROPE_SIN);
+    int maxPos = Arrays.stream(positions).max().orElse(0);
+    for (int m = 0; m < c1.numCols; m++) {
+      double[] c = new double[maxPos + 1];
+      double[] s = new double[maxPos + 1];
+      c[0] = 1;
+      for (int pos = 1; pos <= maxPos; pos++) {
+        c[pos] = c[pos - 1] * c1.get(0, m) - s[pos - 1] * s1.get(0, m);
+        s[pos] = c[pos - 1] * s1.get(0, m) + s[pos - 1] * c1.get(0, m);
+      }
+      for (int i = 0; i < x.numRows; i++) {
+        double x0 = x.get(i, 2 * m);
+        double x1 = x.get(i, 2 * m + 1);
+        int pos = positions[i];
+        x.set(i, 2 * m, c[pos] * x0 - s[pos] * x1);
+        x.set(i, 2 * m + 1, s[pos] * x0 + c[pos] * x1);
+      }
+    }
+  }
+
+  private DMatrixRMaj norm(DMatrixRMaj x, String gName, String bName) {
+    boolean layerNorm = arch.norm() == Architecture.NormKind.LAYER;
+    DMatrixRMaj g = param(gName);
+    DMatrixRMaj b = layerNorm ? param(bName) : null;
+    double eps = arch.normEps().doubleValue();
+    int d = x.numCols;
+    DMatrixRMaj y = new DMatrixRMaj(x.numRows, d);
+    for (int i = 0; i < x.numRows; i++) {
+      double mean = 0;
+      if (layerNorm) {
+        for (int j = 0; j < d; j++) {
+          mean += x.get(i, j);
+        }
+        mean /= d;
+      }
+      double sq = 0;
+      for (int j = 0; j < d; j++) {
+        double c = x.get(i, j) - mean;
+        sq += c * c;
+      }
+      double denom = Math.sqrt(sq / d + eps);
+      for (int j = 0; j < d; j++) {
+        double v = (x.get(i, j) - mean) / denom * g.get(0, j);
+        y.set(i, j, b == null ? v : v + b.get(0, j));
+      }
+    }
+    return y;
+  }
+
+  /** tanh-approximated GELU, as {@link io.prefixproof.algebra.Arith#gelu}. */
+  static double gelu(double x) {
+    return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+  }
+
+  private static void addRow(DMatrixRMaj m, DMatrixRMaj row) {
+    for (int i = 0; i < m.numRows; i++) {
+      for (int j = 0; j < m.numCols; j++) {
+        m.add(i, j, row.get(0, j));
+      }
+    }
+  }
+
+  private static DMatrixRMaj plus(DMatrixRMaj a, DMatrixRMaj b) {
+    DMatrixRMaj c = new DMatrixRMaj(a.numRows, a.numCols);
+    CommonOps_DDRM.add(a, b, c);
+    return c;
+  }
+}
