@@ -192,9 +192,10 @@ public interface Gen<T> {
     Gen<Integer> nums = integers(numLo, numHi);
     Gen<Integer> dens = integers(1, denMax);
     return s -> {
+      // the denominator is drawn even for 0 so that every rational takes the same number of choices
       int n = nums.generate(s);
-      int d = n == 0 ? 1 : dens.generate(s);
-      return new BigFraction(BigInteger.valueOf(n), BigInteger.valueOf(d));
+      int d = dens.generate(s);
+      return new BigFraction(BigInteger.valueOf(n), BigInteger.valueOf(n == 0 ? 1 : d));
     };
   }
 

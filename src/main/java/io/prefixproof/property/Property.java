@@ -30,6 +30,8 @@ public final class Property<T> {
   private long shrinkMillis = 60_000;
   private long timeMillis = Long.MAX_VALUE;
   private int maxChoices = 50_000;
+  private int moreAfterFailure = 0;
+  private int shapeFirst = 0;
   private Store store;
   private Function<? super T, String> printer = String::valueOf;
 
@@ -73,6 +75,21 @@ public final class Property<T> {
   /** Largest choice sequence one case may draw. */
   public Property<T> maxChoices(int n) {
     maxChoices = n;
+    return this;
+  }
+
+  /**
+   * After the first failing case, generates up to {@code n} more random cases and starts shrinking from
+   * the simplest failing one (shortlex on choices: for shape-first generators, the smallest shape).
+   */
+  public Property<T> moreAfterFailure(int n) {
+    moreAfterFailure = n;
+    return this;
+  }
+
+  /** Shrinks the first {@code n} choices (a shape drawn first) once before the general passes. */
+  public Property<T> shapeFirst(int n) {
+    shapeFirst = n;
     return this;
   }
 
@@ -148,7 +165,15 @@ public final class Property<T> {
       }
       valid++;
       if (o.failure != null) {
-        return finish(s, valid, rejected, labels, shrink(o, check), start);
+        Outcome simplestFailure = o;
+        for (int extra = 0; extra < moreAfterFailure; extra++) {
+          Outcome x = evaluate(Source.random(rng.split(), maxChoices), check);
+          if (x.failure != null && x.signature.equals(o.signature)
+              && Shrinker.compare(x.choices, simplestFailure.choices) < 0) {
+            simplestFailure = x;
+          }
+        }
+        return finish(s, valid, rejected, labels, shrink(simplestFailure, check), start);
       }
     }
     return finish(s, valid, rejected, labels, null, start);
@@ -231,7 +256,7 @@ public final class Property<T> {
         last.set(o);
       }
       return new Shrinker.Outcome(same, o.choices);
-    }, first.choices, maxShrinkCalls, shrinkMillis);
+    }, first.choices, maxShrinkCalls, shrinkMillis, shapeFirst);
     sh.shrink();
     Outcome best = last.get();
     return new Counterexample<>(best.value, best.choices, first.value, first.choices, best.failure, sh.calls(),

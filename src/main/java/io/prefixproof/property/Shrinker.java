@@ -19,6 +19,7 @@ public final class Shrinker {
 
   private final Function<long[], Outcome> test;
   private final int maxCalls;
+  private final int leadingFirst;
   private final long deadlineNanos;
   private long[] best;
   private int calls;
@@ -31,6 +32,16 @@ public final class Shrinker {
    * @param maxMillis most wall time
    */
   public Shrinker(Function<long[], Outcome> test, long[] start, int maxCalls, long maxMillis) {
+    this(test, start, maxCalls, maxMillis, 0);
+  }
+
+  /**
+   * As above; {@code leadingFirst > 0} first minimises the leading choices once, front to back. Generators
+   * that draw a shape first and then entries at a fixed layout shrink whole structures this way while the
+   * entries that made the case fail are still in place.
+   */
+  public Shrinker(Function<long[], Outcome> test, long[] start, int maxCalls, long maxMillis, int leadingFirst) {
+    this.leadingFirst = leadingFirst;
     this.test = test;
     this.best = start.clone();
     this.maxCalls = maxCalls;
@@ -80,12 +91,13 @@ public final class Shrinker {
 
   /** Runs all passes to a fixed point (or the budget). */
   public long[] shrink() {
+    minimiseEach(leadingFirst);
     long[] before;
     do {
       before = best;
       deleteSpans();
       zeroSpans();
-      minimiseEach();
+      minimiseEach(best.length);
       lowerEqualTogether();
       lowerPairsTogether();
       redistribute();
@@ -134,8 +146,8 @@ public final class Shrinker {
     }
   }
 
-  private void minimiseEach() {
-    for (int i = 0; i < best.length; i++) {
+  private void minimiseEach(int upTo) {
+    for (int i = 0; i < Math.min(upTo, best.length); i++) {
       final int at = i;
       // small steps first: a property need not be monotone in one choice (d = 1 may pass, d = 2 fail)
       for (long d = 2; d <= 8 && at < best.length && best[at] >= d; d++) {

@@ -1,0 +1,38 @@
+package io.prefixproof.claims;
+
+import java.util.List;
+
+/** A claim made of several checks that must all come out as expected (one ID, one report line). */
+public record AllOf(String id, String statement, String section, List<PropertyClaim<?>> parts) implements Claim {
+
+  @Override
+  public Expected expected() {
+    return parts.get(0).expected();
+  }
+
+  @Override
+  public int defaultTries() {
+    return parts.get(0).defaultTries();
+  }
+
+  @Override
+  public Result run(Settings s) {
+    long t0 = System.currentTimeMillis();
+    int tries = 0;
+    StringBuilder witness = new StringBuilder();
+    StringBuilder detail = new StringBuilder();
+    Status status = null;
+    for (int i = 0; i < parts.size(); i++) {
+      PropertyClaim<?> p = parts.get(i);
+      Result r = p.run(new Settings(s.tries(), s.seed(), null));
+      tries += r.tries();
+      if (r.witness() != null) {
+        witness.append("[").append(p.statement()).append("]\n").append(r.witness()).append('\n');
+      }
+      detail.append(i == 0 ? "" : " | ").append(p.statement()).append(": ").append(r.detail());
+      status = status == null || status == r.status() ? r.status() : Status.FAILED;
+    }
+    return new Result(id, status, expected(), tries, s.seed(), null, witness.length() == 0 ? null : witness.toString(),
+        System.currentTimeMillis() - t0, detail.toString());
+  }
+}

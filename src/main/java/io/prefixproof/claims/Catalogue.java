@@ -1,0 +1,496 @@
+package io.prefixproof.claims;
+
+import io.prefixproof.adapt.FullFineTune;
+import io.prefixproof.adapt.HardPrompt;
+import io.prefixproof.adapt.Lora;
+import io.prefixproof.adapt.ResidualPrefix;
+import io.prefixproof.adapt.SoftPrompt;
+import io.prefixproof.algebra.Arith;
+import io.prefixproof.algebra.Mat;
+import io.prefixproof.algebra.Ranks;
+import io.prefixproof.cases.CaseOptions;
+import io.prefixproof.cases.Cases;
+import io.prefixproof.cases.PrefixCase;
+import io.prefixproof.model.Architecture;
+import io.prefixproof.model.Architecture.Mask;
+import io.prefixproof.model.Architecture.NormKind;
+import io.prefixproof.model.Architecture.PositionKind;
+import io.prefixproof.model.Content;
+import io.prefixproof.model.Forward;
+import io.prefixproof.model.Model;
+import io.prefixproof.model.Names;
+import io.prefixproof.model.Prefix;
+import io.prefixproof.model.ScoreScale;
+import io.prefixproof.model.Trace;
+import io.prefixproof.property.Gen;
+import io.prefixproof.property.Stats;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.math3.dfp.Dfp;
+import org.apache.commons.math3.fraction.BigFraction;
+
+/** Every claim of PAPER.md §4 as data plus a checker; the CLI and the tests both run these. */
+public final class Catalogue {
+  private Catalogue() {}
+
+  static final Arith<BigFraction> EXACT = Arith.exact();
+
+  /** All claims, in PAPER.md order. */
+  public static List<Claim> all() {
+    return List.of(cap1(), hier1(), hier2(), hier3(), lim1(), lim1c(), lim2(), lim3(), lim4(), lim5(), lim6(), ft1(),
+        ft2(), conj1(), conj2(), conj3(), conj4(), conj5(), conj6(), conj7(), conj8());
+  }
+
+  /** The claim with this ID; throws naming the known IDs otherwise. */
+  public static Claim byId(String id) {
+    return all().stream().filter(c -> c.id().equalsIgnoreCase(id)).findFirst().orElseThrow(
+        () -> new IllegalArgumentException("unknown claim " + id + "; known: "
+            + all().stream().map(Claim::id).toList()));
+  }
+
+  // ---- generators -------------------------------------------------------------------------------
+
+  static Gen<PrefixCase<BigFraction>> cases(CaseOptions o) {
+    return Cases.exact(o, EXACT, false).map(c -> {
+      Stats.label("layers=" + c.model().arch().layers());
+      Stats.label("heads=" + c.model().arch().heads());
+      Stats.label(c.prefix().kind() + " p=" + c.prefix().length());
+      Stats.label(c.model().arch().mask().name().toLowerCase());
+      return c;
+    });
+  }
+
+  static CaseOptions base() {
+    return CaseOptions.exactDefaults();
+  }
+
+  /** Shape test for minimal witnesses: layers, heads, d, content n, prefix p (−1 = any). */
+  static boolean shape(PrefixCase<?> c, int layers, int heads, int d, int n, int p) {
+    Architecture a = c.model().arch();
+    return (layers < 0 || a.layers() == layers) && (heads < 0 || a.heads() == heads) && (d < 0 || a.dModel() == d)
+        && (n < 0 || c.content().rows() == n) && (p < 0 || c.prefix().length() == p);
+  }
+
+  // ---- LIM family -------------------------------------------------------------------------------
+
+  static PropertyClaim<PrefixCase<BigFraction>> limAtFirstLayer(String id, String statement, CaseOptions o,
+      Set<Limitations.Check> checks) {
+    return PropertyClaim.holds(id, statement, "4", 200, cases(o), c -> {
+      Model<BigFraction> m = c.model();
+      Limitations.Pair<BigFraction> pair = Limitations.run(m, c.prefix(), c.contentInput());
+      Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
+      for (int h = 0; h < m.arch().heads(); h++) {
+        if (!plain.head(0, h).weights().equals(pair.reference().get(0).heads().get(h).weights())) {
+          throw new AssertionError("layer-0 reference differs from the prefix-free run at head " + h);
+        }
+      }
+      return Limitations.check(m, pair, 0, 1, checks);
+    });
+  }
+
+  static Claim lim1() {
+    return limAtFirstLayer("LIM-1", "A^pt_ij = A_ij (1 - a_i) for content j: one factor per query", base(),
+        EnumSet.of(Limitations.Check.RESCALE));
+  }
+
+  static Claim lim1c() {
+    return limAtFirstLayer("LIM-1c", "order, argmax and zeros of content attention unchanged; content weights sum"
+        + " to 1 - a_i; every prefix key gets positive weight", base(), EnumSet.of(Limitations.Check.COROLLARIES));
+  }
+
+  static Claim lim2() {
+    return limAtFirstLayer("LIM-2", "one prefix vector: t^pt_i = a_i (W_V s + b_V) + (1 - a_i) t_i",
+        base().withLengths(new int[] {1, 4}, new int[] {1, 1}), EnumSet.of(Limitations.Check.OUTPUT));
+  }
+
+  static Claim lim3() {
+    return limAtFirstLayer("LIM-3", "p prefix vectors: t^pt_i = sum_m A^pt_im v_m + (1 - a_i) t_i",
+        base().withLengths(new int[] {1, 4}, new int[] {2, 4}), EnumSet.of(Limitations.Check.OUTPUT));
+  }
+
+  static Claim lim4() {
+    return limAtFirstLayer("LIM-4", "multi-head: o^pt_i = b_O + sum_h W_O^h [prefix mix of head h]",
+        base().withHeads(2, 4), EnumSet.of(Limitations.Check.MULTI_HEAD, Limitations.Check.OUTPUT));
+  }
+
+  static Claim lim5() {
+    CaseOptions o = base().withNorms(List.of(NormKind.RATIONAL_LAYER, NormKind.RATIONAL_RMS), 2).withMlp(0, 2);
+    return limAtFirstLayer("LIM-5", "LIM-1..4 with biases and per-position norms, both prefix semantics", o,
+        EnumSet.allOf(Limitations.Check.class));
+  }
+
+  static Claim lim6() {
+    // exact numbers grow with depth (norm stand-ins and the kernel nest rationals): depth 2-3, small entries
+    CaseOptions o = base().withLayers(2, 3).withHeads(1, 2).withNorms(List.of(NormKind.NONE, NormKind.RATIONAL_LAYER,
+        NormKind.RATIONAL_RMS), 1).withMlp(0, 2).withLengths(new int[] {1, 3}, new int[] {1, 2})
+        .withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 2}).withEntries(-2, 2, 2);
+    return PropertyClaim.holds("LIM-6", "at every layer, LIM-1..4 hold against the prefix-free layer evaluated on"
+        + " the prefixed run's own layer inputs", "4", 200, cases(o), Limitations::checkAll);
+  }
+
+  // ---- hierarchy --------------------------------------------------------------------------------
+
+  /** Cases with a vocabulary and token content for the prompting claims. */
+  static Gen<Object[]> tokenCases(CaseOptions o, Mask mask) {
+    return s -> {
+      int vocab = 2 + (int) s.choice(2);
+      int n = 1 + (int) s.choice(2);
+      int p = 1 + (int) s.choice(2);
+      Architecture a = Cases.architectures(o.withMasks(List.of(mask)), vocab, n + p + 1).generate(s);
+      Model<BigFraction> m = Cases.weights(a, o, EXACT).generate(s);
+      int[] prompt = new int[p];
+      int[] content = new int[n];
+      for (int i = 0; i < p; i++) {
+        prompt[i] = (int) s.choice(vocab - 1);
+      }
+      for (int i = 0; i < n; i++) {
+        content[i] = (int) s.choice(vocab - 1);
+      }
+      return new Object[] {m, prompt, content};
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  static Claim hier1() {
+    CaseOptions o = base().withPositions(List.of(PositionKind.NONE, PositionKind.LEARNED)).withLayers(1, 2);
+    return PropertyClaim.holds("HIER-1", "a hard prompt is the soft prompt whose vectors are embedding rows", "3",
+        200, tokenCases(o, Mask.CAUSAL), c -> {
+          Model<BigFraction> m = (Model<BigFraction>) c[0];
+          int[] prompt = (int[]) c[1];
+          Content<BigFraction> content = Content.tokens((int[]) c[2]);
+          Mat<BigFraction> e = m.param(Names.EMBED);
+          Mat<BigFraction> rows = Mat.of(e.field(), prompt.length, e.cols(), (i, j) -> e.get(prompt[i], j));
+          Trace<BigFraction> hard = new HardPrompt<BigFraction>(prompt).run(m, content);
+          Trace<BigFraction> soft = new SoftPrompt<>(rows).run(m, content);
+          return hard.logits().equals(soft.logits()) && hard.hidden().equals(soft.hidden());
+        });
+  }
+
+  /** The per-layer prefixes a prompt induces: the stream rows of the prompt positions at each layer input. */
+  static List<Mat<BigFraction>> induced(Trace<BigFraction> t) {
+    int p = t.streamPrefix();
+    return t.layers().stream().map(l -> l.input().rows(0, p)).toList();
+  }
+
+  static Gen<PrefixCase<BigFraction>> softPromptCases(CaseOptions o) {
+    return Cases.exact(o.withKinds(List.of(Prefix.Kind.STREAM)), EXACT, true);
+  }
+
+  static Claim hier2() {
+    CaseOptions o = base().withLayers(1, 2).withMasks(List.of(Mask.CAUSAL)).withMlp(0, 2)
+        .withNorms(List.of(NormKind.NONE, NormKind.RATIONAL_LAYER), 1).withEntries(-2, 2, 2)
+        .withPositions(List.of(PositionKind.NONE, PositionKind.LEARNED));
+    return PropertyClaim.holds("HIER-2", "causal: a soft prompt equals the residual prefix of the per-layer rows it"
+        + " induces, and these do not depend on the user input", "3", 200, softPromptCases(o), c -> {
+          Model<BigFraction> m = c.model();
+          Trace<BigFraction> soft = Forward.run(m, c.prefix(), c.contentInput());
+          List<Mat<BigFraction>> rows = induced(soft);
+          Trace<BigFraction> res = new ResidualPrefix<>(rows).run(m, c.contentInput());
+          for (int l = 0; l < m.arch().layers(); l++) {
+            Mat<BigFraction> a = soft.layers().get(l).output();
+            Mat<BigFraction> b = res.layers().get(l).output();
+            if (!a.rows(soft.streamPrefix(), a.rows()).equals(b.rows(res.streamPrefix(), b.rows()))) {
+              throw new AssertionError("content outputs differ at layer " + l);
+            }
+          }
+          Trace<BigFraction> other = Forward.run(m, c.prefix(), Content.vectors(c.otherContent()));
+          if (!induced(other).equals(rows)) {
+            throw new AssertionError("induced prefixes depend on the user input");
+          }
+          return true;
+        });
+  }
+
+  static Claim hier3() {
+    CaseOptions o = base().withLayers(2, 2).withHeads(1, 2).withKinds(List.of(Prefix.Kind.RESIDUAL))
+        .withMasks(List.of(Mask.CAUSAL)).withDims(new int[] {1, 2}, new int[] {1, 2}, new int[] {1, 2})
+        .withLengths(new int[] {1, 2}, new int[] {1, 2});
+    return PropertyClaim.counterexample("HIER-3", "a per-layer prefix that no soft prompt induces exists (searched"
+        + " as a counterexample to 'every residual prefix is induced by its own layer-1 rows')", "3", 200, cases(o),
+        c -> {
+          Model<BigFraction> m = c.model();
+          List<Mat<BigFraction>> rows = c.prefix().layerRows();
+          // the only soft prompt that can induce rows S^(1) at layer 1 is S^(1) itself (positions: none)
+          Trace<BigFraction> soft = new SoftPrompt<>(rows.get(0)).run(m, c.contentInput());
+          return induced(soft).equals(rows);
+        }, c -> shape(c, 2, 1, 1, 1, 1));
+  }
+
+  // ---- fine-tuning ------------------------------------------------------------------------------
+
+  /** True when, for every content query, the order of its attention over content keys is the same. */
+  static boolean sameOrder(Arith<BigFraction> ar, Trace<BigFraction> a, Trace<BigFraction> b) {
+    for (int h = 0; h < a.layers().get(0).attention().heads().size(); h++) {
+      Mat<BigFraction> wa = a.contentWeights(0, h);
+      Mat<BigFraction> wb = b.contentWeights(0, h);
+      for (int i = 0; i < wa.rows(); i++) {
+        for (int j = 0; j < wa.cols(); j++) {
+          for (int k = 0; k < wa.cols(); k++) {
+            boolean seen = a.head(0, h).allowed()[i][j] && a.head(0, h).allowed()[i][k];
+            if (seen && Integer.signum(ar.compare(wa.get(i, j), wa.get(i, k)))
+                != Integer.signum(ar.compare(wb.get(i, j), wb.get(i, k)))) {
+              return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  static CaseOptions single() {
+    return base().withLayers(1, 1).withHeads(1, 2).withKinds(List.of(Prefix.Kind.RESIDUAL))
+        .withLengths(new int[] {1, 3}, new int[] {1, 1});
+  }
+
+  static Claim ft1() {
+    Gen<Object[]> gen = cases(single()).flatMap(c -> s -> {
+      Mat<BigFraction> wk = c.model().param(Names.wk(0, 0));
+      return new Object[] {c, Cases.matrix(s, Cases.entries(base()), wk.rows(), wk.cols())};
+    });
+    return new PropertyClaim<>("FT-1", "full fine-tuning of W_K can reverse a query's content attention order (no"
+        + " prefix can, LIM-1c)", "6", Claim.Expected.COUNTEREXAMPLE, 200, gen, x -> {
+          @SuppressWarnings("unchecked")
+          PrefixCase<BigFraction> c = (PrefixCase<BigFraction>) x[0];
+          @SuppressWarnings("unchecked")
+          Mat<BigFraction> delta = (Mat<BigFraction>) x[1];
+          Model<BigFraction> tuned = new FullFineTune<>(Map.of(Names.wk(0, 0), delta)).apply(c.model());
+          return sameOrder(EXACT, Forward.run(c.model(), Prefix.none(), c.contentInput()),
+              Forward.run(tuned, Prefix.none(), c.contentInput()));
+        }, Catalogue::printPair, x -> shape((PrefixCase<?>) x[0], 1, 1, 1, 2, -1));
+  }
+
+  static String printPair(Object[] x) {
+    return x[0] + "\ndelta/LoRA: " + (x.length > 2 ? "A=" + x[1] + " B=" + x[2] : x[1].toString());
+  }
+
+  static Gen<Object[]> loraCases(String role) {
+    return cases(single().withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 3})).flatMap(c -> s -> {
+      Mat<BigFraction> w = c.model().param(Names.head(0, 0, role));
+      return new Object[] {c, Cases.matrix(s, Cases.entries(base()), 1, w.cols()),
+          Cases.matrix(s, Cases.entries(base()), w.rows(), 1)};
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  static Claim ft2() {
+    PropertyClaim<Object[]> keys = new PropertyClaim<>("FT-2", "rank-1 LoRA on W_K reverses attention order", "6",
+        Claim.Expected.COUNTEREXAMPLE, 200, loraCases("Wk"), x -> {
+          PrefixCase<BigFraction> c = (PrefixCase<BigFraction>) x[0];
+          Model<BigFraction> tuned = new Lora<>(Names.wk(0, 0), (Mat<BigFraction>) x[1], (Mat<BigFraction>) x[2],
+              BigFraction.ONE).apply(c.model());
+          return sameOrder(EXACT, Forward.run(c.model(), Prefix.none(), c.contentInput()),
+              Forward.run(tuned, Prefix.none(), c.contentInput()));
+        }, Catalogue::printPair, x -> shape((PrefixCase<?>) x[0], 1, 1, 1, 2, -1));
+    PropertyClaim<Object[]> values = new PropertyClaim<>("FT-2", "rank-1 LoRA on W_V moves outputs where no"
+        + " one-position prefix can", "6", Claim.Expected.COUNTEREXAMPLE, 200, loraCases("Wv"), x -> {
+          PrefixCase<BigFraction> c = (PrefixCase<BigFraction>) x[0];
+          Model<BigFraction> tuned = new Lora<>(Names.wv(0, 0), (Mat<BigFraction>) x[1], (Mat<BigFraction>) x[2],
+              BigFraction.ONE).apply(c.model());
+          Mat<BigFraction> t = Forward.run(c.model(), Prefix.none(), c.contentInput()).contentHeadOut(0, 0);
+          Mat<BigFraction> tt = Forward.run(tuned, Prefix.none(), c.contentInput()).contentHeadOut(0, 0);
+          return !Hulls.outsideEveryOnePositionPrefix(t, tt);
+        }, Catalogue::printPair, x -> shape((PrefixCase<?>) x[0], 1, 1, -1, 2, -1));
+    return new AllOf("FT-2", "same budget: rank-1 LoRA on W_K changes relative attention and rank-1 LoRA on W_V"
+        + " leaves every one-position prefix set", "6", List.of(keys, values));
+  }
+
+  // ---- CAP-1 ------------------------------------------------------------------------------------
+
+  @SuppressWarnings("unchecked")
+  static Claim cap1() {
+    CaseOptions o = base().withLayers(1, 2).withHeads(1, 2).withDims(new int[] {1, 3}, new int[] {1, 2},
+        new int[] {1, 2});
+    return PropertyClaim.holds("CAP-1", "p hard tokens give at most |V|^p distinct greedy completions (counted"
+        + " exhaustively)", "3", 200, tokenCases(o, Mask.CAUSAL), c -> {
+          Model<BigFraction> m = (Model<BigFraction>) c[0];
+          int p = ((int[]) c[1]).length;
+          int[] content = (int[]) c[2];
+          int v = m.arch().vocab();
+          Set<String> completions = new HashSet<>();
+          int total = (int) Math.pow(v, p);
+          for (int code = 0; code < total; code++) {
+            int[] prompt = new int[p];
+            for (int i = 0, x = code; i < p; i++, x /= v) {
+              prompt[i] = x % v;
+            }
+            int[] joined = new int[p + content.length];
+            System.arraycopy(prompt, 0, joined, 0, p);
+            System.arraycopy(content, 0, joined, p, content.length);
+            completions.add(java.util.Arrays.toString(Forward.generate(m, Prefix.none(), joined, 1)));
+          }
+          Stats.label("distinct=" + completions.size() + " of bound " + total);
+          return completions.size() <= total;
+        });
+  }
+
+  // ---- conjectures ------------------------------------------------------------------------------
+
+  /** LIM-1 against the plain prefix-free run (content from position 0) at {@code layer}. */
+  static boolean rescaleAgainstPlain(PrefixCase<BigFraction> c, int layer) {
+    Model<BigFraction> m = c.model();
+    Trace<BigFraction> t = Forward.run(m, c.prefix(), c.contentInput());
+    Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
+    List<Trace.Attention<BigFraction>> ref = plain.layers().stream().map(Trace.Layer::attention).toList();
+    try {
+      return Limitations.check(m, new Limitations.Pair<>(t, ref), layer, layer + 1,
+          EnumSet.of(Limitations.Check.RESCALE));
+    } catch (AssertionError e) {
+      return false;
+    }
+  }
+
+  static CaseOptions conj() {
+    return base().withLengths(new int[] {1, 4}, new int[] {1, 3}).withLayers(1, 2).withHeads(1, 2);
+  }
+
+  static Claim conj1() {
+    CaseOptions o = conj().withLayers(2, 2);
+    return PropertyClaim.counterexample("CONJ-1", "2 layers, prefix at both: layer-2 content attention ratios equal"
+        + " the prefix-free run's", "4", 200, cases(o), c -> rescaleAgainstPlain(c, 1), c -> shape(c, 2, 1, 1, 2, 1));
+  }
+
+  static Claim conj2() {
+    CaseOptions o = conj().withPositions(List.of(PositionKind.LEARNED));
+    return PropertyClaim.counterexample("CONJ-2", "LIM-1 holds with learned absolute positions when the prefix"
+        + " shifts content by p", "4", 200, cases(o), c -> rescaleAgainstPlain(c, 0), c -> shape(c, 1, 1, 1, 2, 1));
+  }
+
+  static Claim conj3() {
+    CaseOptions o = conj().withPositions(List.of(PositionKind.ROPE));
+    return PropertyClaim.holds("CONJ-3", "LIM-1 holds with RoPE when the prefix shifts content by p (layer 1,"
+        + " against the plain run)", "4", 200, cases(o), c -> {
+          if (!rescaleAgainstPlain(c, 0)) {
+            throw new AssertionError("LIM-1 against the plain run fails with RoPE");
+          }
+          return true;
+        });
+  }
+
+  static Claim conj8() {
+    CaseOptions o = conj().withPositions(List.of(PositionKind.ALIBI));
+    return PropertyClaim.holds("CONJ-8", "LIM-1 holds with ALiBi when the prefix shifts content by p (layer 1,"
+        + " against the plain run)", "4", 200, cases(o), c -> {
+          if (!rescaleAgainstPlain(c, 0)) {
+            throw new AssertionError("LIM-1 against the plain run fails with ALiBi");
+          }
+          return true;
+        });
+  }
+
+  static Claim conj4() {
+    CaseOptions o = conj().withLayers(1, 1);
+    Arith<Dfp> dfp = Arith.dfp(40);
+    // Dfp with 40 digits: each weight is a few dozen correctly rounded operations, error far below 1e-30
+    Dfp tol = dfp.of(new BigFraction(1, 1)).divide(dfp.of(10).pow(30));
+    return PropertyClaim.counterexample("CONJ-4", "LIM-1 holds when scores are scaled by 1/sqrt(attended positions)",
+        "4", 200, cases(o), c -> {
+          Architecture a = c.model().arch().toBuilder().scale(new ScoreScale.PerAttended(BigFraction.ONE)).build();
+          Model<Dfp> m = new Model<>(a, EXACT, c.model().params()).convert(dfp, dfp::of);
+          Prefix<Dfp> prefix = convertPrefix(c.prefix(), dfp);
+          Content<Dfp> content = Content.vectors(c.content().convert(dfp.field(), dfp::of));
+          Trace<Dfp> t = Forward.run(m, prefix, content);
+          Trace<Dfp> plain = Forward.run(m, Prefix.none(), content);
+          for (int h = 0; h < a.heads(); h++) {
+            Mat<Dfp> wpt = t.contentWeights(0, h);
+            Mat<Dfp> pw = t.prefixWeights(0, h);
+            Mat<Dfp> w = plain.contentWeights(0, h);
+            for (int i = 0; i < wpt.rows(); i++) {
+              Dfp keep = dfp.one();
+              for (int j = 0; j < pw.cols(); j++) {
+                keep = keep.subtract(pw.get(i, j));
+              }
+              for (int j = 0; j < wpt.cols(); j++) {
+                if (dfp.compare(dfp.abs(wpt.get(i, j).subtract(w.get(i, j).multiply(keep))), tol) > 0) {
+                  return false;
+                }
+              }
+            }
+          }
+          return true;
+        }, c -> shape(c, 1, 1, 1, 2, 1));
+  }
+
+  static <U extends org.apache.commons.math3.FieldElement<U>> Prefix<U> convertPrefix(Prefix<BigFraction> p,
+      Arith<U> to) {
+    return switch (p.kind()) {
+      case NONE -> Prefix.none();
+      case STREAM -> Prefix.stream(p.streamRows().convert(to.field(), to::of));
+      case RESIDUAL -> Prefix.residual(p.layerRows().stream().map(x -> x.convert(to.field(), to::of)).toList());
+      case KEY_VALUE -> Prefix.keyValue(
+          p.keys().stream().map(l -> l.stream().map(x -> x.convert(to.field(), to::of)).toList()).toList(),
+          p.values().stream().map(l -> l.stream().map(x -> x.convert(to.field(), to::of)).toList()).toList());
+    };
+  }
+
+  static Claim conj5() {
+    CaseOptions o = conj().withLayers(1, 1).withHeads(1, 1).withMlp(1, 2).withLengths(new int[] {1, 2},
+        new int[] {1, 1}).withDims(new int[] {1, 4}, new int[] {1, 2}, new int[] {1, 3}).withNorms(
+            List.of(NormKind.NONE), 0);
+    return PropertyClaim.counterexample("CONJ-5", "after the MLP that follows a prefixed attention layer, each"
+        + " position's shift stays in the plane LIM-2 allows (span of W_O v and W_O t_i)", "4", 200, cases(o), c -> {
+          Model<BigFraction> m = c.model();
+          Trace<BigFraction> t = Forward.run(m, c.prefix(), c.contentInput());
+          Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
+          Mat<BigFraction> wo = m.param(Names.wo(0));
+          Mat<BigFraction> v = t.head(0, 0).values().rows(0, 1);
+          Mat<BigFraction> y = t.layers().get(0).output();
+          Mat<BigFraction> shift = y.rows(t.streamPrefix(), y.rows()).minus(plain.layers().get(0).output());
+          Mat<BigFraction> woV = v.timesTransposed(wo).transpose();
+          for (int i = 0; i < shift.rows(); i++) {
+            Mat<BigFraction> woT = plain.contentHeadOut(0, 0).row(i).timesTransposed(wo).transpose();
+            if (!Ranks.inColumnSpan(woV.hstack(woT), shift.row(i).transpose())) {
+              return false;
+            }
+          }
+          return true;
+        }, c -> shape(c, 1, 1, -1, 1, 1) && c.model().arch().mlpHidden() == 1 && c.model().arch().dModel() >= 2);
+  }
+
+  static Claim conj6() {
+    CaseOptions o = conj().withLayers(1, 1).withHeads(1, 1).withKinds(List.of(Prefix.Kind.KEY_VALUE))
+        .withLengths(new int[] {1, 3}, new int[] {1, 1});
+    return PropertyClaim.counterexample("CONJ-6", "every key/value prefix is realised by some residual prefix",
+        "3", 200, cases(o), c -> {
+          Model<BigFraction> m = c.model();
+          Trace<BigFraction> t = Forward.run(m, c.prefix(), c.contentInput());
+          Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
+          Mat<BigFraction> v = c.prefix().values().get(0).get(0);
+          // residual-prefix values lie in range(W_V) + b_V; so does t_i. a'(u - t_i) = a (v - t_i) needs
+          // v - t_i in span(columns of W_V, b_V)
+          Mat<BigFraction> basis = m.param(Names.wv(0, 0));
+          if (m.arch().attnBiases()) {
+            basis = basis.hstack(m.param(Names.bv(0, 0)).transpose());
+          }
+          for (int i = 0; i < t.contentLength(); i++) {
+            Mat<BigFraction> diff = v.minus(plain.contentHeadOut(0, 0).row(i)).transpose();
+            if (!Ranks.inColumnSpan(basis, diff)) {
+              return false;
+            }
+          }
+          return true;
+        }, c -> shape(c, 1, 1, 1, 1, 1) && c.model().arch().dValue() == 1);
+  }
+
+  static Claim conj7() {
+    CaseOptions o = conj().withLayers(1, 2).withMasks(List.of(Mask.BIDIRECTIONAL))
+        .withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 2}).withLengths(new int[] {1, 3}, new int[] {1, 2});
+    return PropertyClaim.counterexample("CONJ-7", "without a causal mask, the per-layer prefixes a soft prompt"
+        + " induces do not depend on the user input", "3", 200, softPromptCases(o), c -> {
+          Trace<BigFraction> a = Forward.run(c.model(), c.prefix(), c.contentInput());
+          Trace<BigFraction> b = Forward.run(c.model(), c.prefix(), Content.vectors(c.otherContent()));
+          return induced(a).equals(induced(b));
+        }, c -> shape(c, 2, 1, 1, 1, 1));
+  }
+
+  /** The claims whose tries the CLI runs by default, by ID. */
+  public static List<String> ids() {
+    List<String> out = new ArrayList<>();
+    all().forEach(c -> out.add(c.id()));
+    return out;
+  }
+}

@@ -1,0 +1,159 @@
+package io.prefixproof.claims;
+
+import io.prefixproof.algebra.Arith;
+import io.prefixproof.algebra.Mat;
+import io.prefixproof.cases.PrefixCase;
+import io.prefixproof.model.Architecture;
+import io.prefixproof.model.Content;
+import io.prefixproof.model.Forward;
+import io.prefixproof.model.Model;
+import io.prefixproof.model.Names;
+import io.prefixproof.model.Prefix;
+import io.prefixproof.model.Trace;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.math3.FieldElement;
+
+/**
+ * Exact checkers of the Section 4 limitations (LIM-1..4 at one layer; LIM-6 at every layer). A prefixed
+ * run is compared with the prefix-free layer evaluated on the same content inputs at the same positions;
+ * every identity is tested with {@code equals}. A violation throws {@link AssertionError} naming the claim,
+ * layer, head, query and key.
+ */
+public final class Limitations {
+  private Limitations() {}
+
+  /** Which identities to check. */
+  public enum Check {
+    /** LIM-1: {@code A^pt_ij = A_ij (1 − a_i)}. */
+    RESCALE,
+    /** LIM-1c: order, zeros, content sum {@code 1 − a_i}, positive weight on every prefix key. */
+    COROLLARIES,
+    /** LIM-2 (p = 1) and LIM-3: {@code t^pt_i = Σ_m A^pt_im v_m + (1 − a_i) t_i}. */
+    OUTPUT,
+    /** LIM-4: {@code o^pt_i = b_O + Σ_h W_O^h [Σ_m A^pt,h_im v^h_m + (1 − a^h_i) t^h_i]}. */
+    MULTI_HEAD
+  }
+
+  /** The prefixed trace and, per layer, the prefix-free reference attention on the same content inputs. */
+  public record Pair<T extends FieldElement<T>>(Trace<T> prefixed, List<Trace.Attention<T>> reference) {}
+
+  /** Runs the case and the reference at every layer. */
+  public static <T extends FieldElement<T>> Pair<T> run(Model<T> m, Prefix<T> prefix, Content<T> content) {
+    Trace<T> t = Forward.run(m, prefix, content);
+    return new Pair<>(t, reference(m, t));
+  }
+
+  /** The prefix-free attention of every layer on the prefixed run's own content inputs and positions. */
+  public static <T extends FieldElement<T>> List<Trace.Attention<T>> reference(Model<T> m, Trace<T> t) {
+    int n = t.contentLength();
+    return java.util.stream.IntStream.range(0, m.arch().layers()).mapToObj(l -> {
+      Mat<T> x = t.contentInput(l);
+      Mat<T> normed = m.arch().norm() == Architecture.NormKind.NONE ? x : Forward.norm(m, x, Names.ln1g(l), Names.ln1b(l));
+      return Forward.attention(m, l, normed, t.contentPositions(), null, null, new int[0], n);
+    }).toList();
+  }
+
+  /** Checks the given identities at the given layers; true when all hold (else throws). */
+  public static <T extends FieldElement<T>> boolean check(Model<T> m, Pair<T> pair, int fromLayer, int toLayer,
+      Set<Check> checks) {
+    for (int l = fromLayer; l < toLayer; l++) {
+      checkLayer(m, pair.prefixed(), pair.reference().get(l), l, checks);
+    }
+    return true;
+  }
+
+  /** All identities at every layer. */
+  public static <T extends FieldElement<T>> boolean checkAll(PrefixCase<T> c) {
+    Pair<T> pair = run(c.model(), c.prefix(), c.contentInput());
+    return check(c.model(), pair, 0, c.model().arch().layers(), EnumSet.allOf(Check.class));
+  }
+
+  static <T extends FieldElement<T>> void checkLayer(Model<T> m, Trace<T> t, Trace.Attention<T> ref, int l,
+      Set<Check> checks) {
+    Arith<T> ar = m.arith();
+    Architecture a = m.arch();
+    int n = t.contentLength();
+    int p = t.keyPrefix();
+    Mat<T> concat = null;
+    for (int h = 0; h < a.heads(); h++) {
+      Mat<T> wpt = t.contentWeights(l, h);
+      Mat<T> ppt = t.prefixWeights(l, h);
+      Trace.Head<T> rh = ref.heads().get(h);
+      Mat<T> w = rh.weights();
+      Mat<T> prefixValues = t.head(l, h).values().rows(0, p);
+      Mat<T> tpt = t.contentHeadOut(l, h);
+      Mat<T> mix = ppt.times(prefixValues);
+      Object[] rest = new Object[n];
+      for (int i = 0; i < n; i++) {
+        T ai = ar.zero();
+        for (int mIdx = 0; mIdx < p; mIdx++) {
+          ai = ai.add(ppt.get(i, mIdx));
+        }
+        T keep = ar.one().subtract(ai);
+        rest[i] = keep;
+        if (checks.contains(Check.RESCALE)) {
+          for (int j = 0; j < n; j++) {
+            T expected = w.get(i, j).multiply(keep);
+            if (!wpt.get(i, j).equals(expected)) {
+              fail("LIM-1", l, h, "query " + i + " key " + j + ": A^pt = " + wpt.get(i, j) + " but A (1 - a) = " + expected);
+            }
+          }
+        }
+        if (checks.contains(Check.COROLLARIES)) {
+          T sum = ar.zero();
+          for (int j = 0; j < n; j++) {
+            sum = sum.add(wpt.get(i, j));
+            boolean zero = ar.compare(w.get(i, j), ar.zero()) == 0;
+            if (zero != (ar.compare(wpt.get(i, j), ar.zero()) == 0)) {
+              fail("LIM-1c", l, h, "query " + i + " key " + j + ": zero pattern changed");
+            }
+            for (int k = 0; k < n; k++) {
+              if (Integer.signum(ar.compare(w.get(i, j), w.get(i, k)))
+                  != Integer.signum(ar.compare(wpt.get(i, j), wpt.get(i, k)))) {
+                fail("LIM-1c", l, h, "query " + i + ": order of keys " + j + " and " + k + " changed");
+              }
+            }
+          }
+          if (!sum.equals(keep)) {
+            fail("LIM-1c", l, h, "query " + i + ": content weights sum to " + sum + ", not 1 - a = " + keep);
+          }
+          for (int mIdx = 0; mIdx < p; mIdx++) {
+            if (ar.compare(ppt.get(i, mIdx), ar.zero()) <= 0) {
+              fail("LIM-1c", l, h, "query " + i + " gives prefix key " + mIdx + " weight " + ppt.get(i, mIdx)
+                  + " (kappa > 0 requires a positive weight)");
+            }
+          }
+        }
+      }
+      Mat<T> tref = rh.out();
+      Mat<T> predicted = Mat.of(ar.field(), n, tref.cols(),
+          (i, j) -> mix.get(i, j).add(Limitations.<T>cast(rest[i]).multiply(tref.get(i, j))));
+      if (checks.contains(Check.OUTPUT) && !predicted.equals(tpt)) {
+        fail(p == 1 ? "LIM-2" : "LIM-3", l, h, "head output " + tpt + " differs from the prefix mix " + predicted);
+      }
+      concat = concat == null ? predicted : concat.hstack(predicted);
+    }
+    if (checks.contains(Check.MULTI_HEAD)) {
+      Mat<T> o = concat.timesTransposed(m.param(Names.wo(l)));
+      if (a.attnBiases()) {
+        o = o.plusRow(m.param(Names.bo(l)));
+      }
+      Mat<T> opt = t.layers().get(l).attention().out();
+      opt = opt.rows(t.streamPrefix(), opt.rows());
+      if (!o.equals(opt)) {
+        fail("LIM-4", l, -1, "layer output " + opt + " differs from W_O of the per-head prefix mixes " + o);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T cast(Object o) {
+    return (T) o;
+  }
+
+  private static void fail(String id, int l, int h, String what) {
+    throw new AssertionError(id + " violated at layer " + l + (h >= 0 ? " head " + h : "") + ": " + what);
+  }
+}

@@ -1,0 +1,56 @@
+package io.prefixproof.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.prefixproof.claims.Claim;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The verify table and its JSON form. */
+public final class Report {
+  private Report() {}
+
+  public static String header() {
+    return String.format("%-8s %-15s %-15s %7s %8s  %s", "claim", "status", "expected", "tries", "ms", "detail");
+  }
+
+  public static String line(Claim.Result r) {
+    return String.format("%-8s %-15s %-15s %7d %8d  %s%s", r.id(), word(r.status().name()),
+        word(r.expected().name()), r.tries(), r.millis(), r.asExpected() ? "" : "NOT AS EXPECTED: ",
+        r.detail() + (r.maxAbsErr() == null ? "" : " (max abs err " + r.maxAbsErr() + ")"));
+  }
+
+  static String word(String enumName) {
+    return enumName.toLowerCase();
+  }
+
+  public static String indent(String s) {
+    return "  " + s.strip().replace("\n", "\n  ");
+  }
+
+  /** JSON list of {id, status, expected, tries, seed, max_abs_err, witness, millis, detail}. */
+  public static void writeJson(Path file, List<Claim.Result> results) {
+    List<Map<String, Object>> out = results.stream().map(r -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", r.id());
+      m.put("status", word(r.status().name()));
+      m.put("expected", word(r.expected().name()));
+      m.put("tries", r.tries());
+      m.put("seed", r.seed());
+      m.put("max_abs_err", r.maxAbsErr());
+      m.put("witness", r.witness());
+      m.put("millis", r.millis());
+      m.put("detail", r.detail());
+      return m;
+    }).toList();
+    try {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.prefixproof.claims;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every claim of the catalogue, with its CI budget and seed 1 (more via -Dprefixproof.tries). */
+class CatalogueTest {
+
+  @TestFactory
+  @DisplayName("every claim comes out as the catalogue expects")
+  Stream<DynamicTest> everyClaim() {
+    return Catalogue.all().stream().map(c -> DynamicTest.dynamicTest(c.id() + ": " + c.statement(), () -> {
+      Claim.Result r = c.run(new Claim.Settings(c.defaultTries(), 1, null));
+      System.out.println(io.prefixproof.report.Report.line(r));
+      assertTrue(r.asExpected(), () -> c.id() + " came out " + r.status() + ": " + r.detail() + "\n" + r.witness());
+      if (r.expected() == Claim.Expected.HOLDS) {
+        assertTrue(r.tries() >= Math.min(200, c.defaultTries()), "ran only " + r.tries() + " cases");
+      }
+    }));
+  }
+}
