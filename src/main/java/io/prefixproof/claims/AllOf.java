@@ -3,7 +3,7 @@ package io.prefixproof.claims;
 import java.util.List;
 
 /** A claim made of several checks that must all come out as expected (one ID, one report line). */
-public record AllOf(String id, String statement, String section, List<PropertyClaim<?>> parts) implements Claim {
+public record AllOf(String id, String statement, String section, List<Claim> parts) implements Claim {
 
   @Override
   public Expected expected() {
@@ -22,17 +22,21 @@ public record AllOf(String id, String statement, String section, List<PropertyCl
     StringBuilder witness = new StringBuilder();
     StringBuilder detail = new StringBuilder();
     Status status = null;
+    Double maxAbsErr = null;
     for (int i = 0; i < parts.size(); i++) {
-      PropertyClaim<?> p = parts.get(i);
-      Result r = p.run(new Settings(s.tries(), s.seed(), null));
+      Claim p = parts.get(i);
+      Result r = p.run(new Settings(s.tries() == defaultTries() ? p.defaultTries() : s.tries(), s.seed(), null));
       tries += r.tries();
+      if (r.maxAbsErr() != null) {
+        maxAbsErr = maxAbsErr == null ? r.maxAbsErr() : Math.max(maxAbsErr, r.maxAbsErr());
+      }
       if (r.witness() != null) {
         witness.append("[").append(p.statement()).append("]\n").append(r.witness()).append('\n');
       }
       detail.append(i == 0 ? "" : " | ").append(p.statement()).append(": ").append(r.detail());
       status = status == null || status == r.status() ? r.status() : Status.FAILED;
     }
-    return new Result(id, status, expected(), tries, s.seed(), null, witness.length() == 0 ? null : witness.toString(),
+    return new Result(id, status, expected(), tries, s.seed(), maxAbsErr, witness.length() == 0 ? null : witness.toString(),
         System.currentTimeMillis() - t0, detail.toString());
   }
 }

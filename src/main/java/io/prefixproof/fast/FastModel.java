@@ -85,8 +85,9 @@ public final class FastModel {
     return m;
   }
 
-  /** One head's intermediates. */
-  public record Head(DMatrixRMaj weights, DMatrixRMaj out, boolean[][] allowed) {}
+  /** One head's intermediates: values (prefix rows first), scaled scores, weights, outputs, mask. */
+  public record Head(DMatrixRMaj values, DMatrixRMaj scores, DMatrixRMaj weights, DMatrixRMaj out,
+      boolean[][] allowed) {}
 
   /** One block's intermediates. */
   public record Layer(DMatrixRMaj input, List<Head> heads, DMatrixRMaj attentionOut, DMatrixRMaj output) {}
@@ -278,7 +279,7 @@ public final class FastModel {
     }
     DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
     CommonOps_DDRM.mult(w, v, out);
-    return new Head(w, out, allowed);
+    return new Head(v, s, w, out, allowed);
   }
 
   private DMatrixRMaj affine(DMatrixRMaj x, String w, String b) {

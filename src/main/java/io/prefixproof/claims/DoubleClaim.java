@@ -1,0 +1,46 @@
+package io.prefixproof.claims;
+
+import io.prefixproof.cases.DoubleCases;
+import io.prefixproof.property.Property;
+import io.prefixproof.property.Stats;
+import java.util.Set;
+
+/**
+ * The double-precision part of the limitation claims: random EJML cases, every layer checked by
+ * {@link DoubleLimitations} with derived tolerances; reports the largest absolute error and the largest
+ * error/tolerance ratio of the identities named in {@code measured}. {@code -Dprefixproof.large=true} (or {@code verify --large}) raises the shapes to
+ * d ≤ 256 and 128 content tokens.
+ */
+public record DoubleClaim(String id, String statement, String section, int defaultTries, Set<String> measured)
+    implements Claim {
+
+  @Override
+  public Expected expected() {
+    return Expected.HOLDS;
+  }
+
+  /** The sizes in force: {@link DoubleCases#large()} when {@code prefixproof.large} is true. */
+  public static DoubleCases.Sizes sizes() {
+    return Boolean.getBoolean("prefixproof.large") ? DoubleCases.large() : DoubleCases.ci();
+  }
+
+  @Override
+  public Result run(Settings s) {
+    long t0 = System.currentTimeMillis();
+    DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
+    io.prefixproof.property.Result<DoubleCases.Case> r = Property.of(id + " (double)", DoubleCases.cases(sizes()))
+        .tries(s.tries()).seed(s.seed()).run(c -> {
+          Stats.label("layers=" + c.model().arch().layers());
+          Stats.label("temperature=" + c.temperature());
+          DoubleLimitations.check(c.model(), c.run(), meter);
+          return true;
+        });
+    long ms = System.currentTimeMillis() - t0;
+    String detail = String.format("double, %s: max error/tolerance %.3g", sizes(), meter.maxRatio(measured));
+    if (r.failed()) {
+      return new Result(id, Status.FAILED, expected(), r.tries(), r.seed(), meter.maxAbsErr(measured),
+          r.counterexample().value().toString(), ms, r.counterexample().failure());
+    }
+    return new Result(id, Status.HOLDS, expected(), r.tries(), r.seed(), meter.maxAbsErr(measured), null, ms, detail);
+  }
+}

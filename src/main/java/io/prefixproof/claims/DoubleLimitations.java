@@ -1,0 +1,171 @@
+package io.prefixproof.claims;
+
+import io.prefixproof.fast.FastModel;
+import io.prefixproof.model.Architecture;
+import io.prefixproof.model.Names;
+import java.util.Arrays;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * LIM-1, LIM-3 and LIM-4 in double precision on the EJML engine, at every layer (LIM-6), against the
+ * prefix-free layer on the prefixed run's own inputs. Each comparison uses a tolerance from an error
+ * model, never a guessed constant; with u = 2⁻⁵³, m = number of attended keys (n + p at most):
+ *
+ * <ul>
+ *   <li>Weights. Content scores are bit-identical in both runs (same dot products on the same inputs),
+ *       so only the softmax differs: exp of a shifted score has relative error ≤ u·(1 + |s − max|)
+ *       (the shift is rounded), the row sum ≤ m·u, the division u. Hence
+ *       {@code |A^pt_ij − A_ij (1 − a_i)| ≤ u·(4(m + 10) + 2·spread_i)·max(A^pt_ij, A_ij) + 2⁻¹⁰⁰⁰},
+ *       spread_i the largest |s_ij − max_j s_ij| of row i in either run (scores up to ±50 make this
+ *       term dominate), the last term covering underflow.
+ *   <li>Head outputs. Both sides are weighted sums of at most m values, each weight known to the
+ *       relative accuracy above: {@code tol = u·(6(m + 10) + 2·spread_i)·max_j |v_j|∞}.
+ *   <li>Layer output. W_O applied to both sides: the head tolerance times the row's ℓ1 norm of W_O plus
+ *       the matrix product's own rounding {@code u·(H·k_v + 10)·Σ_c |W_O,rc|·|x_c|}.
+ * </ul>
+ */
+public final class DoubleLimitations {
+  private DoubleLimitations() {}
+
+  static final double U = Math.ulp(1.0) / 2;
+  static final double FLOOR = Math.pow(2, -1000);
+
+  /** Largest error and largest error/tolerance ratio seen; throws {@link AssertionError} past a tolerance. */
+  public static final class Meter {
+    final java.util.Map<String, Double> maxAbsErr = new java.util.TreeMap<>();
+    final java.util.Map<String, Double> maxRatio = new java.util.TreeMap<>();
+    final java.util.Map<String, Double> tolerances = new java.util.HashMap<>();
+
+    /** The tolerance used for one comparison, keyed {@code "LIM-1 L0 H0 query 0 key 0"} (H-1 for LIM-4). */
+    public double toleranceOf(String key) {
+      Double t = tolerances.get(key);
+      if (t == null) {
+        throw new IllegalArgumentException("no comparison " + key + " was made");
+      }
+      return t;
+    }
+
+    void see(String id, int l, int h, String where, double err, double tol) {
+      tolerances.put(id + " L" + l + " H" + h + " " + where, tol);
+      maxAbsErr.merge(id, err, Math::max);
+      maxRatio.merge(id, err / tol, Math::max);
+      if (!(err <= tol)) {
+        throw new AssertionError(id + " violated in double at layer " + l + (h >= 0 ? " head " + h : "") + ", "
+            + where + ": error " + err + " exceeds the derived tolerance " + tol);
+      }
+    }
+
+    /** Largest absolute error over the given claim IDs (0 when none was measured). */
+    public double maxAbsErr(java.util.Set<String> ids) {
+      return ids.stream().mapToDouble(i -> maxAbsErr.getOrDefault(i, 0.0)).max().orElse(0);
+    }
+
+    /** Largest error/tolerance ratio over the given claim IDs. */
+    public double maxRatio(java.util.Set<String> ids) {
+      return ids.stream().mapToDouble(i -> maxRatio.getOrDefault(i, 0.0)).max().orElse(0);
+    }
+  }
+
+  /** Checks every layer of a prefixed run; a perturbation hook lets tests plant a violation. */
+  public static void check(FastModel model, FastModel.Trace t, Meter meter) {
+    Architecture a = model.arch();
+    int n = t.positions().length - t.streamPrefix();
+    int[] contentPositions = Arrays.copyOfRange(t.positions(), t.streamPrefix(), t.positions().length);
+    for (int l = 0; l < a.layers(); l++) {
+      FastModel.Layer layer = t.layers().get(l);
+      DMatrixRMaj x = new DMatrixRMaj(n, a.dModel());
+      org.ejml.dense.row.CommonOps_DDRM.extract(layer.input(), t.streamPrefix(), layer.input().numRows, 0,
+          a.dModel(), x, 0, 0);
+      FastModel.Layer ref = model.layer(l, x, contentPositions, null, null, new int[0], n);
+      checkLayer(model, t, l, ref, meter);
+    }
+  }
+
+  static void checkLayer(FastModel model, FastModel.Trace t, int l, FastModel.Layer ref, Meter meter) {
+    Architecture a = model.arch();
+    int sp = t.streamPrefix();
+    int p = t.keyPrefix();
+    int n = t.positions().length - sp;
+    int kv = a.dValue();
+    double[][] predicted = new double[n][a.heads() * kv];
+    double[][] predictedTol = new double[n][a.heads() * kv];
+    for (int h = 0; h < a.heads(); h++) {
+      FastModel.Head hp = t.layers().get(l).heads().get(h);
+      FastModel.Head hr = ref.heads().get(h);
+      double vmax = 0;
+      for (int i = 0; i < hp.values().getNumElements(); i++) {
+        vmax = Math.max(vmax, Math.abs(hp.values().data[i]));
+      }
+      for (int i = 0; i < n; i++) {
+        int q = sp + i;
+        double ai = 0;
+        for (int m = 0; m < p; m++) {
+          ai += hp.weights().get(q, m);
+        }
+        int attended = 0;
+        for (boolean b : hp.allowed()[q]) {
+          attended += b ? 1 : 0;
+        }
+        double spread = Math.max(spread(hp, q), spread(hr, i));
+        for (int j = 0; j < n; j++) {
+          double apt = hp.weights().get(q, p + j);
+          double ar = hr.weights().get(i, j);
+          double err = Math.abs(apt - ar * (1 - ai));
+          double tol = weightTolerance(attended, spread, apt, ar);
+          meter.see("LIM-1", l, h, "query " + i + " key " + j, err, tol);
+        }
+        double tolOut = outputTolerance(attended, spread, vmax);
+        for (int c = 0; c < kv; c++) {
+          double mix = 0;
+          for (int m = 0; m < p; m++) {
+            mix += hp.weights().get(q, m) * hp.values().get(m, c);
+          }
+          double pred = mix + (1 - ai) * hr.out().get(i, c);
+          double err = Math.abs(hp.out().get(q, c) - pred);
+          meter.see(p == 1 ? "LIM-2" : "LIM-3", l, h, "query " + i + " value " + c, err, tolOut);
+          predicted[i][h * kv + c] = pred;
+          predictedTol[i][h * kv + c] = tolOut;
+        }
+      }
+    }
+    DMatrixRMaj wo = model.param(Names.wo(l));
+    DMatrixRMaj o = t.layers().get(l).attentionOut();
+    for (int i = 0; i < n; i++) {
+      for (int r = 0; r < a.dModel(); r++) {
+        double sum = a.attnBiases() ? model.param(Names.bo(l)).get(0, r) : 0;
+        double abs = Math.abs(sum);
+        double carried = 0;
+        for (int c = 0; c < wo.numCols; c++) {
+          sum += wo.get(r, c) * predicted[i][c];
+          abs += Math.abs(wo.get(r, c) * predicted[i][c]);
+          carried += Math.abs(wo.get(r, c)) * predictedTol[i][c];
+        }
+        double tol = carried + U * (wo.numCols + 10) * abs + FLOOR;
+        meter.see("LIM-4", l, -1, "query " + i + " output " + r, Math.abs(o.get(sp + i, r) - sum), tol);
+      }
+    }
+  }
+
+  /** Tolerance of one LIM-1 weight comparison (see the class comment). */
+  public static double weightTolerance(int attended, double spread, double apt, double ar) {
+    return U * (4 * (attended + 10) + 2 * spread) * Math.max(apt, ar) + FLOOR;
+  }
+
+  /** Tolerance of one LIM-2/LIM-3 head-output comparison (see the class comment). */
+  public static double outputTolerance(int attended, double spread, double maxValue) {
+    return U * (6 * (attended + 10) + 2 * spread) * maxValue + FLOOR;
+  }
+
+  /** Largest |s_qj − max_j s_qj| over the keys query q sees. */
+  public static double spread(FastModel.Head h, int q) {
+    double max = Double.NEGATIVE_INFINITY;
+    double min = Double.POSITIVE_INFINITY;
+    for (int j = 0; j < h.scores().numCols; j++) {
+      if (h.allowed()[q][j]) {
+        max = Math.max(max, h.scores().get(q, j));
+        min = Math.min(min, h.scores().get(q, j));
+      }
+    }
+    return max - min;
+  }
+}
