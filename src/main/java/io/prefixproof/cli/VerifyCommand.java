@@ -32,10 +32,16 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--save", paramLabel = "DIR", description = "Save shrunk counterexamples to DIR.")
   Path save;
 
+  @Option(names = "--large", description = "Double-precision checks on d <= 256 and 128 tokens (default d <= 64, 32).")
+  boolean large;
+
   @Override
   public Integer call() throws Exception {
     if (tries != null && tries < 1) {
       throw new IllegalArgumentException("--tries must be at least 1, got " + tries);
+    }
+    if (large) {
+      System.setProperty("prefixproof.large", "true");
     }
     List<Claim> selected = claims.isEmpty() ? Catalogue.all() : claims.stream().map(Catalogue::byId).toList();
     Store store = save == null ? null : new Store(save);
