@@ -67,52 +67,62 @@ public final class DoubleCases {
       double temperature = new double[] {1, 10, 50}[(int) s.choice(2)];
       boolean farPrefix = s.choice(3) == 3;
       long seed = s.choice(Long.MAX_VALUE - 1);
-      int k = d / heads;
-      Architecture a = Architecture.builder(d).layers(layers).heads(heads).dHead(k).dValue(k)
-          .mlp(mlp ? 4 * d : 0, Architecture.Activation.GELU).norm(norm, false).attnBiases(biases).mask(mask)
-          .maxContext(n + p).scale(ScoreScale.fixed(new BigFraction(1 / Math.sqrt(k)))).build();
-      SplittableRandom r = new SplittableRandom(seed);
-      Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
-      for (Map.Entry<String, int[]> e : Model.shapes(a).entrySet()) {
-        String name = e.getKey();
-        int[] sh = e.getValue();
-        boolean gain = name.endsWith(".g");
-        double sd = gain || sh[0] == 1 ? 0.1 : 1 / Math.sqrt(sh[1]);
-        if (name.endsWith(".Wq")) {
-          sd *= temperature;
-        }
-        params.put(name, gaussian(r, sh[0], sh[1], gain ? 1 : 0, sd));
-      }
-      double shift = farPrefix ? -50 : 0;
-      List<DMatrixRMaj> rows = new ArrayList<>();
-      List<List<DMatrixRMaj>> keys = new ArrayList<>();
-      List<List<DMatrixRMaj>> values = new ArrayList<>();
-      for (int l = 0; l < layers; l++) {
-        rows.add(gaussian(r, p, d, 0, 1));
-        List<DMatrixRMaj> kl = new ArrayList<>();
-        List<DMatrixRMaj> vl = new ArrayList<>();
-        for (int h = 0; h < heads; h++) {
-          kl.add(gaussian(r, p, k, shift, 1));
-          vl.add(gaussian(r, p, k, 0, 1));
-        }
-        keys.add(kl);
-        values.add(vl);
-      }
-      DMatrixRMaj content = gaussian(r, n, d, 0, 1);
-      if (farPrefix && kind == Prefix.Kind.RESIDUAL) {
-        for (DMatrixRMaj x : rows) {
-          for (int i = 0; i < x.getNumElements(); i++) {
-            x.data[i] *= 50;
-          }
-        }
-      }
-      return kind == Prefix.Kind.RESIDUAL
-          ? new Case(new FastModel(a, params), kind, p, rows, null, null, content, temperature)
-          : new Case(new FastModel(a, params), kind, p, null, keys, values, content, temperature);
+      return build(layers, heads, d, n, p, kind, mask, norm, biases, mlp, temperature, farPrefix, seed);
     };
   }
 
-  static DMatrixRMaj gaussian(SplittableRandom r, int rows, int cols, double mean, double sd) {
+  /**
+   * One case of a fixed shape: weights N(0, 1/fan_in) (query weights times {@code temperature}), biases
+   * 0.1·N(0,1), norm gains 1 + 0.1·N(0,1), tanh-GELU MLP of width 4d, scale 1/√d_head, prefix and content
+   * N(0,1); {@code farPrefix} pushes prefix keys (or residual rows) 50 units away.
+   */
+  public static Case build(int layers, int heads, int d, int n, int p, Prefix.Kind kind, Architecture.Mask mask,
+      Architecture.NormKind norm, boolean biases, boolean mlp, double temperature, boolean farPrefix, long seed) {
+    int k = d / heads;
+    Architecture a = Architecture.builder(d).layers(layers).heads(heads).dHead(k).dValue(k)
+        .mlp(mlp ? 4 * d : 0, Architecture.Activation.GELU).norm(norm, false).attnBiases(biases).mask(mask)
+        .maxContext(n + p).scale(ScoreScale.fixed(new BigFraction(1 / Math.sqrt(k)))).build();
+    SplittableRandom r = new SplittableRandom(seed);
+    Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
+    for (Map.Entry<String, int[]> e : Model.shapes(a).entrySet()) {
+      String name = e.getKey();
+      int[] sh = e.getValue();
+      boolean gain = name.endsWith(".g");
+      double sd = gain || sh[0] == 1 ? 0.1 : 1 / Math.sqrt(sh[1]);
+      if (name.endsWith(".Wq")) {
+        sd *= temperature;
+      }
+      params.put(name, gaussian(r, sh[0], sh[1], gain ? 1 : 0, sd));
+    }
+    double shift = farPrefix ? -50 : 0;
+    List<DMatrixRMaj> rows = new ArrayList<>();
+    List<List<DMatrixRMaj>> keys = new ArrayList<>();
+    List<List<DMatrixRMaj>> values = new ArrayList<>();
+    for (int l = 0; l < layers; l++) {
+      DMatrixRMaj row = gaussian(r, p, d, 0, 1);
+      if (farPrefix) {
+        for (int i = 0; i < row.getNumElements(); i++) {
+          row.data[i] *= 50;
+        }
+      }
+      rows.add(row);
+      List<DMatrixRMaj> kl = new ArrayList<>();
+      List<DMatrixRMaj> vl = new ArrayList<>();
+      for (int h = 0; h < heads; h++) {
+        kl.add(gaussian(r, p, k, shift, 1));
+        vl.add(gaussian(r, p, k, 0, 1));
+      }
+      keys.add(kl);
+      values.add(vl);
+    }
+    DMatrixRMaj content = gaussian(r, n, d, 0, 1);
+    FastModel model = new FastModel(a, params);
+    return kind == Prefix.Kind.RESIDUAL
+        ? new Case(model, kind, p, rows, null, null, content, temperature)
+        : new Case(model, kind, p, null, keys, values, content, temperature);
+  }
+
+  public static DMatrixRMaj gaussian(SplittableRandom r, int rows, int cols, double mean, double sd) {
     DMatrixRMaj m = new DMatrixRMaj(rows, cols);
     for (int i = 0; i < m.getNumElements(); i++) {
       m.data[i] = mean + sd * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());

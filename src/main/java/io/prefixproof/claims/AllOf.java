@@ -33,7 +33,8 @@ public record AllOf(String id, String statement, String section, List<Claim> par
       if (r.witness() != null) {
         witness.append("[").append(p.statement()).append("]\n").append(r.witness()).append('\n');
       }
-      detail.append(i == 0 ? "" : " | ").append(p.statement()).append(": ").append(r.detail());
+      String label = p instanceof DoubleClaim ? "double" : p.statement().equals(statement) ? "exact" : p.statement();
+      detail.append(i == 0 ? "" : " | ").append(label).append(": ").append(r.detail());
       status = status == null || status == r.status() ? r.status() : Status.FAILED;
     }
     return new Result(id, status, expected(), tries, s.seed(), maxAbsErr, witness.length() == 0 ? null : witness.toString(),

@@ -95,7 +95,7 @@ public final class Catalogue {
   /** The exact claim plus its double-precision part on larger shapes, one catalogue line. */
   static Claim withDouble(Claim exact, String... measured) {
     return new AllOf(exact.id(), exact.statement(), exact.section(), List.of(exact,
-        new DoubleClaim(exact.id(), "double precision, every layer", exact.section(), 50, Set.of(measured))));
+        new DoubleClaim(exact.id(), "double", exact.section(), 50, Set.of(measured))));
   }
 
   static Claim lim1() {
@@ -340,7 +340,7 @@ public final class Catalogue {
   // ---- conjectures ------------------------------------------------------------------------------
 
   /** LIM-1 against the plain prefix-free run (content from position 0) at {@code layer}. */
-  static boolean rescaleAgainstPlain(PrefixCase<BigFraction> c, int layer) {
+  public static boolean rescaleAgainstPlain(PrefixCase<BigFraction> c, int layer) {
     Model<BigFraction> m = c.model();
     Trace<BigFraction> t = Forward.run(m, c.prefix(), c.contentInput());
     Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());

@@ -36,7 +36,9 @@ public record DoubleClaim(String id, String statement, String section, int defau
           return true;
         });
     long ms = System.currentTimeMillis() - t0;
-    String detail = String.format("double, %s: max error/tolerance %.3g", sizes(), meter.maxRatio(measured));
+    DoubleCases.Sizes z = sizes();
+    String detail = String.format("max error/tolerance %.3g (layers<=%d, heads<=%d, d<=%d, n<=%d, p<=%d)",
+        meter.maxRatio(measured), z.layers(), z.heads(), z.dModel(), z.content(), z.prefix());
     if (r.failed()) {
       return new Result(id, Status.FAILED, expected(), r.tries(), r.seed(), meter.maxAbsErr(measured),
           r.counterexample().value().toString(), ms, r.counterexample().failure());

@@ -2,6 +2,7 @@ package io.prefixproof.cli;
 
 import io.prefixproof.bench.ShrinkBench;
 import io.prefixproof.bench.ShrinkProblems;
+import io.prefixproof.bench.Workloads;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,8 +12,18 @@ import picocli.CommandLine.Option;
     description = "Run a benchmark workload and print its numbers (one JSON line per run with --json).")
 final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--workload", required = true, paramLabel = "W", description = "Workload: shrink.")
+  @Option(names = "--workload", required = true, paramLabel = "W", description = "W1, W2, W3, W4 or shrink.")
   String workload;
+
+  @Option(names = "--size", paramLabel = "S", description = "Size name (W1: small|medium|large; W2: tiny|small|"
+      + "medium; W3, W4: default). Default: every size of the workload.")
+  String size;
+
+  @Option(names = "--seconds", defaultValue = "5", paramLabel = "X", description = "Seconds per run (W1-W4).")
+  double seconds;
+
+  @Option(names = "--threads", defaultValue = "1", paramLabel = "K", description = "Worker threads (W1-W3).")
+  int threads;
 
   @Option(names = "--seeds", defaultValue = "20", paramLabel = "N", description = "Seeds per problem (shrink).")
   int seeds;
@@ -23,7 +34,22 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!workload.equals("shrink")) {
-      throw new IllegalArgumentException("unknown workload '" + workload + "'; available: shrink");
+      if (!(seconds > 0) || threads < 1) {
+        throw new IllegalArgumentException("--seconds must be positive and --threads at least 1, got " + seconds
+            + " and " + threads);
+      }
+      java.util.List<String> sizes = Workloads.SIZES.get(workload);
+      if (sizes == null) {
+        throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, shrink");
+      }
+      for (String s : size == null ? sizes : java.util.List.of(size)) {
+        Workloads.Run r = Workloads.run(workload, s, seconds, threads);
+        System.out.println(json ? r.json() : String.format("%s %-7s %8d checks in %6.2f s = %10.2f checks/s%s%s",
+            r.workload(), r.size(), r.checks(), r.seconds(), r.checks() / r.seconds(),
+            Double.isNaN(r.maxAbsErr()) ? "" : String.format("  max abs err %.3g", r.maxAbsErr()),
+            r.note() == null ? "" : "  " + r.note()));
+      }
+      return 0;
     }
     if (seeds < 1) {
       throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);

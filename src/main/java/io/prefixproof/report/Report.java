@@ -15,13 +15,15 @@ public final class Report {
   private Report() {}
 
   public static String header() {
-    return String.format("%-8s %-15s %-15s %7s %8s  %s", "claim", "status", "expected", "tries", "ms", "detail");
+    return String.format("%-8s %-15s %-15s %7s %8s %11s  %s", "claim", "status", "expected", "tries", "ms",
+        "max_abs_err", "detail");
   }
 
   public static String line(Claim.Result r) {
-    return String.format("%-8s %-15s %-15s %7d %8d  %s%s", r.id(), word(r.status().name()),
-        word(r.expected().name()), r.tries(), r.millis(), r.asExpected() ? "" : "NOT AS EXPECTED: ",
-        r.detail() + (r.maxAbsErr() == null ? "" : " (max abs err " + r.maxAbsErr() + ")"));
+    return String.format("%-8s %-15s %-15s %7d %8d %11s  %s%s", r.id(), word(r.status().name()),
+        word(r.expected().name()), r.tries(), r.millis(),
+        r.maxAbsErr() == null ? "-" : String.format("%.3g", r.maxAbsErr()), r.asExpected() ? "" : "NOT AS EXPECTED: ",
+        r.detail());
   }
 
   static String word(String enumName) {

@@ -1,0 +1,225 @@
+package io.prefixproof.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefixproof.algebra.Arith;
+import io.prefixproof.algebra.ExactArith;
+import io.prefixproof.algebra.Mat;
+import io.prefixproof.cases.CaseOptions;
+import io.prefixproof.cases.Cases;
+import io.prefixproof.cases.DoubleCases;
+import io.prefixproof.cases.PrefixCase;
+import io.prefixproof.claims.Catalogue;
+import io.prefixproof.claims.DoubleLimitations;
+import io.prefixproof.claims.Limitations;
+import io.prefixproof.fast.FastModel;
+import io.prefixproof.model.Architecture;
+import io.prefixproof.model.Content;
+import io.prefixproof.model.Model;
+import io.prefixproof.model.Names;
+import io.prefixproof.model.Prefix;
+import io.prefixproof.model.ScoreScale;
+import io.prefixproof.property.Counterexample;
+import io.prefixproof.property.Gen;
+import io.prefixproof.property.Property;
+import io.prefixproof.property.Source;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.commons.math3.fraction.BigFraction;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The benchmark workloads W1–W4: each run repeats "generate a case, check it" from a fixed seed for a
+ * time budget (on K threads, each with its own seed stream) and reports checks per second.
+ */
+public final class Workloads {
+  private Workloads() {}
+
+  /** One run's numbers. */
+  public record Run(String workload, String size, long checks, double seconds, double maxAbsErr, String note) {
+
+    public String json() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("workload", workload);
+      m.put("size", size);
+      m.put("checks", checks);
+      m.put("seconds", Math.round(seconds * 1000) / 1000.0);
+      m.put("checks_per_s", Math.round(checks / seconds * 100) / 100.0);
+      m.put("max_abs_err", Double.isNaN(maxAbsErr) ? null : maxAbsErr);
+      if (note != null) {
+        m.put("note", note);
+      }
+      try {
+        return new ObjectMapper().writeValueAsString(m);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** One check of a workload: returns its largest absolute error (NaN where none applies) or a note. */
+  interface Task {
+    double check(SplittableRandom r);
+  }
+
+  public static final Map<String, List<String>> SIZES = Map.of(
+      "W1", List.of("small", "medium", "large"),
+      "W2", List.of("tiny", "small", "medium"),
+      "W3", List.of("default"),
+      "W4", List.of("default"));
+
+  /** Runs {@code workload} at {@code size} for about {@code seconds} on {@code threads} threads. */
+  public static Run run(String workload, String size, double seconds, int threads) {
+    List<String> sizes = SIZES.get(workload);
+    if (sizes == null) {
+      throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, shrink");
+    }
+    if (!sizes.contains(size)) {
+      throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
+    }
+    Task task = switch (workload) {
+      case "W1" -> w1(size);
+      case "W2" -> w2(size);
+      case "W3" -> w3();
+      default -> null;
+    };
+    if (task == null) {
+      return w4(seconds);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      long deadline = System.nanoTime() + (long) (seconds * 1e9);
+      long t0 = System.nanoTime();
+      List<Future<double[]>> parts = new ArrayList<>();
+      for (int w = 0; w < threads; w++) {
+        final long seed = 1000L + w;
+        parts.add(pool.submit(() -> {
+          SplittableRandom r = new SplittableRandom(seed);
+          long n = 0;
+          double err = Double.NaN;
+          do {
+            double e = task.check(r.split());
+            err = Double.isNaN(err) ? e : Math.max(err, e);
+            n++;
+          } while (System.nanoTime() < deadline);
+          return new double[] {n, err};
+        }));
+      }
+      long checks = 0;
+      double err = Double.NaN;
+      for (Future<double[]> f : parts) {
+        double[] x = f.get();
+        checks += (long) x[0];
+        err = Double.isNaN(err) ? x[1] : Math.max(err, x[1]);
+      }
+      return new Run(workload, size, checks, (System.nanoTime() - t0) / 1e9, err, null);
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("benchmark " + workload + " failed: " + e.getCause(), e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** W1: one causal head in double, LIM-1 and LIM-3 on plain versus prefixed attention. */
+  static Task w1(String size) {
+    int[] s = switch (size) {
+      case "small" -> new int[] {16, 8, 8, 2};
+      case "medium" -> new int[] {64, 16, 64, 4};
+      default -> new int[] {512, 64, 512, 16};
+    };
+    int d = s[0];
+    int k = s[1];
+    int n = s[2];
+    int p = s[3];
+    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(n + p)
+        .scale(ScoreScale.fixed(new BigFraction(1 / Math.sqrt(k)))).build();
+    Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
+    return r -> {
+      Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
+      params.put(Names.wq(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+      params.put(Names.wk(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+      params.put(Names.wv(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+      // W_O = identity-like so the head output is the layer output (LIM-4 is not part of W1)
+      DMatrixRMaj wo = new DMatrixRMaj(d, k);
+      for (int i = 0; i < Math.min(d, k); i++) {
+        wo.set(i, i, 1);
+      }
+      params.put(Names.wo(0), wo);
+      FastModel model = new FastModel(a, params);
+      DMatrixRMaj x = DoubleCases.gaussian(r, n, d, 0, 1);
+      DMatrixRMaj prefix = DoubleCases.gaussian(r, p, d, 0, 1);
+      FastModel.Trace t = model.run(Prefix.Kind.RESIDUAL, p, x, null, List.of(prefix), null, null);
+      DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
+      DoubleLimitations.check(model, t, meter);
+      return meter.maxAbsErr(ids);
+    };
+  }
+
+  /** W2: the same check in exact arithmetic with κ(s) = 2^⌊s⌋(1 + s − ⌊s⌋), score scale 1. */
+  static Task w2(String size) {
+    int[] s = switch (size) {
+      case "tiny" -> new int[] {4, 2, 4, 1};
+      case "small" -> new int[] {8, 4, 8, 2};
+      default -> new int[] {16, 8, 16, 2};
+    };
+    int d = s[0];
+    int k = s[1];
+    int n = s[2];
+    int p = s[3];
+    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(n + p).build();
+    Gen<BigFraction> entry = Gen.rationals(-9, 9, 9);
+    return r -> {
+      Source src = Source.random(r, Integer.MAX_VALUE);
+      Map<String, Mat<BigFraction>> params = new LinkedHashMap<>();
+      Model.shapes(a).forEach((name, sh) -> params.put(name, Cases.matrix(src, entry, sh[0], sh[1])));
+      Model<BigFraction> m = new Model<>(a, ExactArith.DYADIC, params);
+      Prefix<BigFraction> prefix = Prefix.residual(List.of(Cases.matrix(src, entry, p, d)));
+      Content<BigFraction> content = Content.vectors(Cases.matrix(src, entry, n, d));
+      Limitations.check(m, Limitations.run(m, prefix, content), 0, 1,
+          EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT));
+      return Double.NaN;
+    };
+  }
+
+  /** W3: a 4-layer, 4-head pre-LN transformer with a residual prefix, all per-layer LIM-6 checks. */
+  static Task w3() {
+    Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3", "LIM-4");
+    return r -> {
+      DoubleCases.Case c = DoubleCases.build(4, 4, 64, 64, 4, Prefix.Kind.RESIDUAL, Architecture.Mask.CAUSAL,
+          Architecture.NormKind.LAYER, true, true, 1, false, r.nextLong());
+      DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
+      DoubleLimitations.check(c.model(), c.run(), meter);
+      return meter.maxAbsErr(ids);
+    };
+  }
+
+  /** W4: the CONJ-1 search (find and fully shrink) on 2-layer attention-only key/value-prefixed models. */
+  static Run w4(double seconds) {
+    CaseOptions o = CaseOptions.exactDefaults().withLayers(2, 2).withHeads(1, 1)
+        .withDims(new int[] {1, 8}, new int[] {1, 8}, new int[] {1, 8})
+        .withLengths(new int[] {2, 6}, new int[] {1, 3}).withKinds(List.of(Prefix.Kind.KEY_VALUE))
+        .withMasks(List.of(Architecture.Mask.CAUSAL)).withNorms(List.of(Architecture.NormKind.NONE), 0)
+        .withEntries(-3, 3, 3);
+    long t0 = System.nanoTime();
+    long deadline = t0 + (long) (seconds * 1e9);
+    long searches = 0;
+    String witness = null;
+    do {
+      Counterexample<PrefixCase<BigFraction>> c =
+          Property.of("W4", Cases.exact(o, Arith.exact(), false)).seed(searches + 1)
+              .tries(1000).moreAfterFailure(50).shapeFirst(16).search(x -> Catalogue.rescaleAgainstPlain(x, 1));
+      Architecture a = c.value().model().arch();
+      witness = "L" + a.layers() + " H" + a.heads() + " d" + a.dModel() + " n" + c.value().content().rows() + " p"
+          + c.value().prefix().length();
+      searches++;
+    } while (System.nanoTime() < deadline);
+    return new Run("W4", "default", searches, (System.nanoTime() - t0) / 1e9, Double.NaN, "shrunk witness " + witness);
+  }
+}
