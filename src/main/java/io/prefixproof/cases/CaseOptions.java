@@ -55,6 +55,16 @@ public record CaseOptions(
         new int[] {-3, 3}, 3);
   }
 
+  /**
+   * One layer at the full Section 4 ranges: heads 1–4, dimensions 1–16, content 1–12, prefix 1–6. Exact
+   * numbers grow multiplicatively with depth (a second layer at these widths did not finish 200 cases in
+   * five minutes), so deep exact runs use {@link #exactDefaults()} and depth 4 runs in double.
+   */
+  public static CaseOptions exactWide() {
+    return exactDefaults().withLayers(1, 1).withHeads(1, 4).withDims(new int[] {1, 16}, new int[] {1, 16},
+        new int[] {1, 16}).withLengths(new int[] {1, 12}, new int[] {1, 6});
+  }
+
   public CaseOptions withLayers(int lo, int hi) {
     return new CaseOptions(new int[] {lo, hi}, heads, dModel, dHead, dValue, content, prefix, mlpHidden, masks,
         positions, norms, biases, kinds, numerators, maxDenominator);

@@ -25,7 +25,7 @@ public record AllOf(String id, String statement, String section, List<Claim> par
     Double maxAbsErr = null;
     for (int i = 0; i < parts.size(); i++) {
       Claim p = parts.get(i);
-      Result r = p.run(new Settings(s.tries() == defaultTries() ? p.defaultTries() : s.tries(), s.seed(), null));
+      Result r = p.run(new Settings(s.tries() == defaultTries() ? p.defaultTries() : s.tries(), s.seed(), s.store()));
       tries += r.tries();
       if (r.maxAbsErr() != null) {
         maxAbsErr = maxAbsErr == null ? r.maxAbsErr() : Math.max(maxAbsErr, r.maxAbsErr());

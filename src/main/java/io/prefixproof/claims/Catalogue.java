@@ -68,6 +68,11 @@ public final class Catalogue {
     return CaseOptions.exactDefaults();
   }
 
+  /** The single-layer claims run at the full ranges (see {@link CaseOptions#exactWide()}). */
+  static CaseOptions wide() {
+    return CaseOptions.exactWide();
+  }
+
   /** Shape test for minimal witnesses: layers, heads, d, content n, prefix p (−1 = any). */
   static boolean shape(PrefixCase<?> c, int layers, int heads, int d, int n, int p) {
     Architecture a = c.model().arch();
@@ -99,33 +104,33 @@ public final class Catalogue {
   }
 
   static Claim lim1() {
-    return withDouble(limAtFirstLayer("LIM-1", "A^pt_ij = A_ij (1 - a_i) for content j: one factor per query", base(),
+    return withDouble(limAtFirstLayer("LIM-1", "A^pt_ij = A_ij (1 - a_i) for content j: one factor per query", wide(),
         EnumSet.of(Limitations.Check.RESCALE)), "LIM-1");
   }
 
   static Claim lim1c() {
     return limAtFirstLayer("LIM-1c", "order, argmax and zeros of content attention unchanged; content weights sum"
-        + " to 1 - a_i; every prefix key gets positive weight", base(), EnumSet.of(Limitations.Check.COROLLARIES));
+        + " to 1 - a_i; every prefix key gets positive weight", wide(), EnumSet.of(Limitations.Check.COROLLARIES));
   }
 
   static Claim lim2() {
     return limAtFirstLayer("LIM-2", "one prefix vector: t^pt_i = a_i (W_V s + b_V) + (1 - a_i) t_i",
-        base().withLengths(new int[] {1, 4}, new int[] {1, 1}), EnumSet.of(Limitations.Check.OUTPUT));
+        wide().withLengths(new int[] {1, 12}, new int[] {1, 1}), EnumSet.of(Limitations.Check.OUTPUT));
   }
 
   static Claim lim3() {
     return withDouble(limAtFirstLayer("LIM-3", "p prefix vectors: t^pt_i = sum_m A^pt_im v_m + (1 - a_i) t_i",
-        base().withLengths(new int[] {1, 4}, new int[] {2, 4}), EnumSet.of(Limitations.Check.OUTPUT)), "LIM-2",
+        wide().withLengths(new int[] {1, 12}, new int[] {2, 6}), EnumSet.of(Limitations.Check.OUTPUT)), "LIM-2",
         "LIM-3");
   }
 
   static Claim lim4() {
     return withDouble(limAtFirstLayer("LIM-4", "multi-head: o^pt_i = b_O + sum_h W_O^h [prefix mix of head h]",
-        base().withHeads(2, 4), EnumSet.of(Limitations.Check.MULTI_HEAD, Limitations.Check.OUTPUT)), "LIM-4");
+        wide().withHeads(2, 4), EnumSet.of(Limitations.Check.MULTI_HEAD, Limitations.Check.OUTPUT)), "LIM-4");
   }
 
   static Claim lim5() {
-    CaseOptions o = base().withNorms(List.of(NormKind.RATIONAL_LAYER, NormKind.RATIONAL_RMS), 2).withMlp(0, 2);
+    CaseOptions o = wide().withNorms(List.of(NormKind.RATIONAL_LAYER, NormKind.RATIONAL_RMS), 2).withMlp(0, 2);
     return limAtFirstLayer("LIM-5", "LIM-1..4 with biases and per-position norms, both prefix semantics", o,
         EnumSet.allOf(Limitations.Check.class));
   }
@@ -135,7 +140,8 @@ public final class Catalogue {
     // up to ~350,000 bits (90 s for one case) at depth 3, so exact runs stop at depth 2
     CaseOptions o = base().withLayers(2, 2).withHeads(1, 2).withNorms(List.of(NormKind.NONE, NormKind.RATIONAL_LAYER,
         NormKind.RATIONAL_RMS), 1).withMlp(0, 2).withLengths(new int[] {1, 3}, new int[] {1, 2})
-        .withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 2}).withEntries(-2, 2, 2);
+        .withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 2}).withEntries(-2, 2, 2)
+        .withPositions(List.of(PositionKind.NONE, PositionKind.LEARNED, PositionKind.ROPE, PositionKind.ALIBI));
     return withDouble(PropertyClaim.holds("LIM-6", "at every layer, LIM-1..4 hold against the prefix-free layer"
         + " evaluated on the prefixed run's own layer inputs", "4", 200, cases(o), Limitations::checkAll), "LIM-1",
         "LIM-2", "LIM-3", "LIM-4");
@@ -287,7 +293,7 @@ public final class Catalogue {
 
   @SuppressWarnings("unchecked")
   static Claim ft2() {
-    PropertyClaim<Object[]> keys = new PropertyClaim<>("FT-2", "rank-1 LoRA on W_K reverses attention order", "6",
+    PropertyClaim<Object[]> keys = new PropertyClaim<>("FT-2-keys", "rank-1 LoRA on W_K reverses attention order", "6",
         Claim.Expected.COUNTEREXAMPLE, 200, loraCases("Wk"), x -> {
           PrefixCase<BigFraction> c = (PrefixCase<BigFraction>) x[0];
           Model<BigFraction> tuned = new Lora<>(Names.wk(0, 0), (Mat<BigFraction>) x[1], (Mat<BigFraction>) x[2],
@@ -295,7 +301,7 @@ public final class Catalogue {
           return sameOrder(EXACT, Forward.run(c.model(), Prefix.none(), c.contentInput()),
               Forward.run(tuned, Prefix.none(), c.contentInput()));
         }, Catalogue::printPair, x -> shape((PrefixCase<?>) x[0], 1, 1, 1, 2, -1));
-    PropertyClaim<Object[]> values = new PropertyClaim<>("FT-2", "rank-1 LoRA on W_V moves outputs where no"
+    PropertyClaim<Object[]> values = new PropertyClaim<>("FT-2-values", "rank-1 LoRA on W_V moves outputs where no"
         + " one-position prefix can", "6", Claim.Expected.COUNTEREXAMPLE, 200, loraCases("Wv"), x -> {
           PrefixCase<BigFraction> c = (PrefixCase<BigFraction>) x[0];
           Model<BigFraction> tuned = new Lora<>(Names.wv(0, 0), (Mat<BigFraction>) x[1], (Mat<BigFraction>) x[2],

@@ -49,16 +49,23 @@ public final class Store {
     }
   }
 
-  /** Saves (or replaces) the sequence and its printed value; leaves an identical file untouched. */
+  /**
+   * Saves (or replaces) the sequence and its printed value; leaves an identical file untouched. Trailing
+   * zeros are dropped: replay reads 0 past the end, so the case is the same.
+   */
   public void save(String name, long[] choices, String printed) {
+    int end = choices.length;
+    while (end > 0 && choices[end - 1] == 0) {
+      end--;
+    }
     StringBuilder sb = new StringBuilder();
     sb.append("# counterexample for ").append(name).append('\n');
     for (String l : printed.split("\n")) {
       sb.append("# ").append(l).append('\n');
     }
     sb.append("choices:");
-    for (long c : choices) {
-      sb.append(' ').append(c);
+    for (int i = 0; i < end; i++) {
+      sb.append(' ').append(choices[i]);
     }
     sb.append('\n');
     Path f = file(name);
