@@ -249,7 +249,15 @@ public final class Mat<T extends FieldElement<T>> {
       return false;
     }
     Mat<?> m = (Mat<?>) o;
-    return rows == m.rows && cols == m.cols && Arrays.equals(data, m.data);
+    if (rows != m.rows || cols != m.cols) {
+      return false;
+    }
+    for (int i = 0; i < data.length; i++) {
+      if (!Scalars.same(data[i], m.data[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -9,6 +9,20 @@ import org.apache.commons.math3.fraction.BigFraction;
 public final class Scalars {
   private Scalars() {}
 
+  /**
+   * Exact equality. For {@link BigFraction} it compares numerators and denominators: every BigFraction is
+   * kept reduced with a positive denominator by its constructors, so this is {@code equals} without the
+   * two gcd reductions {@code BigFraction.equals} repeats on every call. Other types use {@code equals}.
+   */
+  public static boolean same(Object a, Object b) {
+    if (a instanceof BigFraction && b instanceof BigFraction) {
+      BigFraction x = (BigFraction) a;
+      BigFraction y = (BigFraction) b;
+      return x.getNumerator().equals(y.getNumerator()) && x.getDenominator().equals(y.getDenominator());
+    }
+    return a.equals(b);
+  }
+
   /** {@code 3/4}, {@code -2}, or a double with 6 significant digits for real modes. */
   public static String format(FieldElement<?> v) {
     if (v instanceof BigFraction) {

@@ -73,13 +73,14 @@ public final class Workloads {
       "W1", List.of("small", "medium", "large"),
       "W2", List.of("tiny", "small", "medium"),
       "W3", List.of("default"),
-      "W4", List.of("default"));
+      "W4", List.of("default"),
+      "gen", List.of("default"));
 
   /** Runs {@code workload} at {@code size} for about {@code seconds} on {@code threads} threads. */
   public static Run run(String workload, String size, double seconds, int threads) {
     List<String> sizes = SIZES.get(workload);
     if (sizes == null) {
-      throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, shrink");
+      throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, shrink");
     }
     if (!sizes.contains(size)) {
       throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
@@ -88,6 +89,7 @@ public final class Workloads {
       case "W1" -> w1(size);
       case "W2" -> w2(size);
       case "W3" -> w3();
+      case "gen" -> generation();
       default -> null;
     };
     if (task == null) {
@@ -138,7 +140,7 @@ public final class Workloads {
     int k = s[1];
     int n = s[2];
     int p = s[3];
-    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(n + p)
+    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(n + p).residual(false)
         .scale(ScoreScale.fixed(new BigFraction(1 / Math.sqrt(k)))).build();
     Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
     return r -> {
@@ -173,12 +175,15 @@ public final class Workloads {
     int k = s[1];
     int n = s[2];
     int p = s[3];
-    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(n + p).build();
+    // no residual and W_O = [I; 0]: the layer output is the head output, as in W1
+    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(n + p).residual(false).build();
     Gen<BigFraction> entry = Gen.rationals(-9, 9, 9);
+    Mat<BigFraction> wo = Mat.of(ExactArith.DYADIC.field(), d, k, (i, j) -> i == j ? BigFraction.ONE : BigFraction.ZERO);
     return r -> {
       Source src = Source.random(r, Integer.MAX_VALUE);
       Map<String, Mat<BigFraction>> params = new LinkedHashMap<>();
       Model.shapes(a).forEach((name, sh) -> params.put(name, Cases.matrix(src, entry, sh[0], sh[1])));
+      params.put(Names.wo(0), wo);
       Model<BigFraction> m = new Model<>(a, ExactArith.DYADIC, params);
       Prefix<BigFraction> prefix = Prefix.residual(List.of(Cases.matrix(src, entry, p, d)));
       Content<BigFraction> content = Content.vectors(Cases.matrix(src, entry, n, d));
@@ -197,6 +202,25 @@ public final class Workloads {
       DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
       DoubleLimitations.check(c.model(), c.run(), meter);
       return meter.maxAbsErr(ids);
+    };
+  }
+
+  /**
+   * Plain generation throughput of the property engine: one case is nested lists of exact rationals
+   * shaped like a 4-layer model's weights (d = 16, 4 heads of width 4, MLP 64): per layer 12 head
+   * matrices 4×16, W_O 16×16, W_1 64×16, W_2 16×64, so 12,288 rationals per case.
+   */
+  static Task generation() {
+    Gen<BigFraction> entry = Gen.rationals(-9, 9, 9);
+    Gen<List<List<BigFraction>>> head = Gen.listsOf(Gen.listsOf(entry, 16), 4);
+    Gen<List<List<BigFraction>>> wo = Gen.listsOf(Gen.listsOf(entry, 16), 16);
+    Gen<List<List<BigFraction>>> w1 = Gen.listsOf(Gen.listsOf(entry, 16), 64);
+    Gen<List<List<BigFraction>>> w2 = Gen.listsOf(Gen.listsOf(entry, 64), 16);
+    Gen<List<Object>> layer = Gen.tuple(Gen.listsOf(head, 12), wo, w1, w2);
+    Gen<List<List<Object>>> model = Gen.listsOf(layer, 4);
+    return r -> {
+      model.generate(Source.random(r, Integer.MAX_VALUE));
+      return Double.NaN;
     };
   }
 

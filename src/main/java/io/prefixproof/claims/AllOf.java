@@ -23,10 +23,13 @@ public record AllOf(String id, String statement, String section, List<Claim> par
     StringBuilder detail = new StringBuilder();
     Status status = null;
     Double maxAbsErr = null;
+    java.util.Map<String, Integer> statistics = new java.util.TreeMap<>();
     for (int i = 0; i < parts.size(); i++) {
       Claim p = parts.get(i);
       Result r = p.run(new Settings(s.tries() == defaultTries() ? p.defaultTries() : s.tries(), s.seed(), s.store()));
       tries += r.tries();
+      String prefix = parts.size() > 1 ? (p instanceof DoubleClaim ? "double " : "exact ") : "";
+      r.statistics().forEach((k, v) -> statistics.merge(prefix + k, v, Integer::sum));
       if (r.maxAbsErr() != null) {
         maxAbsErr = maxAbsErr == null ? r.maxAbsErr() : Math.max(maxAbsErr, r.maxAbsErr());
       }
@@ -38,6 +41,6 @@ public record AllOf(String id, String statement, String section, List<Claim> par
       status = status == null || status == r.status() ? r.status() : Status.FAILED;
     }
     return new Result(id, status, expected(), tries, s.seed(), maxAbsErr, witness.length() == 0 ? null : witness.toString(),
-        System.currentTimeMillis() - t0, detail.toString());
+        System.currentTimeMillis() - t0, detail.toString(), statistics);
   }
 }

@@ -49,9 +49,10 @@ public interface Claim {
    * @param maxAbsErr largest measured error of a double check, null for exact checks
    * @param witness the shrunk counterexample as text, null when none
    * @param detail one line: what went wrong, or extra facts
+   * @param statistics labelled counts of the generated cases (shapes, masks, prefix kinds)
    */
   record Result(String id, Status status, Expected expected, int tries, long seed, Double maxAbsErr, String witness,
-      long millis, String detail) {
+      long millis, String detail, java.util.Map<String, Integer> statistics) {
 
     /** True when the outcome is what the catalogue expects. */
     public boolean asExpected() {

@@ -41,8 +41,9 @@ public record DoubleClaim(String id, String statement, String section, int defau
         meter.maxRatio(measured), z.layers(), z.heads(), z.dModel(), z.content(), z.prefix());
     if (r.failed()) {
       return new Result(id, Status.FAILED, expected(), r.tries(), r.seed(), meter.maxAbsErr(measured),
-          r.counterexample().value().toString(), ms, r.counterexample().failure());
+          r.counterexample().value().toString(), ms, r.counterexample().failure(), r.labels());
     }
-    return new Result(id, Status.HOLDS, expected(), r.tries(), r.seed(), meter.maxAbsErr(measured), null, ms, detail);
+    return new Result(id, Status.HOLDS, expected(), r.tries(), r.seed(), meter.maxAbsErr(measured), null, ms, detail,
+        r.labels());
   }
 }

@@ -30,39 +30,53 @@ public final class DoubleLimitations {
   static final double U = Math.ulp(1.0) / 2;
   static final double FLOOR = Math.pow(2, -1000);
 
-  /** Largest error and largest error/tolerance ratio seen; throws {@link AssertionError} past a tolerance. */
+  /**
+   * Largest error and largest error/tolerance ratio per identity; throws {@link AssertionError} past a
+   * tolerance. Comparisons are counted in place (no allocation per comparison); with
+   * {@link #recordTolerances} it also keeps each comparison's tolerance, for tests that plant violations.
+   */
   public static final class Meter {
-    final java.util.Map<String, Double> maxAbsErr = new java.util.TreeMap<>();
-    final java.util.Map<String, Double> maxRatio = new java.util.TreeMap<>();
-    final java.util.Map<String, Double> tolerances = new java.util.HashMap<>();
+    static final java.util.List<String> IDS = java.util.List.of("LIM-1", "LIM-2", "LIM-3", "LIM-4");
+    private final double[] maxAbsErr = new double[IDS.size()];
+    private final double[] maxRatio = new double[IDS.size()];
+    private java.util.Map<String, Double> tolerances;
 
-    /** The tolerance used for one comparison, keyed {@code "LIM-1 L0 H0 query 0 key 0"} (H-1 for LIM-4). */
+    /** Keeps every comparison's tolerance, keyed {@code "LIM-1 L0 H0 query 0 key 0"} (H-1 for LIM-4). */
+    public Meter recordTolerances() {
+      tolerances = new java.util.HashMap<>();
+      return this;
+    }
+
+    /** The tolerance used for one comparison (needs {@link #recordTolerances}). */
     public double toleranceOf(String key) {
-      Double t = tolerances.get(key);
+      Double t = tolerances == null ? null : tolerances.get(key);
       if (t == null) {
-        throw new IllegalArgumentException("no comparison " + key + " was made");
+        throw new IllegalArgumentException("no comparison " + key + " was recorded");
       }
       return t;
     }
 
-    void see(String id, int l, int h, String where, double err, double tol) {
-      tolerances.put(id + " L" + l + " H" + h + " " + where, tol);
-      maxAbsErr.merge(id, err, Math::max);
-      maxRatio.merge(id, err / tol, Math::max);
+    /** One comparison of identity {@code id} at layer l, head h, query i, index j ({@code what}: key, value...). */
+    void see(int id, int l, int h, String what, int i, int j, double err, double tol) {
+      maxAbsErr[id] = Math.max(maxAbsErr[id], err);
+      maxRatio[id] = Math.max(maxRatio[id], err / tol);
+      if (tolerances != null) {
+        tolerances.put(IDS.get(id) + " L" + l + " H" + h + " query " + i + " " + what + " " + j, tol);
+      }
       if (!(err <= tol)) {
-        throw new AssertionError(id + " violated in double at layer " + l + (h >= 0 ? " head " + h : "") + ", "
-            + where + ": error " + err + " exceeds the derived tolerance " + tol);
+        throw new AssertionError(IDS.get(id) + " violated in double at layer " + l + (h >= 0 ? " head " + h : "")
+            + ", query " + i + " " + what + " " + j + ": error " + err + " exceeds the derived tolerance " + tol);
       }
     }
 
     /** Largest absolute error over the given claim IDs (0 when none was measured). */
     public double maxAbsErr(java.util.Set<String> ids) {
-      return ids.stream().mapToDouble(i -> maxAbsErr.getOrDefault(i, 0.0)).max().orElse(0);
+      return ids.stream().mapToDouble(i -> IDS.contains(i) ? maxAbsErr[IDS.indexOf(i)] : 0).max().orElse(0);
     }
 
     /** Largest error/tolerance ratio over the given claim IDs. */
     public double maxRatio(java.util.Set<String> ids) {
-      return ids.stream().mapToDouble(i -> maxRatio.getOrDefault(i, 0.0)).max().orElse(0);
+      return ids.stream().mapToDouble(i -> IDS.contains(i) ? maxRatio[IDS.indexOf(i)] : 0).max().orElse(0);
     }
   }
 
@@ -112,7 +126,7 @@ public final class DoubleLimitations {
           double ar = hr.weights().get(i, j);
           double err = Math.abs(apt - ar * (1 - ai));
           double tol = weightTolerance(attended, spread, apt, ar);
-          meter.see("LIM-1", l, h, "query " + i + " key " + j, err, tol);
+          meter.see(0, l, h, "key", i, j, err, tol);
         }
         double tolOut = outputTolerance(attended, spread, vmax);
         for (int c = 0; c < kv; c++) {
@@ -122,7 +136,7 @@ public final class DoubleLimitations {
           }
           double pred = mix + (1 - ai) * hr.out().get(i, c);
           double err = Math.abs(hp.out().get(q, c) - pred);
-          meter.see(p == 1 ? "LIM-2" : "LIM-3", l, h, "query " + i + " value " + c, err, tolOut);
+          meter.see(p == 1 ? 1 : 2, l, h, "value", i, c, err, tolOut);
           predicted[i][h * kv + c] = pred;
           predictedTol[i][h * kv + c] = tolOut;
         }
@@ -141,7 +155,7 @@ public final class DoubleLimitations {
           carried += Math.abs(wo.get(r, c)) * predictedTol[i][c];
         }
         double tol = carried + U * (wo.numCols + 10) * abs + FLOOR;
-        meter.see("LIM-4", l, -1, "query " + i + " output " + r, Math.abs(o.get(sp + i, r) - sum), tol);
+        meter.see(3, l, -1, "output", i, r, Math.abs(o.get(sp + i, r) - sum), tol);
       }
     }
   }

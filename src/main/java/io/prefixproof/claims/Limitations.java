@@ -2,6 +2,7 @@ package io.prefixproof.claims;
 
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
+import io.prefixproof.algebra.Scalars;
 import io.prefixproof.cases.PrefixCase;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Content;
@@ -96,7 +97,7 @@ public final class Limitations {
         if (checks.contains(Check.RESCALE)) {
           for (int j = 0; j < n; j++) {
             T expected = w.get(i, j).multiply(keep);
-            if (!wpt.get(i, j).equals(expected)) {
+            if (!Scalars.same(wpt.get(i, j), expected)) {
               fail("LIM-1", l, h, "query " + i + " key " + j + ": A^pt = " + wpt.get(i, j) + " but A (1 - a) = " + expected);
             }
           }
@@ -116,7 +117,7 @@ public final class Limitations {
               }
             }
           }
-          if (!sum.equals(keep)) {
+          if (!Scalars.same(sum, keep)) {
             fail("LIM-1c", l, h, "query " + i + ": content weights sum to " + sum + ", not 1 - a = " + keep);
           }
           for (int mIdx = 0; mIdx < p; mIdx++) {

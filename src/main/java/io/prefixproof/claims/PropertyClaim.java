@@ -54,12 +54,12 @@ public record PropertyClaim<T>(
       Status st = expected == Expected.HOLDS ? Status.HOLDS : Status.FAILED;
       String detail = expected == Expected.HOLDS ? "held on every case"
           : "no counterexample found in " + r.tries() + " cases";
-      return new Result(id, st, expected, r.tries(), r.seed(), null, null, ms, detail);
+      return new Result(id, st, expected, r.tries(), r.seed(), null, null, ms, detail, r.labels());
     }
     Counterexample<T> c = r.counterexample();
     String witness = printer.apply(c.value());
     if (expected == Expected.HOLDS) {
-      return new Result(id, Status.FAILED, expected, r.tries(), r.seed(), null, witness, ms, c.failure());
+      return new Result(id, Status.FAILED, expected, r.tries(), r.seed(), null, witness, ms, c.failure(), r.labels());
     }
     if (s.store() != null) {
       s.store().save(id, c.choices(), witness);
@@ -67,6 +67,6 @@ public record PropertyClaim<T>(
     boolean minimal = witnessCheck.test(c.value());
     return new Result(id, minimal ? Status.COUNTEREXAMPLE : Status.FAILED, expected, r.tries(), r.seed(), null,
         witness, ms, minimal ? c.failure() + "; shrunk in " + c.shrinkSteps() + " steps"
-            : "counterexample found but not shrunk to the minimal shape the note argues for");
+            : "counterexample found but not shrunk to the minimal shape the note argues for", r.labels());
   }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     description = "Run a benchmark workload and print its numbers (one JSON line per run with --json).")
 final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--workload", required = true, paramLabel = "W", description = "W1, W2, W3, W4 or shrink.")
+  @Option(names = "--workload", required = true, paramLabel = "W", description = "W1, W2, W3, W4, gen or shrink.")
   String workload;
 
   @Option(names = "--size", paramLabel = "S", description = "Size name (W1: small|medium|large; W2: tiny|small|"
@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       java.util.List<String> sizes = Workloads.SIZES.get(workload);
       if (sizes == null) {
-        throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, shrink");
+        throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, shrink");
       }
       for (String s : size == null ? sizes : java.util.List.of(size)) {
         Workloads.Run r = Workloads.run(workload, s, seconds, threads);

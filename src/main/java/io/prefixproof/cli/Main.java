@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code prefixproof} command line. */
 @Command(name = "prefixproof", mixinStandardHelpOptions = true, version = "prefixproof 0.1.0",
     description = "Executable proofs of what prompting and prefix-tuning can and cannot do to a transformer.",
-    subcommands = {VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {VerifyCommand.class, ConstructCommand.class, CertifyCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -26,7 +27,7 @@ public final class Main implements Runnable {
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+      if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException || ex instanceof ArithmeticException
           || ex instanceof java.io.UncheckedIOException) {
         commandLine.getErr().println("error: " + ex.getMessage());
         return 2;

@@ -32,6 +32,9 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--save", paramLabel = "DIR", description = "Save shrunk counterexamples to DIR.")
   Path save;
 
+  @Option(names = "--stats", description = "Print the labelled case counts (shapes, masks, prefix kinds) per claim.")
+  boolean stats;
+
   @Option(names = "--large", description = "Double-precision checks on d <= 256 and 128 tokens (default d <= 64, 32).")
   boolean large;
 
@@ -51,6 +54,9 @@ final class VerifyCommand implements Callable<Integer> {
       Claim.Result r = c.run(new Claim.Settings(tries == null ? c.defaultTries() : tries, seed, store));
       results.add(r);
       System.out.println(Report.line(r));
+      if (stats) {
+        System.out.print(Report.statistics(r));
+      }
     }
     System.out.println();
     for (Claim.Result r : results) {

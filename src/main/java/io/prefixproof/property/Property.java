@@ -44,6 +44,13 @@ public final class Property<T> {
     return new Property<>(name, gen);
   }
 
+  /** Inside a check: discards the case unless {@code condition} holds (it counts as rejected, not passed). */
+  public static void assume(boolean condition, String why) {
+    if (!condition) {
+      Source.reject(why);
+    }
+  }
+
   /** Valid cases to try (overridden by {@code -Dprefixproof.tries}). */
   public Property<T> tries(int n) {
     if (n < 1) {
@@ -139,7 +146,13 @@ public final class Property<T> {
         }
       }
     }
-    Outcome simplest = evaluate(Source.replay(new long[0]), check);
+    Stats.begin(labels);
+    Outcome simplest;
+    try {
+      simplest = evaluate(Source.replay(new long[0]), check);
+    } finally {
+      Stats.end();
+    }
     if (simplest.failure != null) {
       return finish(s, 1, 0, labels, shrink(simplest, check), start);
     }

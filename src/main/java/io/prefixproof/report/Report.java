@@ -30,11 +30,16 @@ public final class Report {
     return enumName.toLowerCase();
   }
 
+  /** The labelled case counts of a result, most frequent first, with percentages. */
+  public static String statistics(Claim.Result r) {
+    return io.prefixproof.property.Stats.format(r.statistics(), r.tries());
+  }
+
   public static String indent(String s) {
     return "  " + s.strip().replace("\n", "\n  ");
   }
 
-  /** JSON list of {id, status, expected, tries, seed, max_abs_err, witness, millis, detail}. */
+  /** JSON list of {id, status, expected, tries, seed, max_abs_err, witness, millis, detail, statistics}. */
   public static void writeJson(Path file, List<Claim.Result> results) {
     List<Map<String, Object>> out = results.stream().map(r -> {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -47,6 +52,7 @@ public final class Report {
       m.put("witness", r.witness());
       m.put("millis", r.millis());
       m.put("detail", r.detail());
+      m.put("statistics", new java.util.TreeMap<>(r.statistics()));
       return m;
     }).toList();
     try {

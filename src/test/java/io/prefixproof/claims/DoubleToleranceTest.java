@@ -23,7 +23,7 @@ class DoubleToleranceTest {
   static void planted(long seed, String key, String id, BiConsumer<FastModel.Trace, Double> plant) {
     DoubleCases.Case c = someCase(seed);
     FastModel.Trace t = c.run();
-    DoubleLimitations.Meter clean = new DoubleLimitations.Meter();
+    DoubleLimitations.Meter clean = new DoubleLimitations.Meter().recordTolerances();
     DoubleLimitations.check(c.model(), t, clean);
     double tol = clean.toleranceOf(key);
     plant.accept(t, 1.5 * tol);

@@ -20,7 +20,10 @@ import java.util.SplittableRandom;
 import org.apache.commons.math3.dfp.Dfp;
 import org.apache.commons.math3.fraction.BigFraction;
 import org.ejml.data.DMatrixRMaj;
+import io.prefixproof.property.Gen;
+import io.prefixproof.property.Property;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -61,9 +64,24 @@ class DifferentialTest {
   }
 
   @ParameterizedTest(name = "d={0} heads={1} layers={2} tokens={3} prefix={4}")
-  @CsvSource({"8, 2, 2, 8, 2", "32, 4, 3, 24, 3", "64, 4, 3, 64, 4"})
-  @DisplayName("EJML and the Dfp core agree within the error model, and a planted error is caught")
+  @CsvSource({"64, 4, 3, 64, 4", "1, 1, 1, 1, 1"})
+  @DisplayName("the largest and smallest shapes: EJML and the Dfp core agree, a planted error is caught")
   void enginesAgree(int d, int heads, int layers, int n, int p) {
+    agree(d, heads, layers, n, p);
+  }
+
+  @Test
+  @DisplayName("random shapes up to d=32, 4 heads, 3 layers, 32 tokens (property engine)")
+  void randomShapes() {
+    Gen<int[]> shapes = Gen.integers(1, 4).flatMap(h -> Gen.integers(1, 8).flatMap(k -> Gen.integers(1, 3)
+        .flatMap(l -> Gen.integers(1, 32).flatMap(n -> Gen.integers(1, 4).map(p -> new int[] {h * k, h, l, n, p})))));
+    Property.of("EJML = Dfp", shapes).seed(17).tries(8).printer(java.util.Arrays::toString).check(s -> {
+      agree(s[0], s[1], s[2], s[3], s[4]);
+      return true;
+    });
+  }
+
+  static void agree(int d, int heads, int layers, int n, int p) {
     Arith<Dfp> dfp = Arith.dfp(40);
     Model<Dfp> model = randomModel(dfp, d, heads, layers, n + p, 11L * d + n);
     SplittableRandom r = new SplittableRandom(d);

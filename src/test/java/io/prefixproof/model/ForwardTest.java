@@ -143,6 +143,30 @@ class ForwardTest {
     assertEquals(m(1, new int[] {0}), ft.apply(model).param(Names.wv(0, 0)));
   }
 
+  @Test
+  @DisplayName("the double softmax is max-shifted: scores of ±1e300 give finite weights, no NaN")
+  void softmaxNeverNaN() {
+    Arith<Decimal64> d = Arith.decimal64();
+    Mat<Decimal64> scores = Mat.of(d.field(), 1, 3, (i, j) -> new Decimal64(new double[] {1e300, -1e300, 1e300}[j]));
+    Mat<Decimal64> w = Forward.softmaxRows(d, scores, new boolean[][] {{true, true, true}});
+    assertEquals(0.5, w.get(0, 0).doubleValue());
+    assertEquals(0.0, w.get(0, 1).doubleValue());
+    assertEquals(0.5, w.get(0, 2).doubleValue());
+    io.prefixproof.fast.FastModel fast = io.prefixproof.fast.FastModel.of(
+        scalarModel(Architecture.builder(1)).toArith(d).with(Names.wq(0, 0),
+            Mat.of(d.field(), 1, 1, (i, j) -> new Decimal64(1e150))));
+    io.prefixproof.fast.FastModel.Trace t = fast.run(d, Prefix.none(),
+        Content.vectors(Mat.of(d.field(), 2, 1, (i, j) -> new Decimal64(i == 0 ? 1 : -1))));
+    // scores ±1e150: exp(s - max) is exp(0) or exp(-2e150) = 0, never NaN
+    for (double v : t.layers().get(0).heads().get(0).weights().data) {
+      assertTrue(Double.isFinite(v), "weight " + v);
+    }
+    // a score that overflows is an error naming where, not a NaN
+    ArithmeticException e = assertThrows(ArithmeticException.class, () -> fast.run(d, Prefix.none(),
+        Content.vectors(Mat.of(d.field(), 1, 1, (i, j) -> new Decimal64(1e200)))));
+    assertTrue(e.getMessage().contains("head 0, query 0, key 0"), e.getMessage());
+  }
+
   @Nested
   @DisplayName("bad input names the offending object")
   class BadInput {

@@ -1,0 +1,65 @@
+package io.prefixproof.cli;
+
+import io.prefixproof.constructions.Constructions;
+import io.prefixproof.constructions.Settings;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code prefixproof construct cap2|cap3}: build a Section 3 construction and run it on a target. */
+@Command(name = "construct", mixinStandardHelpOptions = true,
+    description = "Build a Section 3 construction for a target and print what the model generates.")
+final class ConstructCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "CAP", description = "cap2 (any string from one virtual token) or cap3"
+      + " (any map [V] -> [V])")
+  String which;
+
+  @Option(names = "--vocab", defaultValue = "94", description = "V (94: printable ASCII). Default ${DEFAULT-VALUE}.")
+  int vocab;
+
+  @Option(names = "--length", defaultValue = "20", description = "N, positions (cap2). Default ${DEFAULT-VALUE}.")
+  int length;
+
+  @Option(names = "--temperature", defaultValue = "50", description = "T. Default ${DEFAULT-VALUE}.")
+  String temperature;
+
+  @Option(names = "--scale", defaultValue = "notebook", description = "notebook (T/sqrt(n)) or fixed (T).")
+  String scale;
+
+  @Option(names = "--causal", description = "Use a causal mask (the notebook has none).")
+  boolean causal;
+
+  @Option(names = "--arith", defaultValue = "dfp", description = "dfp (40 digits, true exp), double, or exact"
+      + " (rational kernel, fixed scale only).")
+  String arith;
+
+  @Option(names = "--text", description = "cap2: the target text (V = 94).")
+  String text;
+
+  @Option(names = "--tokens", split = ",", description = "cap2: the target as token indices.")
+  int[] tokens;
+
+  @Option(names = "--map", description = "cap3: the map as 'swapcase' (V = 94) or comma-separated images of"
+      + " 0..V-1.")
+  String map;
+
+  @Option(names = "--input", description = "cap3: user tokens to answer (text for V = 94, else indices).")
+  String input;
+
+  @Override
+  public Integer call() {
+    Settings s = new Settings(vocab, length, Constructions.parseTemperature(temperature),
+        Constructions.parseScale(scale), causal);
+    String out = switch (which) {
+      case "cap2" -> Constructions.runCap2(s, Constructions.parseArith(arith),
+          Constructions.cap2Target(s, text, tokens));
+      case "cap3" -> Constructions.runCap3(s, Constructions.parseArith(arith), Constructions.cap3Map(s, map),
+          Constructions.cap3Input(s, input));
+      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3");
+    };
+    System.out.println(out);
+    return 0;
+  }
+}

@@ -1,0 +1,117 @@
+package io.prefixproof.constructions;
+
+import io.prefixproof.algebra.Arith;
+import io.prefixproof.algebra.RealArith;
+import org.apache.commons.math3.dfp.Dfp;
+import org.apache.commons.math3.fraction.BigFraction;
+
+/**
+ * Decides, for all targets at once, whether a construction generates what it should, with κ = exp
+ * evaluated in Dfp at 60 digits.
+ *
+ * <p>CAP-2. At the last of n positions both heads give the own/first position the weight
+ * α_n = K/(K + n − 1), K = exp(σ_n), and every other position 1/(K + n − 1). Coordinate i of h is
+ * α_n(1 + v_i); every other coordinate stays below 1, so z2 = ReLU(α_n(1 + v_i) − 1) and
+ * z2 − v_i = −(1 − α_n)(1 + v_i) &lt; 0. The decoder picks the nearest grid point, the lower one on a
+ * tie, so token c is right iff (1 − α_n)(1 + c/V) &lt; 1/(2V) (c = 0 is always right: z2 = 0). The worst
+ * token is c = V − 1, and the condition becomes {@code exp(σ_n) > (n − 1)(4V − 3)} for every n = 2..N (n = 1
+ * is exact). With σ_n = T/√n the smallest correct T is the supremum over n of √n·ln((n − 1)(4V − 3)).
+ *
+ * <p>Rigour: Dfp's exp and square root at 60 digits are accurate to far better than 1e-50 relative for
+ * the arguments here; a comparison is decided only when the two sides differ by more than 1e-40
+ * relative, and otherwise reported as undecided (an error naming n).
+ */
+public final class Certifier {
+  private Certifier() {}
+
+  static final RealArith<Dfp> DFP = Arith.dfp(60);
+  static final double RELATIVE_SLACK = 1e-40;
+
+  /**
+   * A verdict for every target.
+   *
+   * @param correctForAll the construction generates every target exactly
+   * @param minTemperature the infimum of the correct temperatures (correct iff T is above it); null when
+   *     every T is correct
+   * @param margin the smallest decoder margin 1/(2V) − |z2 − v| over all targets and steps (negative: fails)
+   * @param failingPosition the first output position that can fail, −1 when none
+   * @param failingTarget a target that fails, null when none
+   */
+  public record Verdict(boolean correctForAll, Double minTemperature, double margin, int failingPosition,
+      int[] failingTarget) {}
+
+  /** CAP-2: decides correctness for all V^N targets. */
+  public static Verdict cap2(Settings s) {
+    int vocab = s.vocab();
+    double margin = 1.0 / (2 * vocab);
+    int failing = -1;
+    Dfp half = DFP.of(new BigFraction(1, 2 * vocab));
+    Dfp worstStretch = DFP.of(new BigFraction(2 * vocab - 1, vocab));
+    for (int n = 2; n <= s.length() && vocab > 1; n++) {
+      Dfp k = DFP.kernel(sigma(s, n));
+      Dfp bound = DFP.of((long) (n - 1) * (4L * vocab - 3));
+      Dfp gap = k.subtract(bound);
+      if (DFP.compare(DFP.abs(gap), bound.multiply(RELATIVE_SLACK)) <= 0) {
+        throw new ArithmeticException("CAP-2 undecided at n=" + n + ": exp(sigma) is within 1e-40 of (n-1)(4V-3)");
+      }
+      // decoder margin at the worst token: 1/(2V) − (1 − α)(2V − 1)/V
+      Dfp oneMinusAlpha = DFP.of(n - 1).divide(k.add(DFP.of(n - 1)));
+      double m = DFP.toDouble(half.subtract(oneMinusAlpha.multiply(worstStretch)));
+      margin = Math.min(margin, m);
+      if (gap.negativeOrNull() && failing < 0) {
+        failing = n - 1;
+      }
+    }
+    int[] target = null;
+    if (failing >= 0) {
+      target = new int[s.length()];
+      target[failing] = vocab - 1;
+    }
+    return new Verdict(failing < 0, vocab > 1 && s.length() > 1 ? minTemperatureCap2(s) : null, margin, failing,
+        target);
+  }
+
+  /** sup over n = 2..N of ln((n − 1)(4V − 3)) · (√n with the notebook scale, 1 otherwise). */
+  static double minTemperatureCap2(Settings s) {
+    Dfp best = null;
+    for (int n = 2; n <= s.length(); n++) {
+      Dfp t = DFP.of((long) (n - 1) * (4L * s.vocab() - 3)).log();
+      if (s.notebookScale()) {
+        t = t.multiply(DFP.of(n).sqrt());
+      }
+      best = best == null ? t : DFP.max(best, t);
+    }
+    return DFP.toDouble(best);
+  }
+
+  /** The largest N for which CAP-2 is correct at these settings' V and T (searched up to {@code cap}). */
+  public static int maxLengthCap2(Settings s, int cap) {
+    for (int n = 2; n <= cap; n++) {
+      Dfp k = DFP.kernel(sigma(s, n));
+      if (DFP.compare(k, DFP.of((long) (n - 1) * (4L * s.vocab() - 3))) <= 0) {
+        return n - 1;
+      }
+    }
+    return cap;
+  }
+
+  /**
+   * CAP-3: at position 1 the "val" head weighs (position 1, position 0) by (α, β) and the "first" head by
+   * (β, α), so their sum is (α + β)(onehot(u) + r) with α + β = 1 for every σ: z2 = r_u exactly and the
+   * margin is 1/(2V) for every T. Computed here, not assumed: the Dfp weights give |α + β − 1|, and the
+   * margin is 1/(2V) minus the resulting error bound 2|α + β − 1|.
+   */
+  public static Verdict cap3(Settings s) {
+    Dfp k = DFP.kernel(sigma(s, 2));
+    Dfp alpha = k.divide(k.add(DFP.one()));
+    Dfp beta = DFP.one().divide(k.add(DFP.one()));
+    double deviation = DFP.toDouble(DFP.abs(alpha.add(beta).subtract(DFP.one())));
+    double margin = 1.0 / (2 * s.vocab()) - 2 * deviation;
+    return new Verdict(margin > 0, null, margin, margin > 0 ? -1 : 1, null);
+  }
+
+  static Dfp sigma(Settings s, int n) {
+    Dfp t = DFP.of(s.temperature());
+    return s.notebookScale() ? t.divide(DFP.of(n).sqrt()) : t;
+  }
+}

@@ -1,0 +1,157 @@
+package io.prefixproof.constructions;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prefixproof.adapt.HardPrompt;
+import io.prefixproof.algebra.Arith;
+import io.prefixproof.model.Forward;
+import io.prefixproof.model.Model;
+import io.prefixproof.property.Gen;
+import io.prefixproof.property.Property;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.commons.math3.dfp.Dfp;
+import org.apache.commons.math3.fraction.BigFraction;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConstructionsTest {
+
+  static final Arith<Dfp> DFP = Arith.dfp(40);
+
+  static Settings cap2(int v, int n, double t) {
+    return new Settings(v, n, new BigFraction(t), true, false);
+  }
+
+  /** Every target in [V]^N, in order. */
+  static int[][] allTargets(int v, int n) {
+    int total = (int) Math.pow(v, n);
+    int[][] out = new int[total][n];
+    for (int code = 0; code < total; code++) {
+      for (int i = 0, x = code; i < n; i++, x /= v) {
+        out[code][i] = x % v;
+      }
+    }
+    return out;
+  }
+
+  /** Brute force: does the Dfp model generate every target exactly? */
+  static boolean allGenerate(Settings s) {
+    Model<Dfp> m = Cap2.model(s, DFP);
+    for (int[] y : allTargets(s.vocab(), s.length())) {
+      if (!Arrays.equals(y, Cap2.generate(m, Cap2.prompt(y, s, DFP)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @ParameterizedTest(name = "V={0} N={1}")
+  @CsvSource({"2, 2", "3, 3", "4, 4", "4, 2", "2, 4"})
+  @DisplayName("CAP-2: the certifier's minimal T agrees with brute force just below and just above it")
+  void certifierAgreesWithBruteForce(int v, int n) {
+    double tMin = Certifier.cap2(cap2(v, n, 1)).minTemperature();
+    Settings above = cap2(v, n, tMin * (1 + 1e-6));
+    Settings below = cap2(v, n, tMin * (1 - 1e-6));
+    assertTrue(Certifier.cap2(above).correctForAll());
+    assertFalse(Certifier.cap2(below).correctForAll());
+    assertTrue(allGenerate(above), "some target fails just above the certified minimum");
+    assertFalse(allGenerate(below), "every target works just below the certified minimum");
+    // the certifier's failing target really fails
+    int[] failing = Certifier.cap2(below).failingTarget();
+    assertFalse(Arrays.equals(failing, Cap2.generate(Cap2.model(below, DFP), Cap2.prompt(failing, below, DFP))));
+  }
+
+  @Test
+  @DisplayName("CAP-2: the verdict agrees with brute force on random settings (property)")
+  void randomSettingsAgree() {
+    Gen<double[]> settings = Gen.integers(2, 4).flatMap(v -> Gen.integers(2, 3)
+        .flatMap(n -> Gen.doubles(0, 30).map(t -> new double[] {v, n, t})));
+    Property.of("certifier = brute force", settings).seed(5).tries(30).printer(Arrays::toString).check(x -> {
+      Settings s = cap2((int) x[0], (int) x[1], x[2]);
+      return Certifier.cap2(s).correctForAll() == allGenerate(s);
+    });
+  }
+
+  @Test
+  @DisplayName("CAP-2 published setting (V=94, N=20, T=50): certified for every target; the demo string")
+  void publishedCap2() {
+    Settings s = cap2(94, 20, 50);
+    Certifier.Verdict v = Certifier.cap2(s);
+    assertTrue(v.correctForAll());
+    assertTrue(v.minTemperature() < 50 && v.minTemperature() > 39, "T_min " + v.minTemperature());
+    int[] target = Decoder.encode("I love transformers!", 94);
+    assertArrayEquals(target, Cap2.generate(Cap2.model(s, DFP), Cap2.prompt(target, s, DFP)));
+    assertEquals("I love transformers!", Constructions.runCap2(s, "double", target));
+    // the worst target: '}' (c = 93) everywhere
+    int[] worst = new int[20];
+    Arrays.fill(worst, 93);
+    assertArrayEquals(worst, Cap2.generate(Cap2.model(s, DFP), Cap2.prompt(worst, s, DFP)));
+  }
+
+  @Test
+  @DisplayName("CAP-2 in exact arithmetic: with κ(s) = 1 + s + s²/2 the condition is κ(T) > (N−1)(4V−3)")
+  void exactCap2() {
+    // V = 3, N = 3: (N-1)(4V-3) = 18; κ(5) = 18.5 > 18 works, κ(4) = 13 does not
+    Settings ok = new Settings(3, 3, new BigFraction(5), false, false);
+    Settings bad = new Settings(3, 3, new BigFraction(4), false, false);
+    Model<BigFraction> mOk = Cap2.model(ok, Arith.exact());
+    Model<BigFraction> mBad = Cap2.model(bad, Arith.exact());
+    boolean badFailed = false;
+    for (int[] y : allTargets(3, 3)) {
+      assertArrayEquals(y, Cap2.generate(mOk, Cap2.prompt(y, ok, Arith.exact())), Arrays.toString(y));
+      badFailed |= !Arrays.equals(y, Cap2.generate(mBad, Cap2.prompt(y, bad, Arith.exact())));
+    }
+    assertTrue(badFailed, "below the exact threshold some target must fail");
+  }
+
+  @Test
+  @DisplayName("CAP-1 against CAP-2: hard tokens give 1 generation, virtual tokens all V^N")
+  void hardVersusVirtual() {
+    Settings s = cap2(3, 3, 20);
+    Model<Dfp> m = Cap2.model(s, DFP);
+    Set<String> hard = new HashSet<>();
+    for (int t = 0; t < 3; t++) {
+      hard.add(Arrays.toString(Forward.generate(m, new HardPrompt<Dfp>(new int[] {t}).prefix(m), new int[0], 3)));
+    }
+    Set<String> virtual = new HashSet<>();
+    for (int[] y : allTargets(3, 3)) {
+      virtual.add(Arrays.toString(Cap2.generate(m, Cap2.prompt(y, s, DFP))));
+    }
+    assertEquals(1, hard.size(), "the token embedding is 0: every hard token looks the same");
+    assertEquals(27, virtual.size());
+  }
+
+  @Test
+  @DisplayName("CAP-3: every map [3] -> [3] is realised for every user token, at T = 100 and at T = 0")
+  void cap3AllMaps() {
+    for (double t : new double[] {100, 0}) {
+      Settings s = new Settings(3, 2, new BigFraction(t), true, false);
+      assertTrue(Certifier.cap3(s).correctForAll());
+      Model<Dfp> m = Cap3.model(s, DFP);
+      for (int[] map : allTargets(3, 3)) {
+        for (int u = 0; u < 3; u++) {
+          assertEquals(map[u], Cap3.answer(m, Cap3.prompt(map, s, DFP), u), Arrays.toString(map) + " at " + u);
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("CAP-3 published demo (V=94, T=100): swap case, f -> F, exactly in rational arithmetic too")
+  void publishedCap3() {
+    Settings s = new Settings(94, 2, new BigFraction(100), true, false);
+    int[] swap = Constructions.cap3Map(s, "swapcase");
+    assertEquals("F", Constructions.runCap3(s, "dfp", swap, Decoder.encode("f", 94)));
+    Settings fixed = new Settings(94, 2, new BigFraction(100), false, false);
+    assertEquals("Hello, World}", Constructions.runCap3(fixed, "exact", swap, Decoder.encode("hELLO, wORLD}", 94)));
+    assertNotNull(Certifier.cap3(s));
+  }
+}
