@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code prefixproof} command line. */
 @Command(name = "prefixproof", mixinStandardHelpOptions = true, version = "prefixproof 0.1.0",
     description = "Executable proofs of what prompting and prefix-tuning can and cannot do to a transformer.",
-    subcommands = {VerifyCommand.class, ConstructCommand.class, CertifyCommand.class, BenchCommand.class,
+    subcommands = {VerifyCommand.class, ConstructCommand.class, CertifyCommand.class, InspectCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

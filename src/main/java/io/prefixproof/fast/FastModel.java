@@ -85,9 +85,9 @@ public final class FastModel {
     return m;
   }
 
-  /** One head's intermediates: values (prefix rows first), scaled scores, weights, outputs, mask. */
-  public record Head(DMatrixRMaj values, DMatrixRMaj scores, DMatrixRMaj weights, DMatrixRMaj out,
-      boolean[][] allowed) {}
+  /** One head's intermediates: queries, values (prefix rows first), scaled scores, weights, outputs, mask. */
+  public record Head(DMatrixRMaj queries, DMatrixRMaj values, DMatrixRMaj scores, DMatrixRMaj weights,
+      DMatrixRMaj out, boolean[][] allowed) {}
 
   /** One block's intermediates. */
   public record Layer(DMatrixRMaj input, List<Head> heads, DMatrixRMaj attentionOut, DMatrixRMaj output) {}
@@ -283,7 +283,7 @@ public final class FastModel {
     }
     DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
     CommonOps_DDRM.mult(w, v, out);
-    return new Head(v, s, w, out, allowed);
+    return new Head(q, v, s, w, out, allowed);
   }
 
   private DMatrixRMaj affine(DMatrixRMaj x, String w, String b) {

@@ -1,0 +1,101 @@
+package io.prefixproof.claims;
+
+import io.prefixproof.cases.DoubleCases;
+import io.prefixproof.fast.FastModel;
+import io.prefixproof.model.Architecture;
+import io.prefixproof.model.Prefix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The limitation claims on a given model (real or user weights): for each prefix kind and prefix choice,
+ * the prefixed run is checked at every layer and head against the prefix-free layer on the same inputs
+ * (LIM-1, LIM-2/3, LIM-4; all layers together are LIM-6), in double with the derived tolerances.
+ */
+public final class Inspection {
+  private Inspection() {}
+
+  /** One table row. {@code head} is −1 for the layer-wide LIM-4. */
+  public record Row(String prefix, int layer, int head, String claim, double maxAbsErr, double maxRatio,
+      boolean holds) {}
+
+  /**
+   * Runs the checks with random prefixes (N(0,1) rows or keys/values) and "aligned" key/value prefixes
+   * (keys along each head's mean content query, scaled so that the prefix takes most of the attention).
+   */
+  public static List<Row> run(FastModel model, DMatrixRMaj content, int p, long seed) {
+    List<Row> rows = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(seed);
+    Architecture a = model.arch();
+    int k = a.dHead();
+    int kv = a.dValue();
+    List<DMatrixRMaj> residual = new ArrayList<>();
+    List<List<DMatrixRMaj>> keys = new ArrayList<>();
+    List<List<DMatrixRMaj>> values = new ArrayList<>();
+    for (int l = 0; l < a.layers(); l++) {
+      residual.add(DoubleCases.gaussian(r, p, a.dModel(), 0, 1));
+      List<DMatrixRMaj> kl = new ArrayList<>();
+      List<DMatrixRMaj> vl = new ArrayList<>();
+      for (int h = 0; h < a.heads(); h++) {
+        kl.add(DoubleCases.gaussian(r, p, k, 0, 1));
+        vl.add(DoubleCases.gaussian(r, p, kv, 0, 1));
+      }
+      keys.add(kl);
+      values.add(vl);
+    }
+    check(rows, "random residual", model, model.run(Prefix.Kind.RESIDUAL, p, content, null, residual, null, null));
+    check(rows, "random key/value", model, model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, keys, values));
+    FastModel.Trace plain = model.run(Prefix.Kind.NONE, 0, content, null, null, null, null);
+    List<List<DMatrixRMaj>> aligned = new ArrayList<>();
+    for (int l = 0; l < a.layers(); l++) {
+      List<DMatrixRMaj> kl = new ArrayList<>();
+      for (int h = 0; h < a.heads(); h++) {
+        kl.add(alignedKeys(model, plain, l, h, p));
+      }
+      aligned.add(kl);
+    }
+    check(rows, "aligned key/value", model, model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, aligned, values));
+    return rows;
+  }
+
+  /** Keys along the mean content query of head h at layer l of the plain run, scaled to scores of about 20. */
+  static DMatrixRMaj alignedKeys(FastModel model, FastModel.Trace plain, int l, int h, int p) {
+    FastModel.Head head = plain.layers().get(l).heads().get(h);
+    int k = model.arch().dHead();
+    DMatrixRMaj q = head.queries();
+    double[] mean = new double[k];
+    for (int i = 0; i < q.numRows; i++) {
+      for (int c = 0; c < k; c++) {
+        mean[c] += q.get(i, c) / q.numRows;
+      }
+    }
+    double norm = 0;
+    for (double m : mean) {
+      norm += m * m;
+    }
+    norm = Math.sqrt(norm);
+    double sigma = model.arch().scale() instanceof io.prefixproof.model.ScoreScale.Fixed f
+        ? f.sigma().doubleValue() : 1;
+    double factor = norm == 0 ? 0 : 20 / (sigma * norm * norm);
+    DMatrixRMaj keys = new DMatrixRMaj(p, k);
+    for (int m = 0; m < p; m++) {
+      for (int c = 0; c < k; c++) {
+        keys.set(m, c, mean[c] * factor);
+      }
+    }
+    return keys;
+  }
+
+  static void check(List<Row> rows, String prefix, FastModel model, FastModel.Trace t) {
+    DoubleLimitations.Meter meter = new DoubleLimitations.Meter().recordPerHead();
+    DoubleLimitations.check(model, t, meter);
+    for (Map.Entry<String, double[]> e : meter.perHead().entrySet()) {
+      String[] key = e.getKey().split(" ");
+      double[] m = e.getValue();
+      rows.add(new Row(prefix, Integer.parseInt(key[0]), Integer.parseInt(key[1]), key[2], m[0], m[1], m[1] <= 1));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.prefixproof.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.prefixproof.cases.DoubleCases;
+import io.prefixproof.claims.Inspection;
+import io.prefixproof.fast.FastModel;
+import io.prefixproof.io.ModelConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.ejml.data.DMatrixRMaj;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code prefixproof inspect --model CONFIG.json}: the limitation claims on the user's own weights. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+    description = "Check LIM-1..4 at every layer and head (LIM-6) of your own model, with random and aligned"
+        + " prefixes, and print a per-layer, per-head table.")
+final class InspectCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "CONFIG",
+      description = "A JSON config naming the architecture and a .safetensors weights file (see the README).")
+  Path model;
+
+  @Option(names = "--tokens", split = ",", paramLabel = "IDS", description = "Content token ids (needs a vocabulary).")
+  int[] tokens;
+
+  @Option(names = "--random-content", paramLabel = "N", description = "N random N(0,1) content rows instead of tokens.")
+  Integer randomContent;
+
+  @Option(names = "--prefix", defaultValue = "2", paramLabel = "P", description = "Prefix length. Default ${DEFAULT-VALUE}.")
+  int prefix;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed for prefixes and content. Default ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write one object per (layer, head, claim).")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    if ((tokens == null) == (randomContent == null)) {
+      throw new IllegalArgumentException("give exactly one of --tokens and --random-content");
+    }
+    if (prefix < 1) {
+      throw new IllegalArgumentException("--prefix must be at least 1, got " + prefix);
+    }
+    FastModel m = ModelConfig.load(model);
+    DMatrixRMaj content;
+    if (tokens != null) {
+      if (m.arch().vocab() == 0) {
+        throw new IllegalArgumentException(model + " has no vocabulary (vocab 0): use --random-content");
+      }
+      content = m.embed(tokens);
+    } else {
+      if (randomContent < 1) {
+        throw new IllegalArgumentException("--random-content must be at least 1, got " + randomContent);
+      }
+      content = DoubleCases.gaussian(new SplittableRandom(seed), randomContent, m.arch().dModel(), 0, 1);
+    }
+    if (prefix + content.numRows > m.arch().maxContext()) {
+      throw new IllegalArgumentException("prefix of " + prefix + " plus " + content.numRows
+          + " content positions exceeds the context of " + m.arch().maxContext());
+    }
+    List<Inspection.Row> rows = Inspection.run(m, content, prefix, seed);
+    System.out.printf("%-18s %5s %4s %-6s %12s %10s  %s%n", "prefix", "layer", "head", "claim", "max_abs_err",
+        "err/tol", "holds");
+    for (Inspection.Row r : rows) {
+      System.out.printf("%-18s %5d %4s %-6s %12.3g %10.3g  %s%n", r.prefix(), r.layer(),
+          r.head() < 0 ? "-" : Integer.toString(r.head()), r.claim(), r.maxAbsErr(), r.maxRatio(),
+          r.holds() ? "yes" : "NO");
+    }
+    if (json != null) {
+      List<Map<String, Object>> out = rows.stream().map(r -> {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("prefix", r.prefix());
+        o.put("layer", r.layer());
+        o.put("head", r.head() < 0 ? null : r.head());
+        o.put("claim", r.claim());
+        o.put("max_abs_err", r.maxAbsErr());
+        o.put("err_over_tolerance", r.maxRatio());
+        o.put("holds", r.holds());
+        return o;
+      }).toList();
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
+      System.out.println("wrote " + json);
+    }
+    long bad = rows.stream().filter(r -> !r.holds()).count();
+    System.out.println(rows.size() - bad + " rows hold, " + bad + " do not");
+    return bad == 0 ? 0 : 1;
+  }
+}
