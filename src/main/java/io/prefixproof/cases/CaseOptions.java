@@ -24,6 +24,8 @@ import java.util.List;
  * @param kinds prefix kinds to draw from
  * @param numerators entry numerator range {lo, hi}
  * @param maxDenominator entry denominator bound
+ * @param postNorm whether post-norm blocks may be drawn as well as pre-norm ones (a choice is drawn only
+ *     when true, so options without it keep their choice layout and saved counterexamples)
  */
 public record CaseOptions(
     int[] layers,
@@ -40,7 +42,8 @@ public record CaseOptions(
     int biases,
     List<Prefix.Kind> kinds,
     int[] numerators,
-    int maxDenominator) {
+    int maxDenominator,
+    boolean postNorm) {
 
   /** The ranges of the Section 4 checks: layers 1–4, heads 1–4, dims 1–16 (kept small for exact speed). */
   public static CaseOptions exactDefaults() {
@@ -52,7 +55,7 @@ public record CaseOptions(
         List.of(Architecture.NormKind.NONE),
         1,
         List.of(Prefix.Kind.RESIDUAL, Prefix.Kind.KEY_VALUE),
-        new int[] {-3, 3}, 3);
+        new int[] {-3, 3}, 3, false);
   }
 
   /**
@@ -67,51 +70,57 @@ public record CaseOptions(
 
   public CaseOptions withLayers(int lo, int hi) {
     return new CaseOptions(new int[] {lo, hi}, heads, dModel, dHead, dValue, content, prefix, mlpHidden, masks,
-        positions, norms, biases, kinds, numerators, maxDenominator);
+        positions, norms, biases, kinds, numerators, maxDenominator, postNorm);
   }
 
   public CaseOptions withHeads(int lo, int hi) {
     return new CaseOptions(layers, new int[] {lo, hi}, dModel, dHead, dValue, content, prefix, mlpHidden, masks,
-        positions, norms, biases, kinds, numerators, maxDenominator);
+        positions, norms, biases, kinds, numerators, maxDenominator, postNorm);
   }
 
   public CaseOptions withDims(int[] d, int[] k, int[] kv) {
     return new CaseOptions(layers, heads, d, k, kv, content, prefix, mlpHidden, masks, positions, norms, biases,
-        kinds, numerators, maxDenominator);
+        kinds, numerators, maxDenominator, postNorm);
   }
 
   public CaseOptions withLengths(int[] n, int[] p) {
     return new CaseOptions(layers, heads, dModel, dHead, dValue, n, p, mlpHidden, masks, positions, norms, biases,
-        kinds, numerators, maxDenominator);
+        kinds, numerators, maxDenominator, postNorm);
   }
 
   public CaseOptions withMlp(int lo, int hi) {
     return new CaseOptions(layers, heads, dModel, dHead, dValue, content, prefix, new int[] {lo, hi}, masks,
-        positions, norms, biases, kinds, numerators, maxDenominator);
+        positions, norms, biases, kinds, numerators, maxDenominator, postNorm);
   }
 
   public CaseOptions withMasks(List<Architecture.Mask> m) {
     return new CaseOptions(layers, heads, dModel, dHead, dValue, content, prefix, mlpHidden, m, positions, norms,
-        biases, kinds, numerators, maxDenominator);
+        biases, kinds, numerators, maxDenominator, postNorm);
   }
 
   public CaseOptions withPositions(List<Architecture.PositionKind> p) {
     return new CaseOptions(layers, heads, dModel, dHead, dValue, content, prefix, mlpHidden, masks, p, norms,
-        biases, kinds, numerators, maxDenominator);
+        biases, kinds, numerators, maxDenominator, postNorm);
   }
 
   public CaseOptions withNorms(List<Architecture.NormKind> n, int withBiases) {
     return new CaseOptions(layers, heads, dModel, dHead, dValue, content, prefix, mlpHidden, masks, positions, n,
-        withBiases, kinds, numerators, maxDenominator);
+        withBiases, kinds, numerators, maxDenominator, postNorm);
   }
 
   public CaseOptions withKinds(List<Prefix.Kind> k) {
     return new CaseOptions(layers, heads, dModel, dHead, dValue, content, prefix, mlpHidden, masks, positions,
-        norms, biases, k, numerators, maxDenominator);
+        norms, biases, k, numerators, maxDenominator, postNorm);
+  }
+
+  /** Also draws post-norm blocks (when a norm is drawn). */
+  public CaseOptions withPostNorm() {
+    return new CaseOptions(layers, heads, dModel, dHead, dValue, content, prefix, mlpHidden, masks, positions,
+        norms, biases, kinds, numerators, maxDenominator, true);
   }
 
   public CaseOptions withEntries(int lo, int hi, int den) {
     return new CaseOptions(layers, heads, dModel, dHead, dValue, content, prefix, mlpHidden, masks, positions,
-        norms, biases, kinds, new int[] {lo, hi}, den);
+        norms, biases, kinds, new int[] {lo, hi}, den, postNorm);
   }
 }

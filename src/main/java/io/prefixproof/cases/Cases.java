@@ -39,8 +39,9 @@ public final class Cases {
       Architecture.Mask mask = pick(s, o.masks());
       Architecture.NormKind norm = pick(s, o.norms());
       boolean biases = o.biases() == 2 || (o.biases() == 1 && s.choice(1) == 1);
+      boolean post = o.postNorm() && norm != Architecture.NormKind.NONE && s.choice(1) == 1;
       return Architecture.builder(d).vocab(vocab).layers(layers).heads(heads).dHead(k).dValue(kv)
-          .mlp(mlp, Architecture.Activation.RELU).norm(norm, false).attnBiases(biases).mask(mask).positions(pos)
+          .mlp(mlp, Architecture.Activation.RELU).norm(norm, false).postNorm(post).attnBiases(biases).mask(mask).positions(pos)
           .maxContext(maxContext).scale(ScoreScale.fixed(BigFraction.ONE)).build();
     };
   }

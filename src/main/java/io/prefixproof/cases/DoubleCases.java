@@ -29,6 +29,14 @@ public final class DoubleCases {
   public record Case(FastModel model, Prefix.Kind kind, int p, List<DMatrixRMaj> prefixRows,
       List<List<DMatrixRMaj>> keys, List<List<DMatrixRMaj>> values, DMatrixRMaj content, double temperature) {
 
+    /** The same weights in post-norm blocks. */
+    public Case withPostNorm() {
+      Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
+      Model.shapes(model.arch()).keySet().forEach(n -> params.put(n, model.param(n)));
+      FastModel post = new FastModel(model.arch().toBuilder().postNorm(true).build(), params);
+      return new Case(post, kind, p, prefixRows, keys, values, content, temperature);
+    }
+
     public FastModel.Trace run() {
       return model.run(kind, p, content, null, prefixRows, keys, values);
     }
@@ -62,12 +70,14 @@ public final class DoubleCases {
       Architecture.Mask mask = s.choice(1) == 0 ? Architecture.Mask.CAUSAL : Architecture.Mask.BIDIRECTIONAL;
       Architecture.NormKind norm = List.of(Architecture.NormKind.NONE, Architecture.NormKind.LAYER,
           Architecture.NormKind.RMS).get((int) s.choice(2));
+      boolean post = norm != Architecture.NormKind.NONE && s.choice(1) == 1;
       boolean biases = s.choice(1) == 1;
       boolean mlp = s.choice(1) == 1;
       double temperature = new double[] {1, 10, 50}[(int) s.choice(2)];
       boolean farPrefix = s.choice(3) == 3;
       long seed = s.choice(Long.MAX_VALUE - 1);
-      return build(layers, heads, d, n, p, kind, mask, norm, biases, mlp, temperature, farPrefix, seed);
+      Case c = build(layers, heads, d, n, p, kind, mask, norm, biases, mlp, temperature, farPrefix, seed);
+      return post ? c.withPostNorm() : c;
     };
   }
 

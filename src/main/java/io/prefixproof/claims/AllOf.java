@@ -30,6 +30,9 @@ public record AllOf(String id, String statement, String section, List<Claim> par
       tries += r.tries();
       String prefix = parts.size() > 1 ? (p instanceof DoubleClaim ? "double " : "exact ") : "";
       r.statistics().forEach((k, v) -> statistics.merge(prefix + k, v, Integer::sum));
+      if (!prefix.isEmpty()) {
+        statistics.merge(prefix + "cases", r.tries(), Integer::sum);
+      }
       if (r.maxAbsErr() != null) {
         maxAbsErr = maxAbsErr == null ? r.maxAbsErr() : Math.max(maxAbsErr, r.maxAbsErr());
       }

@@ -60,6 +60,9 @@ public final class Catalogue {
       Stats.label("heads=" + c.model().arch().heads());
       Stats.label(c.prefix().kind() + " p=" + c.prefix().length());
       Stats.label(c.model().arch().mask().name().toLowerCase());
+      if (c.model().arch().norm() != NormKind.NONE) {
+        Stats.label((c.model().arch().postNorm() ? "post-" : "pre-") + c.model().arch().norm());
+      }
       return c;
     });
   }
@@ -130,9 +133,10 @@ public final class Catalogue {
   }
 
   static Claim lim5() {
-    CaseOptions o = wide().withNorms(List.of(NormKind.RATIONAL_LAYER, NormKind.RATIONAL_RMS), 2).withMlp(0, 2);
-    return limAtFirstLayer("LIM-5", "LIM-1..4 with biases and per-position norms, both prefix semantics", o,
-        EnumSet.allOf(Limitations.Check.class));
+    CaseOptions o = wide().withNorms(List.of(NormKind.RATIONAL_LAYER, NormKind.RATIONAL_RMS), 2).withMlp(0, 2)
+        .withPostNorm();
+    return withDouble(limAtFirstLayer("LIM-5", "LIM-1..4 with biases and per-position norms (pre- or post-norm),"
+        + " both prefix semantics", o, EnumSet.allOf(Limitations.Check.class)), "LIM-1", "LIM-2", "LIM-3", "LIM-4");
   }
 
   static Claim lim6() {
@@ -141,7 +145,8 @@ public final class Catalogue {
     CaseOptions o = base().withLayers(2, 2).withHeads(1, 2).withNorms(List.of(NormKind.NONE, NormKind.RATIONAL_LAYER,
         NormKind.RATIONAL_RMS), 1).withMlp(0, 2).withLengths(new int[] {1, 3}, new int[] {1, 2})
         .withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 2}).withEntries(-2, 2, 2)
-        .withPositions(List.of(PositionKind.NONE, PositionKind.LEARNED, PositionKind.ROPE, PositionKind.ALIBI));
+        .withPositions(List.of(PositionKind.NONE, PositionKind.LEARNED, PositionKind.ROPE, PositionKind.ALIBI))
+        .withPostNorm();
     return withDouble(PropertyClaim.holds("LIM-6", "at every layer, LIM-1..4 hold against the prefix-free layer"
         + " evaluated on the prefixed run's own layer inputs", "4", 200, cases(o), Limitations::checkAll), "LIM-1",
         "LIM-2", "LIM-3", "LIM-4");

@@ -51,8 +51,7 @@ public final class Limitations {
     int n = t.contentLength();
     return java.util.stream.IntStream.range(0, m.arch().layers()).mapToObj(l -> {
       Mat<T> x = t.contentInput(l);
-      Mat<T> normed = m.arch().norm() == Architecture.NormKind.NONE ? x : Forward.norm(m, x, Names.ln1g(l), Names.ln1b(l));
-      return Forward.attention(m, l, normed, t.contentPositions(), null, null, new int[0], n);
+      return Forward.attention(m, l, Forward.attentionInput(m, l, x), t.contentPositions(), null, null, new int[0], n);
     }).toList();
   }
 

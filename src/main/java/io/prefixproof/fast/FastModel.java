@@ -192,8 +192,9 @@ public final class FastModel {
   public Layer layer(
       int l, DMatrixRMaj x, int[] positions, List<DMatrixRMaj> kvK, List<DMatrixRMaj> kvV, int[] kvPositions,
       int sequenceLength) {
-    boolean hasNorm = arch.norm() != Architecture.NormKind.NONE;
-    DMatrixRMaj normed = hasNorm ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
+    boolean pre = arch.norm() != Architecture.NormKind.NONE && !arch.postNorm();
+    boolean post = arch.norm() != Architecture.NormKind.NONE && arch.postNorm();
+    DMatrixRMaj normed = pre ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
     int rows = x.numRows;
     int[] keyPositions = new int[(kvK == null ? 0 : kvPositions.length) + rows];
     if (kvK != null) {
@@ -225,9 +226,12 @@ public final class FastModel {
       addRow(o, param(Names.bo(l)));
     }
     DMatrixRMaj after = arch.residual() ? plus(x, o) : o;
+    if (post) {
+      after = norm(after, Names.ln1g(l), Names.ln1b(l));
+    }
     DMatrixRMaj out = after;
     if (arch.mlpHidden() > 0) {
-      DMatrixRMaj h2 = hasNorm ? norm(after, Names.ln2g(l), Names.ln2b(l)) : after;
+      DMatrixRMaj h2 = pre ? norm(after, Names.ln2g(l), Names.ln2b(l)) : after;
       DMatrixRMaj hid = new DMatrixRMaj(rows, arch.mlpHidden());
       multTransB(h2, param(Names.w1(l)), hid);
       addRow(hid, param(Names.c1(l)));
@@ -238,6 +242,9 @@ public final class FastModel {
       multTransB(hid, param(Names.w2(l)), mo);
       addRow(mo, param(Names.c2(l)));
       out = arch.residual() ? plus(after, mo) : mo;
+      if (post) {
+        out = norm(out, Names.ln2g(l), Names.ln2b(l));
+      }
     }
     return new Layer(x, List.copyOf(heads), o, out);
   }

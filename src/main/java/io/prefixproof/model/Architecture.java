@@ -18,6 +18,8 @@ import org.apache.commons.math3.fraction.BigFraction;
  * @param norm norm before each sub-block
  * @param finalNorm a norm of the same kind before the unembedding
  * @param normEps ε of LayerNorm / RMSNorm
+ * @param postNorm false: pre-norm blocks (GPT, LLaMA); true: post-norm blocks (BERT),
+ *     {@code x ← N1(x + Attn(x))}, {@code x ← N2(x + MLP(x))}
  * @param attnBiases whether the heads carry b_Q, b_K, b_V and the layer b_O
  * @param mask causal or bidirectional
  * @param positions position scheme
@@ -37,6 +39,7 @@ public record Architecture(
     NormKind norm,
     boolean finalNorm,
     BigFraction normEps,
+    boolean postNorm,
     boolean attnBiases,
     Mask mask,
     PositionKind positions,
@@ -132,6 +135,7 @@ public record Architecture(
     b.norm = norm;
     b.finalNorm = finalNorm;
     b.normEps = normEps;
+    b.postNorm = postNorm;
     b.attnBiases = attnBiases;
     b.mask = mask;
     b.positions = positions;
@@ -163,6 +167,7 @@ public record Architecture(
         + " pos="
         + positions
         + " norm="
+        + (postNorm && norm != NormKind.NONE ? "post-" : "")
         + norm
         + (finalNorm ? "+final" : "")
         + (attnBiases ? " biases" : "")
@@ -186,6 +191,7 @@ public record Architecture(
     private NormKind norm = NormKind.NONE;
     private boolean finalNorm = false;
     private BigFraction normEps = new BigFraction(1, 100000);
+    private boolean postNorm = false;
     private boolean attnBiases = false;
     private Mask mask = Mask.CAUSAL;
     private PositionKind positions = PositionKind.NONE;
@@ -236,6 +242,12 @@ public record Architecture(
       return this;
     }
 
+    /** Post-norm blocks (BERT) instead of pre-norm (GPT). */
+    public Builder postNorm(boolean v) {
+      postNorm = v;
+      return this;
+    }
+
     public Builder normEps(BigFraction e) {
       normEps = e;
       return this;
@@ -273,7 +285,7 @@ public record Architecture(
 
     public Architecture build() {
       return new Architecture(
-          vocab, dModel, layers, heads, dHead, dValue, mlpHidden, activation, norm, finalNorm, normEps,
+          vocab, dModel, layers, heads, dHead, dValue, mlpHidden, activation, norm, finalNorm, normEps, postNorm,
           attnBiases, mask, positions, maxContext, scale, residual);
     }
   }

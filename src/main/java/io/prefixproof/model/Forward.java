@@ -69,17 +69,31 @@ public final class Forward {
       Model<T> m, int l, Mat<T> x, int[] positions, List<Mat<T>> kvKeys, List<Mat<T>> kvValues,
       int[] kvPositions, int sequenceLength) {
     Architecture a = m.arch();
-    Mat<T> normed = a.norm() == Architecture.NormKind.NONE ? x : norm(m, x, Names.ln1g(l), Names.ln1b(l));
+    boolean pre = a.norm() != Architecture.NormKind.NONE && !a.postNorm();
+    boolean post = a.norm() != Architecture.NormKind.NONE && a.postNorm();
+    Mat<T> normed = attentionInput(m, l, x);
     Trace.Attention<T> att = attention(m, l, normed, positions, kvKeys, kvValues, kvPositions, sequenceLength);
     Mat<T> afterAtt = a.residual() ? x.plus(att.out()) : att.out();
+    if (post) {
+      afterAtt = norm(m, afterAtt, Names.ln1g(l), Names.ln1b(l));
+    }
     Mat<T> mlpOut = null;
     Mat<T> out = afterAtt;
     if (a.mlpHidden() > 0) {
-      Mat<T> h = a.norm() == Architecture.NormKind.NONE ? afterAtt : norm(m, afterAtt, Names.ln2g(l), Names.ln2b(l));
+      Mat<T> h = pre ? norm(m, afterAtt, Names.ln2g(l), Names.ln2b(l)) : afterAtt;
       mlpOut = mlp(m, l, h);
       out = a.residual() ? afterAtt.plus(mlpOut) : mlpOut;
+      if (post) {
+        out = norm(m, out, Names.ln2g(l), Names.ln2b(l));
+      }
     }
     return new Trace.Layer<>(x, normed, att, afterAtt, mlpOut, out);
+  }
+
+  /** What the attention sub-block of layer l reads from stream rows x: N1(x) pre-norm, x otherwise. */
+  public static <T extends FieldElement<T>> Mat<T> attentionInput(Model<T> m, int l, Mat<T> x) {
+    Architecture a = m.arch();
+    return a.norm() == Architecture.NormKind.NONE || a.postNorm() ? x : norm(m, x, Names.ln1g(l), Names.ln1b(l));
   }
 
   /** The attention sub-block of layer {@code l} on already-normed rows. */

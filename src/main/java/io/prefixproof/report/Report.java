@@ -30,9 +30,27 @@ public final class Report {
     return enumName.toLowerCase();
   }
 
-  /** The labelled case counts of a result, most frequent first, with percentages. */
+  /**
+   * The labelled case counts of a result, most frequent first, with percentages; a composite claim's
+   * labels come in groups ("exact …", "double …") with a "&lt;group&gt; cases" count each, and each group is
+   * shown against its own number of cases.
+   */
   public static String statistics(Claim.Result r) {
-    return io.prefixproof.property.Stats.format(r.statistics(), r.tries());
+    Map<String, Map<String, Integer>> groups = new LinkedHashMap<>();
+    Map<String, Integer> totals = new LinkedHashMap<>();
+    r.statistics().forEach((k, v) -> {
+      String group = k.contains(" ") && r.statistics().containsKey(k.substring(0, k.indexOf(' ')) + " cases")
+          ? k.substring(0, k.indexOf(' ')) : "";
+      if (k.equals(group + " cases")) {
+        totals.put(group, v);
+      } else {
+        groups.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(k, v);
+      }
+    });
+    StringBuilder sb = new StringBuilder();
+    groups.forEach((g, counts) -> sb.append(io.prefixproof.property.Stats.format(counts,
+        totals.getOrDefault(g, r.tries()))));
+    return sb.toString();
   }
 
   public static String indent(String s) {

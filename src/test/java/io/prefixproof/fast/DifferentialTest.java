@@ -41,10 +41,11 @@ class DifferentialTest {
 
   static final double U = Math.ulp(1.0) / 2;
 
-  static Model<Dfp> randomModel(Arith<Dfp> dfp, int d, int heads, int layers, int maxContext, long seed) {
+  static Model<Dfp> randomModel(Arith<Dfp> dfp, int d, int heads, int layers, int maxContext, long seed,
+      boolean post) {
     int k = d / heads;
     Architecture a = Architecture.builder(d).layers(layers).heads(heads).dHead(k).dValue(k)
-        .mlp(4 * d, Architecture.Activation.GELU).norm(Architecture.NormKind.LAYER, true)
+        .mlp(4 * d, Architecture.Activation.GELU).norm(Architecture.NormKind.LAYER, true).postNorm(post)
         .attnBiases(true).positions(Architecture.PositionKind.LEARNED).maxContext(maxContext)
         .scale(ScoreScale.fixed(new BigFraction(1.0 / Math.sqrt(k)))).build();
     SplittableRandom r = new SplittableRandom(seed);
@@ -63,11 +64,11 @@ class DifferentialTest {
     return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
   }
 
-  @ParameterizedTest(name = "d={0} heads={1} layers={2} tokens={3} prefix={4}")
-  @CsvSource({"64, 4, 3, 64, 4", "1, 1, 1, 1, 1"})
-  @DisplayName("the largest and smallest shapes: EJML and the Dfp core agree, a planted error is caught")
-  void enginesAgree(int d, int heads, int layers, int n, int p) {
-    agree(d, heads, layers, n, p);
+  @ParameterizedTest(name = "d={0} heads={1} layers={2} tokens={3} prefix={4} post-norm={5}")
+  @CsvSource({"64, 4, 3, 64, 4, false", "1, 1, 1, 1, 1, false", "16, 2, 3, 16, 2, true"})
+  @DisplayName("the largest and smallest shapes, and post-norm: EJML and the Dfp core agree, a planted error is caught")
+  void enginesAgree(int d, int heads, int layers, int n, int p, boolean post) {
+    agree(d, heads, layers, n, p, post);
   }
 
   @Test
@@ -76,14 +77,14 @@ class DifferentialTest {
     Gen<int[]> shapes = Gen.integers(1, 4).flatMap(h -> Gen.integers(1, 8).flatMap(k -> Gen.integers(1, 3)
         .flatMap(l -> Gen.integers(1, 32).flatMap(n -> Gen.integers(1, 4).map(p -> new int[] {h * k, h, l, n, p})))));
     Property.of("EJML = Dfp", shapes).seed(17).tries(8).printer(java.util.Arrays::toString).check(s -> {
-      agree(s[0], s[1], s[2], s[3], s[4]);
+      agree(s[0], s[1], s[2], s[3], s[4], false);
       return true;
     });
   }
 
-  static void agree(int d, int heads, int layers, int n, int p) {
+  static void agree(int d, int heads, int layers, int n, int p, boolean post) {
     Arith<Dfp> dfp = Arith.dfp(40);
-    Model<Dfp> model = randomModel(dfp, d, heads, layers, n + p, 11L * d + n);
+    Model<Dfp> model = randomModel(dfp, d, heads, layers, n + p, 11L * d + n, post);
     SplittableRandom r = new SplittableRandom(d);
     Mat<Dfp> content = Mat.of(dfp.field(), n, d, (i, j) -> dfp.ofDouble(gaussian(r)));
     List<Mat<Dfp>> rows = new ArrayList<>();
