@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from w1_numpy import SIZES, softmax_rows
+from w1_numpy import SIZES, deviation
 
 EXAMPLES = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 
@@ -26,18 +26,7 @@ def run(d, k, n, p):
            arrays(np.float64, (k, d), elements=floats), arrays(np.float64, (n, d), elements=floats),
            arrays(np.float64, (p, d), elements=floats))
     def prop(wq, wk, wv, x, s):
-        scale = 1 / np.sqrt(k)
-        q, kk, v = x @ wq.T, x @ wk.T, x @ wv.T
-        causal = np.tril(np.ones((n, n), dtype=bool))
-        a = softmax_rows(scale * q @ kk.T, causal)
-        t = a @ v
-        keys = np.vstack([s @ wk.T, kk])
-        vals = np.vstack([s @ wv.T, v])
-        apt = softmax_rows(scale * q @ keys.T, np.hstack([np.ones((n, p), dtype=bool), causal]))
-        tpt = apt @ vals
-        share = apt[:, :p].sum(axis=1, keepdims=True)
-        errs.append(max(np.abs(apt[:, p:] - a * (1 - share)).max(),
-                        np.abs(tpt - ((1 - share) * t + apt[:, :p] @ (s @ wv.T))).max()))
+        errs.append(deviation(wq, wk, wv, x, s))
 
     t0 = time.perf_counter()
     prop()

@@ -24,8 +24,12 @@ def softmax_rows(s, mask):
 
 def check(rng, d, k, n, p):
     wq, wk, wv = (rng.standard_normal((k, d)) / np.sqrt(d) for _ in range(3))
-    x = rng.standard_normal((n, d))
-    s = rng.standard_normal((p, d))
+    return deviation(wq, wk, wv, rng.standard_normal((n, d)), rng.standard_normal((p, d)))
+
+
+def deviation(wq, wk, wv, x, s):
+    """Largest deviation from LIM-1 and LIM-3 of one causal head with prefix rows s before content x."""
+    n, p, k = x.shape[0], s.shape[0], wq.shape[0]
     scale = 1 / np.sqrt(k)
     q, kk, v = x @ wq.T, x @ wk.T, x @ wv.T
     causal = np.tril(np.ones((n, n), dtype=bool))

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,42 +21,29 @@ final class CertifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CAP", description = "cap2 or cap3")
   String which;
 
-  @Option(names = "--vocab", defaultValue = "94", description = "V. Default ${DEFAULT-VALUE}.")
-  int vocab;
-
-  @Option(names = "--length", defaultValue = "20", description = "N (cap2). Default ${DEFAULT-VALUE}.")
-  int length;
-
-  @Option(names = "--temperature", defaultValue = "50", description = "T. Default ${DEFAULT-VALUE}.")
-  String temperature;
-
-  @Option(names = "--scale", defaultValue = "notebook", description = "notebook (T/sqrt(n)) or fixed (T).")
-  String scale;
-
-  @Option(names = "--causal", description = "Use a causal mask.")
-  boolean causal;
+  @Mixin
+  ConstructionOptions options;
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    Settings s = new Settings(vocab, length, Constructions.parseTemperature(temperature),
-        Constructions.parseScale(scale), causal);
+    Settings s = options.settings();
     Certifier.Verdict v = switch (which) {
       case "cap2" -> Certifier.cap2(s);
       case "cap3" -> Certifier.cap3(s);
       default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3");
     };
-    String failing = v.failingTarget() == null ? null : Constructions.show(v.failingTarget(), vocab);
+    String failing = v.failingTarget() == null ? null : Constructions.show(v.failingTarget(), s.vocab());
     String produced = v.failingTarget() == null ? null : Constructions.runCap2(s, "dfp", v.failingTarget());
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("construction", which);
-      m.put("vocab", vocab);
-      m.put("length", which.equals("cap2") ? length : 2);
-      m.put("temperature", temperature);
-      m.put("scale", scale);
+      m.put("vocab", s.vocab());
+      m.put("length", which.equals("cap2") ? s.length() : 2);
+      m.put("temperature", options.temperature);
+      m.put("scale", options.scale);
       m.put("correct_for_all", v.correctForAll());
       m.put("min_temperature", v.minTemperature());
       m.put("margin", v.margin());
@@ -66,9 +54,9 @@ final class CertifyCommand implements Callable<Integer> {
       }
       System.out.println(new ObjectMapper().writeValueAsString(m));
     } else {
-      System.out.println(which + " V=" + vocab + (which.equals("cap2") ? " N=" + length : "") + " T=" + temperature
-          + " scale=" + scale + ": " + (v.correctForAll() ? "correct for every target" : "NOT correct for every target"));
-      System.out.println("margin " + v.margin() + " (decoder half-step 1/(2V) = " + 1.0 / (2 * vocab) + ")");
+      System.out.println(which + " V=" + s.vocab() + (which.equals("cap2") ? " N=" + s.length() : "") + " T="
+          + options.temperature + " scale=" + options.scale + ": " + (v.correctForAll() ? "correct for every target" : "NOT correct for every target"));
+      System.out.println("margin " + v.margin() + " (decoder half-step 1/(2V) = " + 1.0 / (2 * s.vocab()) + ")");
       System.out.println("smallest correct temperature: "
           + (v.minTemperature() == null ? "none needed (every T)" : "any T > " + v.minTemperature()));
       if (which.equals("cap2")) {

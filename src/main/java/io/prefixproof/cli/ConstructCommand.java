@@ -4,6 +4,7 @@ import io.prefixproof.constructions.Constructions;
 import io.prefixproof.constructions.Settings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,20 +17,8 @@ final class ConstructCommand implements Callable<Integer> {
       + " (any map [V] -> [V])")
   String which;
 
-  @Option(names = "--vocab", defaultValue = "94", description = "V (94: printable ASCII). Default ${DEFAULT-VALUE}.")
-  int vocab;
-
-  @Option(names = "--length", defaultValue = "20", description = "N, positions (cap2). Default ${DEFAULT-VALUE}.")
-  int length;
-
-  @Option(names = "--temperature", defaultValue = "50", description = "T. Default ${DEFAULT-VALUE}.")
-  String temperature;
-
-  @Option(names = "--scale", defaultValue = "notebook", description = "notebook (T/sqrt(n)) or fixed (T).")
-  String scale;
-
-  @Option(names = "--causal", description = "Use a causal mask (the notebook has none).")
-  boolean causal;
+  @Mixin
+  ConstructionOptions options;
 
   @Option(names = "--arith", defaultValue = "dfp", description = "dfp (40 digits, true exp), double, or exact"
       + " (rational kernel, fixed scale only).")
@@ -50,8 +39,7 @@ final class ConstructCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings s = new Settings(vocab, length, Constructions.parseTemperature(temperature),
-        Constructions.parseScale(scale), causal);
+    Settings s = options.settings();
     String out = switch (which) {
       case "cap2" -> Constructions.runCap2(s, Constructions.parseArith(arith),
           Constructions.cap2Target(s, text, tokens));
