@@ -16,10 +16,6 @@ public final class ExactArith implements Arith<BigFraction> {
     this.kernel = kernel;
   }
 
-  public RationalKernel kernelKind() {
-    return kernel;
-  }
-
   @Override
   public String name() {
     return kernel == RationalKernel.POLYNOMIAL ? "exact" : "exact-" + kernel.name().toLowerCase();

@@ -190,14 +190,6 @@ public final class Mat<T extends FieldElement<T>> {
     return rows(i, i + 1);
   }
 
-  /** This matrix with row {@code i} replaced by the {@code 1 × cols} vector {@code v}. */
-  public Mat<T> withRow(int i, Mat<T> v) {
-    if (v.rows != 1 || v.cols != cols) {
-      throw new IllegalArgumentException("row " + v.shape() + " does not fit " + shape());
-    }
-    return of(field, rows, cols, (r, c) -> r == i ? v.get(0, c) : get(r, c));
-  }
-
   /** This matrix with entry (i, j) replaced. */
   public Mat<T> with(int i, int j, T v) {
     get(i, j);

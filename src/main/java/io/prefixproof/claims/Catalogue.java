@@ -24,7 +24,6 @@ import io.prefixproof.model.ScoreScale;
 import io.prefixproof.model.Trace;
 import io.prefixproof.property.Gen;
 import io.prefixproof.property.Stats;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -502,12 +501,5 @@ public final class Catalogue {
           Trace<BigFraction> b = Forward.run(c.model(), c.prefix(), Content.vectors(c.otherContent()));
           return induced(a).equals(induced(b));
         }, c -> shape(c, 2, 1, 1, 1, 1));
-  }
-
-  /** The claims whose tries the CLI runs by default, by ID. */
-  public static List<String> ids() {
-    List<String> out = new ArrayList<>();
-    all().forEach(c -> out.add(c.id()));
-    return out;
   }
 }

@@ -36,9 +36,4 @@ public record Settings(int vocab, int length, BigFraction temperature, boolean n
   Architecture.Mask mask() {
     return causal ? Architecture.Mask.CAUSAL : Architecture.Mask.BIDIRECTIONAL;
   }
-
-  /** The same settings with another temperature. */
-  public Settings withTemperature(BigFraction t) {
-    return new Settings(vocab, length, t, notebookScale, causal);
-  }
 }

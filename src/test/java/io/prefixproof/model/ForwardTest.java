@@ -141,6 +141,9 @@ class ForwardTest {
     assertEquals(2, lora.freeParameters());
     FullFineTune<BigFraction> ft = new FullFineTune<>(Map.of(Names.wv(0, 0), m(1, new int[] {-1})));
     assertEquals(m(1, new int[] {0}), ft.apply(model).param(Names.wv(0, 0)));
+    assertEquals(1, ft.freeParameters());
+    // W_Q, W_K, W_V and W_O, one entry each
+    assertEquals(4, model.parameterCount());
   }
 
   @Test

@@ -71,6 +71,12 @@ class PropertyEngineTest {
     }
 
     @Test
+    void booleansAndElementsCoverTheirValues() {
+      assertEquals(java.util.Set.of(true, false), new java.util.HashSet<>(sample(Gen.booleans(), 200)));
+      assertEquals(java.util.Set.of("a", "b", "c"), new java.util.HashSet<>(sample(Gen.elements("a", "b", "c"), 300)));
+    }
+
+    @Test
     void frequencyFollowsWeights() {
       List<String> xs = sample(Gen.frequency(List.of(3, 1), List.of(Gen.constant("a"), Gen.constant("b"))), 8000);
       double a = xs.stream().filter("a"::equals).count() / 8000.0;
@@ -127,6 +133,19 @@ class PropertyEngineTest {
     assertFalse(r.failed());
     assertEquals(50, r.tries());
     assertTrue(r.rejected() > 0);
+  }
+
+  @Test
+  @DisplayName("a time budget stops generating new cases; a choice budget rejects oversized cases")
+  void budgets() {
+    Result<Integer> r = Property.of("slow", Gen.integers(0, 9)).seed(1).tries(1_000_000).timeBudget(200).run(x -> {
+      Thread.sleep(5);
+      return true;
+    });
+    assertTrue(r.tries() < 1_000_000 && r.millis() < 5_000, r.tries() + " tries in " + r.millis() + " ms");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Property.of("big",
+        Gen.listsOf(Gen.integers(0, 9), 100)).seed(1).maxChoices(50).tries(10).run(x -> true));
+    assertTrue(e.getMessage().contains("rejected"), e.getMessage());
   }
 
   @Test
