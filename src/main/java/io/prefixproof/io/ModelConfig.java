@@ -8,7 +8,6 @@ import io.prefixproof.model.Model;
 import io.prefixproof.model.ScoreScale;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -54,8 +53,7 @@ public final class ModelConfig {
     Map<String, Safetensors.Tensor> tensors = Safetensors.read(file);
     Map<String, String> names = new LinkedHashMap<>();
     JsonNode n = root.path("names");
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
       names.put(e.getKey(), e.getValue().asText());
     }
     Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
@@ -82,8 +80,8 @@ public final class ModelConfig {
     if (!a.isObject()) {
       throw new IllegalArgumentException(config + ": missing object \"architecture\"");
     }
-    for (Iterator<String> it = a.fieldNames(); it.hasNext();) {
-      String f = it.next();
+    for (Map.Entry<String, JsonNode> field : a.properties()) {
+      String f = field.getKey();
       if (!FIELDS.contains(f)) {
         throw new IllegalArgumentException(config + ": unknown architecture field \"" + f + "\"; known: "
             + new java.util.TreeSet<>(FIELDS));

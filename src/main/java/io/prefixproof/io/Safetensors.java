@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +83,7 @@ public final class Safetensors {
     long dataLen = bytes.length - dataStart;
     Map<String, Tensor> out = new LinkedHashMap<>();
     List<long[]> ranges = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : header.properties()) {
       String name = e.getKey();
       if (name.equals("__metadata__")) {
         continue;

@@ -101,7 +101,6 @@ public final class Forward {
       Model<T> m, int l, Mat<T> normed, int[] positions, List<Mat<T>> kvKeys, List<Mat<T>> kvValues,
       int[] kvPositions, int sequenceLength) {
     Architecture a = m.arch();
-    Arith<T> ar = m.arith();
     List<Trace.Head<T>> heads = new ArrayList<>();
     Mat<T> concat = null;
     int[] keyPositions = concat(kvKeys == null ? new int[0] : kvPositions, positions);
@@ -188,7 +187,7 @@ public final class Forward {
         throw new ArithmeticException("query " + i + " attends no key (empty mask row)");
       }
       for (int j = 0; j < nk; j++) {
-        w[i][j] = allowed[i][j] ? ((T) cast(w[i][j])).divide(sum) : f.getZero();
+        w[i][j] = allowed[i][j] ? Forward.<T>cast(w[i][j]).divide(sum) : f.getZero();
       }
     }
     return Mat.of(f, nq, nk, (i, j) -> cast(w[i][j]));

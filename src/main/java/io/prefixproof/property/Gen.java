@@ -102,14 +102,20 @@ public interface Gen<T> {
   /** One of the given generators, earlier ones simpler. */
   @SafeVarargs
   static <T> Gen<T> oneOf(Gen<? extends T>... gens) {
-    List<Gen<? extends T>> g = List.of(gens);
+    List<Gen<? extends T>> g = new ArrayList<>();
+    for (Gen<? extends T> x : gens) {
+      g.add(x);
+    }
     return s -> g.get((int) s.choice(g.size() - 1)).generate(s);
   }
 
   /** One of the given values, earlier ones simpler. */
   @SafeVarargs
   static <T> Gen<T> elements(T... values) {
-    List<T> v = List.of(values);
+    List<T> v = new ArrayList<>();
+    for (T x : values) {
+      v.add(x);
+    }
     return s -> v.get((int) s.choice(v.size() - 1));
   }
 
