@@ -55,6 +55,14 @@ public interface Arith<T extends FieldElement<T>> {
   /** tanh-approximated GELU {@code x/2 (1 + tanh(√(2/π)(x + 0.044715 x³)))}; real modes only. */
   T gelu(T value);
 
+  /** The error function; real modes only. */
+  T erf(T value);
+
+  /** Exact GELU {@code x/2 (1 + erf(x/√2))}; real modes only. */
+  default T geluErf(T x) {
+    return x.divide(of(2)).multiply(one().add(erf(x.divide(sqrt(of(2))))));
+  }
+
   boolean isExact();
 
   /** True when {@code value} is NaN or infinite (never in exact mode). */

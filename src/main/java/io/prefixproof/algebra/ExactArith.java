@@ -76,6 +76,11 @@ public final class ExactArith implements Arith<BigFraction> {
   }
 
   @Override
+  public BigFraction erf(BigFraction value) {
+    throw new ArithmeticException("exact mode has no erf; use ReLU or the dfp/double mode");
+  }
+
+  @Override
   public boolean isExact() {
     return true;
   }

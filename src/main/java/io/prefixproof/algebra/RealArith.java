@@ -25,12 +25,14 @@ public final class RealArith<T extends RealFieldElement<T>> implements Arith<T> 
   private final Field<T> field;
   private final DoubleFunction<T> fromDouble;
   private final T geluScale;
+  private final T twoOverSqrtPi;
 
   private RealArith(String name, Field<T> field, DoubleFunction<T> fromDouble, T pi) {
     this.name = name;
     this.field = field;
     this.fromDouble = fromDouble;
     this.geluScale = pi.reciprocal().multiply(2).sqrt();
+    this.twoOverSqrtPi = pi.sqrt().reciprocal().multiply(2);
   }
 
   /** Dfp with {@code digits} decimal digits (rounded up to a multiple of 4 by {@link DfpField}). */
@@ -123,6 +125,34 @@ public final class RealArith<T extends RealFieldElement<T>> implements Arith<T> 
     // GELU(x) = x/2 · (1 + tanh(√(2/π)·(x + 0.044715·x³)))
     T inner = x.add(x.multiply(x).multiply(x).multiply(of(new BigFraction(44715, 1000000))));
     return x.divide(2).multiply(one().add(geluScale.multiply(inner).tanh()));
+  }
+
+  /**
+   * erf: doubles use Commons Math's {@code Erf.erf}; Dfp sums the Maclaurin series
+   * {@code 2/√π Σ (−1)^n x^(2n+1)/(n!(2n+1))} until a term is below 10^(−digits−5) of the sum, and returns
+   * ±1 for |x| ≥ 10 (erfc(10) ≈ 2e-45).
+   */
+  @Override
+  public T erf(T x) {
+    if (!(x instanceof Dfp)) {
+      return ofDouble(org.apache.commons.math3.special.Erf.erf(x.getReal()));
+    }
+    if (compare(abs(x), of(10)) >= 0) {
+      return compare(x, zero()) > 0 ? one() : one().negate();
+    }
+    T x2 = x.multiply(x);
+    T power = x;
+    T sum = zero();
+    T tiny = one().divide(of(10).pow(((Dfp) x).getField().getRadixDigits() * 4 + 5));
+    for (int n = 0; n < 10_000; n++) {
+      T term = power.divide(of(2L * n + 1));
+      sum = sum.add(term);
+      if (compare(abs(term), tiny.multiply(abs(sum).add(one()))) < 0) {
+        break;
+      }
+      power = power.multiply(x2).negate().divide(of(n + 1));
+    }
+    return sum.multiply(twoOverSqrtPi);
   }
 
   @Override

@@ -31,9 +31,7 @@ public final class DoubleCases {
 
     /** The same weights in post-norm blocks. */
     public Case withPostNorm() {
-      Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
-      Model.shapes(model.arch()).keySet().forEach(n -> params.put(n, model.param(n)));
-      FastModel post = new FastModel(model.arch().toBuilder().postNorm(true).build(), params);
+      FastModel post = model.withArchitecture(model.arch().toBuilder().postNorm(true).build());
       return new Case(post, kind, p, prefixRows, keys, values, content, temperature);
     }
 

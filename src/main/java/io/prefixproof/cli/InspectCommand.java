@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.prefixproof.cases.DoubleCases;
 import io.prefixproof.claims.Inspection;
 import io.prefixproof.fast.FastModel;
+import io.prefixproof.io.MiniLm;
 import io.prefixproof.io.ModelConfig;
+import io.prefixproof.model.Architecture;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +24,24 @@ import picocli.CommandLine.Option;
         + " prefixes, and print a per-layer, per-head table.")
 final class InspectCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, paramLabel = "CONFIG",
-      description = "A JSON config naming the architecture and a .safetensors weights file (see the README).")
-  Path model;
+  /** Sentences checked on all-MiniLM-L6-v2 when no --text is given. */
+  static final List<String> SENTENCES = List.of(
+      "Prefixes can steer a model, but they cannot change how it attends to the input.",
+      "The cat sat on the mat.",
+      "Sort these digits in descending order: 3 1 4 1 5 9 2 6.");
+
+  @Option(names = "--model", defaultValue = "minilm", paramLabel = "MODEL",
+      description = "minilm (the embedded all-MiniLM-L6-v2, default) or a JSON config naming the architecture and a"
+          + " .safetensors weights file (see the README).")
+  String model;
+
+  @Option(names = "--text", paramLabel = "TEXT", description = "Input sentence (minilm); repeatable. Default: three"
+      + " built-in sentences.")
+  List<String> texts;
+
+  @Option(names = "--mask", defaultValue = "trained", paramLabel = "MASK", description = "trained (as the model was"
+      + " trained; minilm is bidirectional) or causal.")
+  String mask;
 
   @Option(names = "--tokens", split = ",", paramLabel = "IDS", description = "Content token ids (needs a vocabulary).")
   int[] tokens;
@@ -43,13 +60,39 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((tokens == null) == (randomContent == null)) {
-      throw new IllegalArgumentException("give exactly one of --tokens and --random-content");
-    }
     if (prefix < 1) {
       throw new IllegalArgumentException("--prefix must be at least 1, got " + prefix);
     }
-    FastModel m = ModelConfig.load(model);
+    if (!mask.equals("trained") && !mask.equals("causal")) {
+      throw new IllegalArgumentException("--mask must be trained or causal, got '" + mask + "'");
+    }
+    List<Inspection.Row> rows = new java.util.ArrayList<>();
+    if (model.equals("minilm")) {
+      if (tokens != null || randomContent != null) {
+        throw new IllegalArgumentException("minilm takes --text, not --tokens or --random-content");
+      }
+      MiniLm mini = MiniLm.load();
+      FastModel m = masked(mini.model());
+      System.out.println("all-MiniLM-L6-v2: " + m.arch().summary() + (mask.equals("causal")
+          ? " (a causal mask was imposed: the model was trained bidirectionally)" : ""));
+      List<String> sentences = texts == null ? SENTENCES : texts;
+      for (int s = 0; s < sentences.size(); s++) {
+        int[] ids = mini.tokenizer().encode(sentences.get(s));
+        System.out.println("sentence " + s + ": " + ids.length + " tokens: " + sentences.get(s));
+        for (Inspection.Row r : Inspection.run(m, mini.embed(ids), prefix, seed + s)) {
+          rows.add(new Inspection.Row("s" + s + " " + r.prefix(), r.layer(), r.head(), r.claim(), r.maxAbsErr(),
+              r.maxRatio(), r.holds()));
+        }
+      }
+      return report(rows);
+    }
+    if (texts != null) {
+      throw new IllegalArgumentException("--text needs the minilm tokenizer; give --tokens or --random-content");
+    }
+    if ((tokens == null) == (randomContent == null)) {
+      throw new IllegalArgumentException("give exactly one of --tokens and --random-content");
+    }
+    FastModel m = masked(ModelConfig.load(Path.of(model)));
     DMatrixRMaj content;
     if (tokens != null) {
       if (m.arch().vocab() == 0) {
@@ -66,11 +109,19 @@ final class InspectCommand implements Callable<Integer> {
       throw new IllegalArgumentException("prefix of " + prefix + " plus " + content.numRows
           + " content positions exceeds the context of " + m.arch().maxContext());
     }
-    List<Inspection.Row> rows = Inspection.run(m, content, prefix, seed);
-    System.out.printf("%-18s %5s %4s %-6s %12s %10s  %s%n", "prefix", "layer", "head", "claim", "max_abs_err",
+    rows.addAll(Inspection.run(m, content, prefix, seed));
+    return report(rows);
+  }
+
+  FastModel masked(FastModel m) {
+    return mask.equals("causal") ? m.withArchitecture(m.arch().toBuilder().mask(Architecture.Mask.CAUSAL).build()) : m;
+  }
+
+  int report(List<Inspection.Row> rows) throws java.io.IOException {
+    System.out.printf("%-21s %5s %4s %-6s %12s %10s  %s%n", "prefix", "layer", "head", "claim", "max_abs_err",
         "err/tol", "holds");
     for (Inspection.Row r : rows) {
-      System.out.printf("%-18s %5d %4s %-6s %12.3g %10.3g  %s%n", r.prefix(), r.layer(),
+      System.out.printf("%-21s %5d %4s %-6s %12.3g %10.3g  %s%n", r.prefix(), r.layer(),
           r.head() < 0 ? "-" : Integer.toString(r.head()), r.claim(), r.maxAbsErr(), r.maxRatio(),
           r.holds() ? "yes" : "NO");
     }
@@ -90,6 +141,9 @@ final class InspectCommand implements Callable<Integer> {
       System.out.println("wrote " + json);
     }
     long bad = rows.stream().filter(r -> !r.holds()).count();
+    Map<String, Double> worst = new java.util.TreeMap<>();
+    rows.forEach(r -> worst.merge(r.claim(), r.maxAbsErr(), Math::max));
+    System.out.println("largest error per claim: " + worst);
     System.out.println(rows.size() - bad + " rows hold, " + bad + " do not");
     return bad == 0 ? 0 : 1;
   }

@@ -77,6 +77,11 @@ public final class FastModel {
     return arch;
   }
 
+  /** The same weights under another architecture of the same shapes (another mask, norm placement). */
+  public FastModel withArchitecture(Architecture other) {
+    return new FastModel(other, params);
+  }
+
   public DMatrixRMaj param(String name) {
     DMatrixRMaj m = params.get(name);
     if (m == null) {
@@ -236,7 +241,12 @@ public final class FastModel {
       multTransB(h2, param(Names.w1(l)), hid);
       addRow(hid, param(Names.c1(l)));
       for (int i = 0; i < hid.getNumElements(); i++) {
-        hid.data[i] = arch.activation() == Architecture.Activation.RELU ? Math.max(0, hid.data[i]) : gelu(hid.data[i]);
+        double u = hid.data[i];
+        hid.data[i] = switch (arch.activation()) {
+          case RELU -> Math.max(0, u);
+          case GELU -> gelu(u);
+          case GELU_ERF -> 0.5 * u * (1 + org.apache.commons.math3.special.Erf.erf(u / Math.sqrt(2)));
+        };
       }
       DMatrixRMaj mo = new DMatrixRMaj(rows, arch.dModel());
       multTransB(hid, param(Names.w2(l)), mo);

@@ -86,7 +86,10 @@ public record Architecture(
   /** MLP nonlinearity. */
   public enum Activation {
     RELU,
-    GELU
+    /** tanh approximation {@code x/2 (1 + tanh(√(2/π)(x + 0.044715 x³)))} (GPT-2). */
+    GELU,
+    /** exact {@code x/2 (1 + erf(x/√2))} (BERT). */
+    GELU_ERF
   }
 
   public Architecture {

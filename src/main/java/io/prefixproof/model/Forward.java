@@ -277,7 +277,11 @@ public final class Forward {
   public static <T extends FieldElement<T>> Mat<T> mlp(Model<T> m, int l, Mat<T> x) {
     Arith<T> ar = m.arith();
     Mat<T> h = x.timesTransposed(m.param(Names.w1(l))).plusRow(m.param(Names.c1(l)));
-    h = h.map(m.arch().activation() == Architecture.Activation.RELU ? ar::relu : ar::gelu);
+    h = h.map(switch (m.arch().activation()) {
+      case RELU -> ar::relu;
+      case GELU -> ar::gelu;
+      case GELU_ERF -> ar::geluErf;
+    });
     return h.timesTransposed(m.param(Names.w2(l))).plusRow(m.param(Names.c2(l)));
   }
 
