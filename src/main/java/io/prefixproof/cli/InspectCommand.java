@@ -3,6 +3,7 @@ package io.prefixproof.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.prefixproof.cases.DoubleCases;
+import io.prefixproof.claims.Depth;
 import io.prefixproof.claims.Inspection;
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.io.MiniLm;
@@ -67,6 +68,7 @@ final class InspectCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--mask must be trained or causal, got '" + mask + "'");
     }
     List<Inspection.Row> rows = new java.util.ArrayList<>();
+    depth.clear();
     if (model.equals("minilm")) {
       if (tokens != null || randomContent != null) {
         throw new IllegalArgumentException("minilm takes --text, not --tokens or --random-content");
@@ -83,6 +85,7 @@ final class InspectCommand implements Callable<Integer> {
           rows.add(new Inspection.Row("s" + s + " " + r.prefix(), r.layer(), r.head(), r.claim(), r.maxAbsErr(),
               r.maxRatio(), r.holds()));
         }
+        depth.addAll(Depth.measure(m, mini.embed(ids), prefix, seed + s));
       }
       return report(rows);
     }
@@ -110,8 +113,12 @@ final class InspectCommand implements Callable<Integer> {
           + " content positions exceeds the context of " + m.arch().maxContext());
     }
     rows.addAll(Inspection.run(m, content, prefix, seed));
+    depth.addAll(Depth.measure(m, content, prefix, seed));
     return report(rows);
   }
+
+  /** Depth measurements (CONJ-1, CONJ-5) of the current run. */
+  private final List<Depth.Row> depth = new java.util.ArrayList<>();
 
   FastModel masked(FastModel m) {
     return mask.equals("causal") ? m.withArchitecture(m.arch().toBuilder().mask(Architecture.Mask.CAUSAL).build()) : m;
@@ -125,8 +132,14 @@ final class InspectCommand implements Callable<Integer> {
           r.head() < 0 ? "-" : Integer.toString(r.head()), r.claim(), r.maxAbsErr(), r.maxRatio(),
           r.holds() ? "yes" : "NO");
     }
+    System.out.println("\ndepth conjectures, measured (0 would mean they held; see proofs-notes/CONJ-1.md, CONJ-5.md):");
+    Map<String, Double> perLayer = new java.util.TreeMap<>();
+    depth.forEach(d -> perLayer.merge(d.claim() + " layer " + d.layer(), d.value(), Math::max));
+    perLayer.forEach((k, v) -> System.out.printf("  %-22s %.3g%n", k, v));
+    System.out.println("  (CONJ-1: largest change of a head's renormalised content attention caused by a prompt;"
+        + " CONJ-5: largest fraction of a position's block-output shift outside the LIM-2..4 directions)");
     if (json != null) {
-      List<Map<String, Object>> out = rows.stream().map(r -> {
+      List<Map<String, Object>> out = new java.util.ArrayList<>(rows.stream().map(r -> {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("prefix", r.prefix());
         o.put("layer", r.layer());
@@ -136,7 +149,17 @@ final class InspectCommand implements Callable<Integer> {
         o.put("err_over_tolerance", r.maxRatio());
         o.put("holds", r.holds());
         return o;
-      }).toList();
+      }).toList());
+      for (Depth.Row d : depth) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("prefix", "prompt/residual");
+        o.put("layer", d.layer());
+        o.put("head", d.head() < 0 ? null : d.head());
+        o.put("claim", d.claim());
+        o.put("measured", d.value());
+        o.put("holds", null);
+        out.add(o);
+      }
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
       System.out.println("wrote " + json);
     }

@@ -70,6 +70,29 @@ class MiniLmTest {
   }
 
   @Test
+  @DisplayName("depth conjectures on the real model: a prompt moves layer-2+ attention, MLP shifts leave the plane")
+  void depthMeasured() {
+    int[] ids = mini.tokenizer().encode("The cat sat on the mat.");
+    List<io.prefixproof.claims.Depth.Row> rows = io.prefixproof.claims.Depth.measure(mini.model(), mini.embed(ids), 2, 1);
+    double conj1 = rows.stream().filter(r -> r.claim().equals("CONJ-1")).mapToDouble(r -> r.value()).max().orElseThrow();
+    double conj5 = rows.stream().filter(r -> r.claim().equals("CONJ-5")).mapToDouble(r -> r.value()).max().orElseThrow();
+    System.out.printf("MiniLM depth: CONJ-1 %.3g, CONJ-5 %.3g%n", conj1, conj5);
+    assertTrue(conj1 > 1e-3 && conj5 > 0.1, "CONJ-1 " + conj1 + ", CONJ-5 " + conj5);
+  }
+
+  @Test
+  @DisplayName("the CONJ-5 measurement is 0 where the conjecture's premise holds: no MLP, no norm, one layer")
+  void depthMeasureIsZeroWithoutMlp() {
+    var plain = io.prefixproof.cases.DoubleCases.build(1, 2, 8, 4, 2, io.prefixproof.model.Prefix.Kind.RESIDUAL,
+        Architecture.Mask.CAUSAL, Architecture.NormKind.NONE, true, false, 1, false, 3);
+    var rows = io.prefixproof.claims.Depth.measure(plain.model(), plain.content(), 2, 1);
+    assertTrue(rows.stream().allMatch(r -> r.value() < 1e-9), rows.toString());
+    var mlp = io.prefixproof.cases.DoubleCases.build(1, 2, 8, 4, 2, io.prefixproof.model.Prefix.Kind.RESIDUAL,
+        Architecture.Mask.CAUSAL, Architecture.NormKind.NONE, true, true, 1, false, 3);
+    assertTrue(io.prefixproof.claims.Depth.measure(mlp.model(), mlp.content(), 2, 1).get(0).value() > 1e-3);
+  }
+
+  @Test
   @DisplayName("inspect on the default model exits 0 and writes the JSON rows")
   void inspectCommand(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("minilm.json");
