@@ -23,8 +23,9 @@ public final class Inspection {
       boolean holds) {}
 
   /**
-   * Runs the checks with random prefixes (N(0,1) rows or keys/values) and "aligned" key/value prefixes
-   * (keys along each head's mean content query, scaled so that the prefix takes most of the attention).
+   * Runs the checks with random prefixes (N(0,1) rows or keys/values) and "aligned" ones that take most of
+   * the attention: key/value prefixes with keys along each head's mean content query, and (where the rows
+   * reach W_K unnormalised: no norm or post-norm) residual rows aimed at all heads of a layer at once.
    */
   public static List<Row> run(FastModel model, DMatrixRMaj content, int p, long seed) {
     List<Row> rows = new ArrayList<>();
@@ -58,28 +59,83 @@ public final class Inspection {
       aligned.add(kl);
     }
     check(rows, "aligned key/value", model, model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, aligned, values));
+    if (a.norm() == Architecture.NormKind.NONE || a.postNorm()) {
+      // the residual rows reach W_K unnormalised only without a pre-norm; there they can be aimed too
+      List<DMatrixRMaj> alignedRows = new ArrayList<>();
+      for (int l = 0; l < a.layers(); l++) {
+        alignedRows.add(alignedRows(model, plain, l, p));
+      }
+      check(rows, "aligned residual", model, model.run(Prefix.Kind.RESIDUAL, p, content, null, alignedRows, null,
+          null));
+    }
     return rows;
+  }
+
+  /**
+   * Residual rows s along Σ_h W_K^hᵀ q̄^h (q̄^h head h's mean content query), scaled so that the largest
+   * head's prefix score is about 20: one row serves every head of the layer.
+   */
+  static DMatrixRMaj alignedRows(FastModel model, FastModel.Trace plain, int l, int p) {
+    Architecture a = model.arch();
+    int d = a.dModel();
+    double[] dir = new double[d];
+    double[][] means = new double[a.heads()][];
+    for (int h = 0; h < a.heads(); h++) {
+      means[h] = meanQuery(plain.layers().get(l).heads().get(h).queries());
+      DMatrixRMaj wk = model.param(io.prefixproof.model.Names.wk(l, h));
+      for (int c = 0; c < wk.numRows; c++) {
+        for (int j = 0; j < d; j++) {
+          dir[j] += wk.get(c, j) * means[h][c];
+        }
+      }
+    }
+    double best = 0;
+    for (int h = 0; h < a.heads(); h++) {
+      DMatrixRMaj wk = model.param(io.prefixproof.model.Names.wk(l, h));
+      double score = 0;
+      for (int c = 0; c < wk.numRows; c++) {
+        double key = 0;
+        for (int j = 0; j < d; j++) {
+          key += wk.get(c, j) * dir[j];
+        }
+        score += means[h][c] * key;
+      }
+      best = Math.max(best, score * sigma(model));
+    }
+    double factor = best <= 0 ? 0 : 20 / best;
+    DMatrixRMaj rows = new DMatrixRMaj(p, d);
+    for (int m = 0; m < p; m++) {
+      for (int j = 0; j < d; j++) {
+        rows.set(m, j, dir[j] * factor);
+      }
+    }
+    return rows;
+  }
+
+  static double[] meanQuery(DMatrixRMaj q) {
+    double[] mean = new double[q.numCols];
+    for (int i = 0; i < q.numRows; i++) {
+      for (int c = 0; c < q.numCols; c++) {
+        mean[c] += q.get(i, c) / q.numRows;
+      }
+    }
+    return mean;
+  }
+
+  static double sigma(FastModel model) {
+    return model.arch().scale() instanceof io.prefixproof.model.ScoreScale.Fixed f ? f.sigma().doubleValue() : 1;
   }
 
   /** Keys along the mean content query of head h at layer l of the plain run, scaled to scores of about 20. */
   static DMatrixRMaj alignedKeys(FastModel model, FastModel.Trace plain, int l, int h, int p) {
-    FastModel.Head head = plain.layers().get(l).heads().get(h);
     int k = model.arch().dHead();
-    DMatrixRMaj q = head.queries();
-    double[] mean = new double[k];
-    for (int i = 0; i < q.numRows; i++) {
-      for (int c = 0; c < k; c++) {
-        mean[c] += q.get(i, c) / q.numRows;
-      }
-    }
+    double[] mean = meanQuery(plain.layers().get(l).heads().get(h).queries());
     double norm = 0;
     for (double m : mean) {
       norm += m * m;
     }
     norm = Math.sqrt(norm);
-    double sigma = model.arch().scale() instanceof io.prefixproof.model.ScoreScale.Fixed f
-        ? f.sigma().doubleValue() : 1;
-    double factor = norm == 0 ? 0 : 20 / (sigma * norm * norm);
+    double factor = norm == 0 ? 0 : 20 / (sigma(model) * norm * norm);
     DMatrixRMaj keys = new DMatrixRMaj(p, k);
     for (int m = 0; m < p; m++) {
       for (int c = 0; c < k; c++) {

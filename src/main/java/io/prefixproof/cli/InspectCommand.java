@@ -81,7 +81,7 @@ final class InspectCommand implements Callable<Integer> {
       for (int s = 0; s < sentences.size(); s++) {
         int[] ids = mini.tokenizer().encode(sentences.get(s));
         System.out.println("sentence " + s + ": " + ids.length + " tokens: " + sentences.get(s));
-        for (Inspection.Row r : Inspection.run(m, mini.embed(ids), prefix, seed + s)) {
+        for (Inspection.Row r : Inspection.run(m, mini.embed(ids, prefix), prefix, seed + s)) {
           rows.add(new Inspection.Row("s" + s + " " + r.prefix(), r.layer(), r.head(), r.claim(), r.maxAbsErr(),
               r.maxRatio(), r.holds()));
         }

@@ -135,11 +135,20 @@ public final class MiniLm {
     return tokenizer;
   }
 
-  /** Layer-1 input rows: LayerNorm(word[id] + position[i] + tokenType[0]). */
+  /** Layer-1 input rows at positions 0..n−1. */
   public DMatrixRMaj embed(int[] ids) {
+    return embed(ids, 0);
+  }
+
+  /**
+   * Layer-1 input rows LayerNorm(word[id] + position[first + i] + tokenType[0]); {@code first = p} places the
+   * content after a p-position prefix, as BERT does with cached prefix keys and values.
+   */
+  public DMatrixRMaj embed(int[] ids, int first) {
     int d = model.arch().dModel();
-    if (ids.length > positions.numRows) {
-      throw new IllegalArgumentException(ids.length + " tokens exceed the " + positions.numRows + " positions");
+    if (first < 0 || first + ids.length > positions.numRows) {
+      throw new IllegalArgumentException(ids.length + " tokens from position " + first + " exceed the "
+          + positions.numRows + " positions");
     }
     DMatrixRMaj x = new DMatrixRMaj(ids.length, d);
     for (int i = 0; i < ids.length; i++) {
@@ -148,7 +157,7 @@ public final class MiniLm {
       }
       double mean = 0;
       for (int j = 0; j < d; j++) {
-        double v = words.get(ids[i], j) + positions.get(i, j) + tokenType.get(0, j);
+        double v = words.get(ids[i], j) + positions.get(first + i, j) + tokenType.get(0, j);
         x.set(i, j, v);
         mean += v / d;
       }

@@ -61,7 +61,7 @@ class MiniLmTest {
     for (Architecture.Mask mask : Architecture.Mask.values()) {
       var m = mini.model().withArchitecture(mini.model().arch().toBuilder().mask(mask).build());
       List<Inspection.Row> rows = Inspection.run(m, mini.embed(ids), 2, 1);
-      assertEquals(3 * (72 * 2 + 6), rows.size());
+      assertEquals(4 * (72 * 2 + 6), rows.size());
       assertTrue(rows.stream().allMatch(Inspection.Row::holds),
           () -> rows.stream().filter(r -> !r.holds()).findFirst().orElseThrow().toString());
       double worst = rows.stream().mapToDouble(Inspection.Row::maxAbsErr).max().orElseThrow();
