@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         + " correct temperature and, when it fails, a failing target and what the model produces for it.")
 final class CertifyCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "CAP", description = "cap2 or cap3")
+  @Parameters(index = "0", paramLabel = "CAP", description = "cap2, cap3 or cap4 (N0 = --length)")
   String which;
 
   @Mixin
@@ -33,15 +33,26 @@ final class CertifyCommand implements Callable<Integer> {
     Certifier.Verdict v = switch (which) {
       case "cap2" -> Certifier.cap2(s);
       case "cap3" -> Certifier.cap3(s);
-      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3");
+      case "cap4" -> Certifier.cap4(s);
+      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3, cap4");
     };
-    String failing = v.failingTarget() == null ? null : Constructions.show(v.failingTarget(), s.vocab());
-    String produced = v.failingTarget() == null ? null : Constructions.runCap2(s, "dfp", v.failingTarget());
+    String failing = null;
+    String produced = null;
+    if (v.failingTarget() != null && which.equals("cap2")) {
+      failing = Constructions.show(v.failingTarget(), s.vocab());
+      produced = Constructions.runCap2(s, "dfp", v.failingTarget());
+    } else if (v.failingTarget() != null) {
+      int[][] map = Certifier.cap4FailingMap(s);
+      int user = v.failingTarget()[0];
+      failing = "user " + Constructions.show(new int[] {user}, s.vocab()) + " -> " + Constructions.show(map[user], s.vocab())
+          + " (every other answer " + Constructions.show(map[user == 0 ? 1 : 0], s.vocab()) + ")";
+      produced = Constructions.runCap4(s, "dfp", map, new int[] {user});
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("construction", which);
       m.put("vocab", s.vocab());
-      m.put("length", which.equals("cap2") ? s.length() : 2);
+      m.put("length", which.equals("cap3") ? 2 : s.length());
       m.put("temperature", options.temperature);
       m.put("scale", options.scale);
       m.put("correct_for_all", v.correctForAll());
@@ -54,7 +65,7 @@ final class CertifyCommand implements Callable<Integer> {
       }
       System.out.println(new ObjectMapper().writeValueAsString(m));
     } else {
-      System.out.println(which + " V=" + s.vocab() + (which.equals("cap2") ? " N=" + s.length() : "") + " T="
+      System.out.println(which + " V=" + s.vocab() + (which.equals("cap3") ? "" : (which.equals("cap4") ? " N0=" : " N=") + s.length()) + " T="
           + options.temperature + " scale=" + options.scale + ": " + (v.correctForAll() ? "correct for every target" : "NOT correct for every target"));
       System.out.println("margin " + v.margin() + " (decoder half-step 1/(2V) = " + 1.0 / (2 * s.vocab()) + ")");
       System.out.println("smallest correct temperature: "

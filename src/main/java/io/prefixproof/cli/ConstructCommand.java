@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
     description = "Build a Section 3 construction for a target and print what the model generates.")
 final class ConstructCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "CAP", description = "cap2 (any string from one virtual token) or cap3"
-      + " (any map [V] -> [V])")
+  @Parameters(index = "0", paramLabel = "CAP", description = "cap2 (any string from one virtual token), cap3 (any"
+      + " map [V] -> [V]) or cap4 (any map [V] -> [V]^N0 from N0 = --length virtual tokens)")
   String which;
 
   @Mixin
@@ -30,11 +30,11 @@ final class ConstructCommand implements Callable<Integer> {
   @Option(names = "--tokens", split = ",", description = "cap2: the target as token indices.")
   int[] tokens;
 
-  @Option(names = "--map", description = "cap3: the map as 'swapcase' (V = 94) or comma-separated images of"
-      + " 0..V-1.")
+  @Option(names = "--map", description = "cap3: 'swapcase' (V = 94) or comma-separated images of 0..V-1;"
+      + " cap4: 'demo' (V = 94) or the N0-token answers of 0..V-1 separated by '|'.")
   String map;
 
-  @Option(names = "--input", description = "cap3: user tokens to answer (text for V = 94, else indices).")
+  @Option(names = "--input", description = "cap3, cap4: user tokens to answer (text for V = 94, else indices).")
   String input;
 
   @Override
@@ -45,7 +45,9 @@ final class ConstructCommand implements Callable<Integer> {
           Constructions.cap2Target(s, text, tokens));
       case "cap3" -> Constructions.runCap3(s, Constructions.parseArith(arith), Constructions.cap3Map(s, map),
           Constructions.cap3Input(s, input));
-      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3");
+      case "cap4" -> Constructions.runCap4(s, Constructions.parseArith(arith), Constructions.cap4Map(s, map),
+          Constructions.cap3Input(s, input));
+      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3, cap4");
     };
     System.out.println(out);
     return 0;

@@ -110,6 +110,112 @@ public final class Certifier {
     return new Verdict(margin > 0, null, margin, margin > 0 ? -1 : 1, null);
   }
 
+  /**
+   * CAP-4: decides correctness for all maps [V] → [V]^N0 (N0 = the settings' length). At step t (n = N0 + 1 + t
+   * positions, α = K/(K + n − 1), β = 1/(K + n − 1)) coordinate k of h is
+   * {@code (α − β) r^(t)_k + (α + β)[k = u] + 2β(R_k + g_k)}, R_k the sum of the virtual payloads and g_k how
+   * often k was generated before. The other users' rows are free, so z2 is smallest when they are all 0
+   * and largest when they are all V − 1; z2 is convex in the counts of the earlier outputs, so its largest
+   * value is at "all earlier outputs equal", which leaves two worst users: u = v = V − 1, or u = 0 with
+   * every earlier output V − 1. Its smallest value is (α + β)(1 + c/V) − 1 clipped at 0 (a user u ≠ 0 whose
+   * answer is 0 except the current c). Correct iff, for every t and c, c/V − 1/(2V) &lt; z2_min and
+   * z2_max ≤ c/V + 1/(2V) (a tie rounds down, to c).
+   */
+  public static Verdict cap4(Settings s) {
+    Cap4Check check = cap4Check(s, s.temperature());
+    Double minT = s.vocab() > 1 ? minTemperatureCap4(s) : null;
+    if (minT == null && check.failingStep >= 0) {
+      throw new IllegalStateException("CAP-4 fails at T = " + s.temperature() + " but holds at T = 0");
+    }
+    return new Verdict(check.failingStep < 0, minT, check.margin, check.failingStep, check.failingUser < 0 ? null
+        : new int[] {check.failingUser});
+  }
+
+  /** The failing map of a CAP-4 verdict: row k is M(k); null when correct. */
+  public static int[][] cap4FailingMap(Settings s) {
+    Cap4Check c = cap4Check(s, s.temperature());
+    return c.failingMap;
+  }
+
+  record Cap4Check(double margin, int failingStep, int failingUser, int[][] failingMap) {}
+
+  static Cap4Check cap4Check(Settings s, BigFraction temperature) {
+    int v = s.vocab();
+    int n0 = s.length();
+    Settings at = new Settings(v, n0, temperature, s.notebookScale(), s.causal());
+    double margin = 1.0 / (2 * v);
+    Dfp half = DFP.of(new BigFraction(1, 2 * v));
+    Dfp one = DFP.one();
+    for (int t = 0; t < n0 && v > 1; t++) {
+      int n = n0 + 1 + t;
+      Dfp k = DFP.kernel(sigma(at, n));
+      Dfp den = k.add(DFP.of(n - 1));
+      Dfp alpha = k.divide(den);
+      Dfp beta = one.divide(den);
+      Dfp top = DFP.of(new BigFraction(v - 1, v));
+      Dfp leak = alpha.subtract(beta).multiply(top).add(beta.multiply(2).multiply(top.multiply(n0))).subtract(one);
+      for (int c = 0; c < v; c++) {
+        Dfp grid = DFP.of(new BigFraction(c, v));
+        Dfp base = alpha.subtract(beta).multiply(grid).add(alpha).add(beta);
+        Dfp sumY = DFP.of(new BigFraction(c + (long) (n0 - 1) * (v - 1), (long) v));
+        Dfp hA = base.add(beta.multiply(2).multiply(sumY.add(DFP.of(t))));
+        Dfp zA = DFP.relu(hA.subtract(one)).add(DFP.relu(leak).multiply(v - 1));
+        Dfp hB = base.add(beta.multiply(2).multiply(sumY));
+        Dfp zB = DFP.relu(hB.subtract(one)).add(DFP.relu(leak.add(beta.multiply(2 * t))))
+            .add(DFP.relu(leak).multiply(v - 2));
+        Dfp zMax = DFP.max(zA, zB);
+        Dfp zMin = DFP.relu(alpha.add(beta).multiply(one.add(grid)).subtract(one));
+        double upper = DFP.toDouble(grid.add(half).subtract(zMax));
+        double lower = c == 0 ? Double.POSITIVE_INFINITY : DFP.toDouble(zMin.subtract(grid.subtract(half)));
+        margin = Math.min(margin, Math.min(upper, lower));
+        boolean upperFails = upper < 0;
+        boolean lowerFails = lower <= 0;
+        if (upperFails || lowerFails) {
+          int[][] map = new int[v][n0];
+          int user;
+          if (lowerFails) {
+            user = 1;
+          } else {
+            user = DFP.compare(zA, zB) >= 0 ? v - 1 : 0;
+            for (int[] row : map) {
+              java.util.Arrays.fill(row, v - 1);
+            }
+          }
+          map[user][t] = c;
+          return new Cap4Check(margin, t, user, map);
+        }
+      }
+    }
+    return new Cap4Check(margin, -1, -1, null);
+  }
+
+  /**
+   * The smallest correct T for CAP-4 by bisection to 2⁻⁵⁰ relative (null when T = 0 already works),
+   * assuming correctness is monotone in T; the brute-force tests check it on both sides of the result.
+   */
+  static Double minTemperatureCap4(Settings s) {
+    if (cap4Check(s, BigFraction.ZERO).failingStep < 0) {
+      return null;
+    }
+    double lo = 0;
+    double hi = 1;
+    while (cap4Check(s, new BigFraction(hi)).failingStep >= 0) {
+      hi *= 2;
+      if (hi > 1e6) {
+        throw new ArithmeticException("CAP-4 is not correct for any T up to 1e6 at V=" + s.vocab() + " N0=" + s.length());
+      }
+    }
+    for (int i = 0; i < 50; i++) {
+      double mid = (lo + hi) / 2;
+      if (cap4Check(s, new BigFraction(mid)).failingStep >= 0) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return hi;
+  }
+
   static Dfp sigma(Settings s, int n) {
     Dfp t = DFP.of(s.temperature());
     return s.notebookScale() ? t.divide(DFP.of(n).sqrt()) : t;

@@ -72,6 +72,80 @@ public final class Constructions {
     return Decoder.text(Cap2.generate(m, prompt), s.vocab());
   }
 
+  /**
+   * A CAP-4 map: "demo" (V = 94: capital letters to animals, lower case to foods, the rest to themselves,
+   * each answer padded or cut to N0) or one answer per token separated by '|' (text for V = 94, else
+   * comma-separated indices).
+   */
+  public static int[][] cap4Map(Settings s, String map) {
+    if (map == null) {
+      throw new IllegalArgumentException("--map is required for cap4");
+    }
+    int v = s.vocab();
+    int n0 = s.length();
+    int[][] rows = new int[v][];
+    if (map.equals("demo")) {
+      if (v != 94) {
+        throw new IllegalArgumentException("--map demo needs --vocab 94");
+      }
+      String[] animals = {"ant", "bear", "cat", "dog", "eagle", "fox", "goat", "horse", "ibis", "jaguar", "koala",
+          "lion", "mouse", "newt", "owl", "panda", "quail", "rabbit", "snake", "tiger", "urchin", "viper", "wolf",
+          "yak", "xerus", "zebra"};
+      String[] foods = {"apple", "blueberries", "carrot", "dates", "eggs", "figs", "grapes", "honey", "icecream",
+          "jam", "kiwi", "lemon", "mango", "nuts", "olives", "pasta", "quince", "rice", "soup", "tofu", "udon",
+          "vanilla", "waffles", "xigua", "yogurt", "ziti"};
+      for (int c = 0; c < v; c++) {
+        char ch = (char) (c + 32);
+        String answer = Character.isUpperCase(ch) ? animals[ch - 'A'] : Character.isLowerCase(ch) ? foods[ch - 'a']
+            : String.valueOf(ch);
+        rows[c] = Decoder.encode(pad(answer, n0), 94);
+      }
+      return rows;
+    }
+    String[] parts = map.split("\\|", -1);
+    if (parts.length != v) {
+      throw new IllegalArgumentException("--map has " + parts.length + " answers separated by '|', expected V=" + v);
+    }
+    for (int k = 0; k < v; k++) {
+      rows[k] = v == 94 ? Decoder.encode(pad(parts[k], n0), 94) : indices(parts[k]);
+      if (rows[k].length != n0) {
+        throw new IllegalArgumentException("answer " + k + " has " + rows[k].length + " tokens, expected N0=" + n0);
+      }
+    }
+    return rows;
+  }
+
+  static String pad(String s, int n) {
+    return s.length() >= n ? s.substring(0, n) : s + " ".repeat(n - s.length());
+  }
+
+  static int[] indices(String s) {
+    try {
+      return Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected comma-separated token indices, got '" + s + "'");
+    }
+  }
+
+  /** Answers each user token with CAP-4; one answer per line. */
+  public static String runCap4(Settings s, String arith, int[][] map, int[] input) {
+    return switch (arith) {
+      case "double" -> cap4(s, Arith.decimal64(), map, input);
+      case "exact" -> cap4(s, exact(s), map, input);
+      default -> cap4(s, Arith.dfp(40), map, input);
+    };
+  }
+
+  static <T extends FieldElement<T>> String cap4(Settings s, Arith<T> ar, int[][] map, int[] input) {
+    Model<T> m = Cap4.model(s, ar);
+    SoftPrompt<T> prompt = Cap4.prompt(map, s, ar);
+    StringBuilder sb = new StringBuilder();
+    for (int u : input) {
+      sb.append(sb.length() == 0 ? "" : "\n").append(Decoder.text(Cap4.answer(m, prompt, u), s.vocab()));
+    }
+    return sb.toString();
+  }
+
   /** The map: "swapcase" (V = 94) or comma-separated images of 0..V-1. */
   public static int[] cap3Map(Settings s, String map) {
     if (map == null) {

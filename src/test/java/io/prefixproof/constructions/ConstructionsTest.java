@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prefixproof.adapt.HardPrompt;
@@ -127,6 +128,56 @@ class ConstructionsTest {
     }
     assertEquals(1, hard.size(), "the token embedding is 0: every hard token looks the same");
     assertEquals(27, virtual.size());
+  }
+
+  /** Brute force: does the Dfp CAP-4 model answer every user with its row, for every map [V] → [V]^N0? */
+  static boolean allMapsAnswered(Settings s) {
+    Model<Dfp> m = Cap4.model(s, DFP);
+    int v = s.vocab();
+    int[][] rows = allTargets(v, s.length());
+    for (int[] choice : allTargets(rows.length, v)) {
+      int[][] map = new int[v][];
+      for (int k = 0; k < v; k++) {
+        map[k] = rows[choice[k]];
+      }
+      var prompt = Cap4.prompt(map, s, DFP);
+      for (int u = 0; u < v; u++) {
+        if (!Arrays.equals(map[u], Cap4.answer(m, prompt, u))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @ParameterizedTest(name = "V={0} N0={1}")
+  @CsvSource({"2, 2", "3, 2"})
+  @DisplayName("CAP-4: the certifier's minimal T agrees with brute force over all maps just below and above it")
+  void cap4AgreesWithBruteForce(int v, int n0) {
+    Settings probe = new Settings(v, n0, BigFraction.ONE, true, false);
+    double tMin = Certifier.cap4(probe).minTemperature();
+    Settings above = new Settings(v, n0, new BigFraction(tMin * (1 + 1e-6)), true, false);
+    Settings below = new Settings(v, n0, new BigFraction(tMin * (1 - 1e-6)), true, false);
+    assertTrue(Certifier.cap4(above).correctForAll());
+    assertFalse(Certifier.cap4(below).correctForAll());
+    assertTrue(allMapsAnswered(above), "some map fails just above the certified minimum");
+    assertFalse(allMapsAnswered(below), "every map works just below the certified minimum");
+    int[][] failing = Certifier.cap4FailingMap(below);
+    int user = Certifier.cap4(below).failingTarget()[0];
+    assertFalse(Arrays.equals(failing[user], Cap4.answer(Cap4.model(below, DFP), Cap4.prompt(failing, below, DFP), user)));
+  }
+
+  @Test
+  @DisplayName("CAP-4 published setting (V=94, N0=10, T=100): certified for every map; b -> blueberrie, B -> bear")
+  void publishedCap4() {
+    Settings s = new Settings(94, 10, new BigFraction(100), true, false);
+    Certifier.Verdict v = Certifier.cap4(s);
+    assertTrue(v.correctForAll());
+    assertTrue(v.minTemperature() > 39 && v.minTemperature() < 40, "T_min " + v.minTemperature());
+    assertEquals("blueberrie\nbear      ", Constructions.runCap4(s, "dfp", Constructions.cap4Map(s, "demo"),
+        Decoder.encode("bB", 94)));
+    assertNull(Certifier.cap4(new Settings(5, 1, new BigFraction(3), true, false)).minTemperature(),
+        "one virtual token needs no temperature (as CAP-3)");
   }
 
   @Test
