@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         + " correct temperature and, when it fails, a failing target and what the model produces for it.")
 final class CertifyCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "CAP", description = "cap2, cap3 or cap4 (N0 = --length)")
+  @Parameters(index = "0", paramLabel = "CAP", description = "cap2, cap3, cap4 (N0 = --length) or cap5")
   String which;
 
   @Mixin
@@ -34,13 +34,20 @@ final class CertifyCommand implements Callable<Integer> {
       case "cap2" -> Certifier.cap2(s);
       case "cap3" -> Certifier.cap3(s);
       case "cap4" -> Certifier.cap4(s);
-      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3, cap4");
+      case "cap5" -> Certifier.cap5(s);
+      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3, cap4,"
+          + " cap5");
     };
     String failing = null;
     String produced = null;
     if (v.failingTarget() != null && which.equals("cap2")) {
       failing = Constructions.show(v.failingTarget(), s.vocab());
       produced = Constructions.runCap2(s, "dfp", v.failingTarget());
+    } else if (v.failingTarget() != null && which.equals("cap5")) {
+      int[][] table = new int[s.vocab()][s.vocab()];
+      table[0][1] = s.vocab() - 1;
+      failing = "table with f(0, 1) = " + (s.vocab() - 1) + " and 0 elsewhere, input (0, 1)";
+      produced = Constructions.runCap5(s, "dfp", table, new int[] {0, 1});
     } else if (v.failingTarget() != null) {
       int[][] map = Certifier.cap4FailingMap(s);
       int user = v.failingTarget()[0];
@@ -52,7 +59,7 @@ final class CertifyCommand implements Callable<Integer> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("construction", which);
       m.put("vocab", s.vocab());
-      m.put("length", which.equals("cap3") ? 2 : s.length());
+      m.put("length", which.equals("cap3") ? 2 : which.equals("cap5") ? 4 : s.length());
       m.put("temperature", options.temperature);
       m.put("scale", options.scale);
       m.put("correct_for_all", v.correctForAll());
@@ -60,12 +67,15 @@ final class CertifyCommand implements Callable<Integer> {
       m.put("margin", v.margin());
       m.put("failing_target", failing);
       m.put("produced", produced);
+      if (which.equals("cap5")) {
+        m.put("largest_vocab_packed_in_doubles", io.prefixproof.constructions.Cap5.largestVocabPackedInDoubles());
+      }
       if (which.equals("cap2")) {
         m.put("max_length_at_this_temperature", Certifier.maxLengthCap2(s, 1_000_000));
       }
       System.out.println(new ObjectMapper().writeValueAsString(m));
     } else {
-      System.out.println(which + " V=" + s.vocab() + (which.equals("cap3") ? "" : (which.equals("cap4") ? " N0=" : " N=") + s.length()) + " T="
+      System.out.println(which + " V=" + s.vocab() + (which.equals("cap3") || which.equals("cap5") ? "" : (which.equals("cap4") ? " N0=" : " N=") + s.length()) + " T="
           + options.temperature + " scale=" + options.scale + ": " + (v.correctForAll() ? "correct for every target" : "NOT correct for every target"));
       System.out.println("margin " + v.margin() + " (decoder half-step 1/(2V) = " + 1.0 / (2 * s.vocab()) + ")");
       System.out.println("smallest correct temperature: "

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 final class ConstructCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CAP", description = "cap2 (any string from one virtual token), cap3 (any"
-      + " map [V] -> [V]) or cap4 (any map [V] -> [V]^N0 from N0 = --length virtual tokens)")
+      + " map [V] -> [V]), cap4 (any map [V] -> [V]^N0 from N0 = --length virtual tokens) or cap5 (any table"
+      + " [V]x[V] -> [V], two layers)")
   String which;
 
   @Mixin
@@ -31,10 +32,12 @@ final class ConstructCommand implements Callable<Integer> {
   int[] tokens;
 
   @Option(names = "--map", description = "cap3: 'swapcase' (V = 94) or comma-separated images of 0..V-1;"
-      + " cap4: 'demo' (V = 94) or the N0-token answers of 0..V-1 separated by '|'.")
+      + " cap4: 'demo' (V = 94) or the N0-token answers of 0..V-1 separated by '|'; cap5: 'sum' or V rows of V"
+      + " entries separated by '|'.")
   String map;
 
-  @Option(names = "--input", description = "cap3, cap4: user tokens to answer (text for V = 94, else indices).")
+  @Option(names = "--input", description = "cap3, cap4: user tokens to answer; cap5: pairs a,b,a,b (text for V = 94,"
+      + " else indices).")
   String input;
 
   @Override
@@ -47,7 +50,10 @@ final class ConstructCommand implements Callable<Integer> {
           Constructions.cap3Input(s, input));
       case "cap4" -> Constructions.runCap4(s, Constructions.parseArith(arith), Constructions.cap4Map(s, map),
           Constructions.cap3Input(s, input));
-      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3, cap4");
+      case "cap5" -> Constructions.runCap5(s, Constructions.parseArith(arith), Constructions.cap5Table(s, map),
+          Constructions.cap3Input(s, input));
+      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3, cap4,"
+          + " cap5");
     };
     System.out.println(out);
     return 0;

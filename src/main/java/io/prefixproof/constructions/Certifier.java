@@ -216,6 +216,34 @@ public final class Certifier {
     return hi;
   }
 
+  /**
+   * CAP-5: the answer is decoded at position 3 of 4, so both attention layers weigh their target position
+   * by α = K/(K + 3), K = κ(σ_4), and every other by β = 1/(K + 3). At position 3, A = α e_a + β e_b, so PAIR
+   * is α at (a, b) (α + β when a = b) and at most β elsewhere; TABLE = α·f/V. Only coordinate (a, b) survives
+   * the decoder's ReLU(PAIR + TABLE − 1), giving z2 = α(1 + r) − 1 (a ≠ b) or α(1 + r) + β − 1 (a = b),
+   * r = f(a, b)/V, below r by (1 − α)(1 + r) or (1 − α)(1 + r) − β. The worst is a ≠ b with r = (V − 1)/V,
+   * and every table is answered exactly iff {@code κ(σ_4) > 12V − 9}.
+   */
+  public static Verdict cap5(Settings s) {
+    int v = s.vocab();
+    if (v < 2) {
+      return new Verdict(true, null, 0.5, -1, null);
+    }
+    Dfp k = DFP.kernel(sigma(s, 4));
+    Dfp bound = DFP.of(12L * v - 9);
+    Dfp gap = k.subtract(bound);
+    if (DFP.compare(DFP.abs(gap), bound.multiply(RELATIVE_SLACK)) <= 0) {
+      throw new ArithmeticException("CAP-5 undecided: exp(sigma) is within 1e-40 of 12V - 9");
+    }
+    Dfp oneMinusAlpha = DFP.of(3).divide(k.add(DFP.of(3)));
+    double margin = DFP.toDouble(DFP.of(new BigFraction(1, 2 * v))
+        .subtract(oneMinusAlpha.multiply(DFP.of(new BigFraction(2 * v - 1, v)))));
+    double tMin = DFP.toDouble(bound.log().multiply(s.notebookScale() ? DFP.of(2) : DFP.one()));
+    boolean ok = !gap.negativeOrNull();
+    // failing table: f(0, 1) = V − 1, everything else 0; the failing user input is (0, 1)
+    return new Verdict(ok, tMin, margin, ok ? -1 : 3, ok ? null : new int[] {0, 1});
+  }
+
   static Dfp sigma(Settings s, int n) {
     Dfp t = DFP.of(s.temperature());
     return s.notebookScale() ? t.divide(DFP.of(n).sqrt()) : t;

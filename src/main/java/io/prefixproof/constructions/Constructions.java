@@ -146,6 +146,56 @@ public final class Constructions {
     return sb.toString();
   }
 
+  /**
+   * A CAP-5 table: "sum" ((a + b) mod V) or V rows separated by '|', each V comma-separated entries.
+   */
+  public static int[][] cap5Table(Settings s, String table) {
+    if (table == null) {
+      throw new IllegalArgumentException("--map is required for cap5 (a table: 'sum' or rows separated by '|')");
+    }
+    int v = s.vocab();
+    int[][] f = new int[v][];
+    if (table.equals("sum")) {
+      for (int a = 0; a < v; a++) {
+        f[a] = new int[v];
+        for (int b = 0; b < v; b++) {
+          f[a][b] = (a + b) % v;
+        }
+      }
+      return f;
+    }
+    String[] rows = table.split("\\|", -1);
+    if (rows.length != v) {
+      throw new IllegalArgumentException("--map has " + rows.length + " rows separated by '|', expected V=" + v);
+    }
+    for (int a = 0; a < v; a++) {
+      f[a] = indices(rows[a]);
+    }
+    return f;
+  }
+
+  /** Answers user token pairs (a, b) with CAP-5; the input is a, b, a, b, ... */
+  public static String runCap5(Settings s, String arith, int[][] table, int[] input) {
+    if (input.length % 2 != 0) {
+      throw new IllegalArgumentException("cap5 answers pairs: give an even number of user tokens, got " + input.length);
+    }
+    return switch (arith) {
+      case "double" -> cap5(s, Arith.decimal64(), table, input);
+      case "exact" -> cap5(s, Arith.exact(), table, input);
+      default -> cap5(s, Arith.dfp(40), table, input);
+    };
+  }
+
+  static <T extends FieldElement<T>> String cap5(Settings s, Arith<T> ar, int[][] table, int[] input) {
+    Model<T> m = Cap5.model(s, ar);
+    SoftPrompt<T> prompt = Cap5.prompt(table, s, ar);
+    int[] out = new int[input.length / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Cap5.answer(m, prompt, input[2 * i], input[2 * i + 1]);
+    }
+    return Decoder.text(out, s.vocab());
+  }
+
   /** The map: "swapcase" (V = 94) or comma-separated images of 0..V-1. */
   public static int[] cap3Map(Settings s, String map) {
     if (map == null) {

@@ -174,10 +174,97 @@ class ConstructionsTest {
     Certifier.Verdict v = Certifier.cap4(s);
     assertTrue(v.correctForAll());
     assertTrue(v.minTemperature() > 39 && v.minTemperature() < 40, "T_min " + v.minTemperature());
-    assertEquals("blueberrie\nbear      ", Constructions.runCap4(s, "dfp", Constructions.cap4Map(s, "demo"),
+    assertEquals("blueberrie\nbear      ", Constructions.runCap4(s, "double", Constructions.cap4Map(s, "demo"),
         Decoder.encode("bB", 94)));
     assertNull(Certifier.cap4(new Settings(5, 1, new BigFraction(3), true, false)).minTemperature(),
         "one virtual token needs no temperature (as CAP-3)");
+  }
+
+  /** Brute force over every table [V]x[V] -> [V] (V ≤ 2) or the given tables: all answers right? */
+  static boolean allTablesAnswered(Settings s, Iterable<int[][]> tables) {
+    Model<Dfp> m = Cap5.model(s, DFP);
+    int v = s.vocab();
+    for (int[][] f : tables) {
+      var prompt = Cap5.prompt(f, s, DFP);
+      for (int a = 0; a < v; a++) {
+        for (int b = 0; b < v; b++) {
+          if (Cap5.answer(m, prompt, a, b) != f[a][b]) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  static java.util.List<int[][]> everyTable(int v) {
+    java.util.List<int[][]> out = new java.util.ArrayList<>();
+    for (int[] flat : allTargets(v, v * v)) {
+      int[][] f = new int[v][v];
+      for (int i = 0; i < v * v; i++) {
+        f[i / v][i % v] = flat[i];
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "V={0}")
+  @CsvSource({"2", "3"})
+  @DisplayName("CAP-5: κ(T/2) > 12V − 9 decides every table; brute force agrees just below and above")
+  void cap5AgreesWithBruteForce(int v) {
+    double tMin = Certifier.cap5(new Settings(v, 4, BigFraction.ONE, true, false)).minTemperature();
+    Settings above = new Settings(v, 4, new BigFraction(tMin * (1 + 1e-6)), true, false);
+    Settings below = new Settings(v, 4, new BigFraction(tMin * (1 - 1e-6)), true, false);
+    assertTrue(Certifier.cap5(above).correctForAll());
+    assertFalse(Certifier.cap5(below).correctForAll());
+    // V = 2: all 16 tables; V = 3: the 8 tables whose first row takes the extreme values {0, V − 1}
+    java.util.List<int[][]> tables = v == 2 ? everyTable(2) : new java.util.ArrayList<>();
+    if (v == 3) {
+      for (int[] bits : allTargets(2, 3)) {
+        int[][] f = new int[3][3];
+        for (int j = 0; j < 3; j++) {
+          f[0][j] = bits[j] * 2;
+        }
+        tables.add(f);
+      }
+    }
+    assertTrue(allTablesAnswered(above, tables), "some table fails just above the certified minimum");
+    assertFalse(allTablesAnswered(below, tables), "every table works just below the certified minimum");
+  }
+
+  @Test
+  @DisplayName("CAP-5: random tables for V = 3..5 answered exactly where certified (property engine)")
+  void cap5RandomTables() {
+    Gen<int[][]> tables = Gen.integers(3, 5).flatMap(v -> Gen.listsOf(Gen.listsOf(Gen.integers(0, v - 1), v), v)
+        .map(rows -> rows.stream().map(r -> r.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new)));
+    Property.of("CAP-5 tables", tables).seed(9).tries(20).printer(Arrays::deepToString).check(f -> {
+      Settings s = new Settings(f.length, 4, new BigFraction(2 * Math.log(12 * f.length) + 1), true, false);
+      return Certifier.cap5(s).correctForAll() && allTablesAnswered(s, java.util.Collections.singletonList(f));
+    });
+  }
+
+  @Test
+  @DisplayName("CAP-5 published setting (V=10, T=1000): every table; a+b mod 10 in Dfp, double and exact")
+  void publishedCap5() {
+    Settings s = new Settings(10, 4, new BigFraction(1000), true, false);
+    assertTrue(Certifier.cap5(s).correctForAll());
+    int[][] sum = Constructions.cap5Table(s, "sum");
+    int[] all = new int[200];
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      all[2 * i] = i / 10;
+      all[2 * i + 1] = i % 10;
+      expected.append(i == 0 ? "" : " ").append((i / 10 + i % 10) % 10);
+    }
+    assertEquals(expected.toString(), Constructions.runCap5(s, "double", sum, all));
+    int[] pairs = {3, 4, 9, 9, 0, 7};
+    assertEquals("7 8 7", Constructions.runCap5(s, "dfp", sum, pairs));
+    // exact rationals: σ = T/√4 = T/2 is rational, the kernel is 1 + s + s²/2
+    assertEquals("7 8 7", Constructions.runCap5(new Settings(10, 4, new BigFraction(40), true, false), "exact",
+        sum, pairs));
+    // the notebook's packing of a row of V base-V digits into one double is exact up to V = 13
+    assertEquals(13, Cap5.largestVocabPackedInDoubles());
   }
 
   @Test
