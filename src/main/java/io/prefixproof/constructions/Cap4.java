@@ -54,19 +54,7 @@ public final class Cap4 {
   public static <T extends FieldElement<T>> SoftPrompt<T> prompt(int[][] map, Settings s, Arith<T> ar) {
     int v = s.vocab();
     int n0 = s.length();
-    if (map.length != v) {
-      throw new IllegalArgumentException("map has " + map.length + " rows, expected one per token: V=" + v);
-    }
-    for (int k = 0; k < v; k++) {
-      if (map[k].length != n0) {
-        throw new IllegalArgumentException("map row " + k + " has " + map[k].length + " tokens, expected N0=" + n0);
-      }
-      for (int y : map[k]) {
-        if (y < 0 || y >= v) {
-          throw new IllegalArgumentException("map row " + k + " has token " + y + " outside [0, " + v + ")");
-        }
-      }
-    }
+    Decoder.requireTable(map, v, n0, v, "map");
     return new SoftPrompt<>(Mat.of(ar.field(), n0, v + 2 * n0,
         (pos, j) -> j < v ? ar.of(new BigFraction(map[j][pos], v)) : ar.zero()));
   }

@@ -101,19 +101,7 @@ public final class Cap5 {
   /** The two virtual tokens: the zero dummy and the table token {@code TABLE_(i,j) = f[i][j]/V}. */
   public static <T extends FieldElement<T>> SoftPrompt<T> prompt(int[][] f, Settings s, Arith<T> ar) {
     int v = s.vocab();
-    if (f.length != v) {
-      throw new IllegalArgumentException("table has " + f.length + " rows, expected V=" + v);
-    }
-    for (int i = 0; i < v; i++) {
-      if (f[i].length != v) {
-        throw new IllegalArgumentException("table row " + i + " has " + f[i].length + " entries, expected V=" + v);
-      }
-      for (int y : f[i]) {
-        if (y < 0 || y >= v) {
-          throw new IllegalArgumentException("table row " + i + " has " + y + " outside [0, " + v + ")");
-        }
-      }
-    }
+    Decoder.requireTable(f, v, v, v, "table");
     int d = 2 * v + 4 + 2 * v * v + 2;
     int base = table(v, 0, 0);
     return new SoftPrompt<>(Mat.of(ar.field(), 2, d, (r, j) -> r == 1 && j >= base && j < base + v * v

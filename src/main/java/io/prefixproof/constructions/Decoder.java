@@ -41,6 +41,23 @@ final class Decoder {
     }));
   }
 
+  /** Checks that {@code t} has {@code rows} rows of {@code cols} tokens in [0, V); throws naming the entry. */
+  static void requireTable(int[][] t, int rows, int cols, int vocab, String what) {
+    if (t.length != rows) {
+      throw new IllegalArgumentException(what + " has " + t.length + " rows, expected " + rows);
+    }
+    for (int k = 0; k < rows; k++) {
+      if (t[k].length != cols) {
+        throw new IllegalArgumentException(what + " row " + k + " has " + t[k].length + " tokens, expected " + cols);
+      }
+      for (int y : t[k]) {
+        if (y < 0 || y >= vocab) {
+          throw new IllegalArgumentException(what + " row " + k + " has token " + y + " outside [0, " + vocab + ")");
+        }
+      }
+    }
+  }
+
   /** Printable ASCII for V = 94 (c = ord − 32), token indices otherwise. */
   static String text(int[] tokens, int vocab) {
     StringBuilder sb = new StringBuilder();

@@ -268,6 +268,24 @@ class ConstructionsTest {
   }
 
   @Test
+  @DisplayName("bad targets, maps and tables are rejected with a message naming the entry")
+  void badInput() {
+    Settings s = new Settings(3, 2, new BigFraction(10), true, false);
+    String e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Cap4.prompt(new int[][] {{0, 1}, {2}, {0, 0}}, s, DFP)).getMessage();
+    assertTrue(e.contains("map row 1 has 1 tokens, expected 2"), e);
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Cap5.prompt(new int[][] {{0, 1, 2}, {0, 3, 0}, {0, 0, 0}}, s, DFP)).getMessage();
+    assertTrue(e.contains("table row 1 has token 3 outside [0, 3)"), e);
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Cap2.prompt(new int[] {0, 5}, s, DFP)).getMessage();
+    assertTrue(e.contains("target token 5 outside the vocabulary [0, 3)"), e);
+    assertEquals(2, io.prefixproof.cli.Main.execute("certify", "cap9"));
+    assertEquals(2, io.prefixproof.cli.Main.execute("certify", "cap2", "--scale", "log"));
+    assertEquals(2, io.prefixproof.cli.Main.execute("construct", "cap2", "--text", "é"));
+  }
+
+  @Test
   @DisplayName("CAP-3: every map [3] -> [3] is realised for every user token, at T = 100 and at T = 0")
   void cap3AllMaps() {
     for (double t : new double[] {100, 0}) {
