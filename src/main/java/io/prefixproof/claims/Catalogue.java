@@ -464,7 +464,7 @@ public final class Catalogue {
             }
           }
           return true;
-        }, c -> shape(c, 1, 1, -1, 1, 1) && c.model().arch().mlpHidden() == 1 && c.model().arch().dModel() >= 2);
+        }, c -> shape(c, 1, 1, 2, 1, 1) && c.model().arch().mlpHidden() == 1 && c.model().arch().dValue() == 1);
   }
 
   static Claim conj6() {

@@ -94,7 +94,13 @@ public final class Property<T> {
     return this;
   }
 
-  /** Shrinks the first {@code n} choices (a shape drawn first) once before the general passes. */
+  /**
+   * Declares that the first {@code n} choices describe a shape (drawn before the entries). Shrinking then
+   * minimises them once before the general passes and, when shrinking has stopped, tries each smaller
+   * value of each of them with the remaining choices redrawn at random (from a seed derived from the run's
+   * seed, so the run stays deterministic): a counterexample can move to a smaller shape even when its own
+   * entries do not fail there.
+   */
   public Property<T> shapeFirst(int n) {
     shapeFirst = n;
     return this;
@@ -262,6 +268,23 @@ public final class Property<T> {
   private Counterexample<T> shrink(Outcome first, Check<? super T> check) {
     String signature = first.signature;
     AtomicReference<Outcome> last = new AtomicReference<>(first);
+    int[] calls = {0};
+    int[] steps = {0};
+    long[] best = shrinkFrom(first, check, signature, last, calls, steps);
+    for (int round = 0; round < 4 && shapeFirst > 0; round++) {
+      Outcome smaller = resampleSmallerShape(best, check, signature);
+      if (smaller == null) {
+        break;
+      }
+      last.set(smaller);
+      best = shrinkFrom(smaller, check, signature, last, calls, steps);
+    }
+    Outcome b = last.get();
+    return new Counterexample<>(b.value, b.choices, first.value, first.choices, b.failure, calls[0], steps[0]);
+  }
+
+  private long[] shrinkFrom(Outcome start, Check<? super T> check, String signature, AtomicReference<Outcome> last,
+      int[] calls, int[] steps) {
     Shrinker sh = new Shrinker(c -> {
       Outcome o = evaluate(Source.replay(c), check);
       boolean same = o.failure != null && signature.equals(o.signature);
@@ -269,10 +292,33 @@ public final class Property<T> {
         last.set(o);
       }
       return new Shrinker.Outcome(same, o.choices);
-    }, first.choices, maxShrinkCalls, shrinkMillis, shapeFirst);
-    sh.shrink();
-    Outcome best = last.get();
-    return new Counterexample<>(best.value, best.choices, first.value, first.choices, best.failure, sh.calls(),
-        sh.improvements());
+    }, start.choices, maxShrinkCalls, shrinkMillis, shapeFirst);
+    long[] out = sh.shrink();
+    calls[0] += sh.calls();
+    steps[0] += sh.improvements();
+    return out;
+  }
+
+  /** 20 deterministic random redraws of the tail after each smaller value of each leading choice. */
+  private Outcome resampleSmallerShape(long[] best, Check<? super T> check, String signature) {
+    SplittableRandom rng = new SplittableRandom(effectiveSeedForResampling(best));
+    for (int i = 0; i < Math.min(shapeFirst, best.length); i++) {
+      for (long smaller = 0; smaller < Math.min(best[i], 8); smaller++) {
+        long[] prefix = java.util.Arrays.copyOf(best, i + 1);
+        prefix[i] = smaller;
+        for (int r = 0; r < 20; r++) {
+          Outcome o = evaluate(Source.extend(prefix, rng.split(), maxChoices), check);
+          if (o.failure != null && signature.equals(o.signature) && Shrinker.compare(o.choices, best) < 0) {
+            return o;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A seed for resampling that depends only on the case, so the same counterexample resamples the same way. */
+  private static long effectiveSeedForResampling(long[] choices) {
+    return java.util.Arrays.hashCode(choices) * 0x9E3779B97F4A7C15L;
   }
 }

@@ -35,6 +35,11 @@ public final class Source {
     return new Source(random, new long[0], maxChoices);
   }
 
+  /** Replays {@code prefix}, then draws random choices from {@code random}. */
+  public static Source extend(long[] prefix, SplittableRandom random, int maxChoices) {
+    return new Source(random, prefix, maxChoices);
+  }
+
   /** Replays {@code choices}; past their end every choice is 0. */
   public static Source replay(long[] choices) {
     return new Source(null, choices, Integer.MAX_VALUE);
