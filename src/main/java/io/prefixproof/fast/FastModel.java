@@ -299,7 +299,7 @@ public final class FastModel {
       }
     }
     DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
-    CommonOps_DDRM.mult(w, v, out);
+    mult(w, v, out);
     return new Head(q, v, s, w, out, allowed);
   }
 
@@ -372,14 +372,25 @@ public final class FastModel {
   /**
    * {@code c = a bᵀ}. EJML's {@code multTransB} walks both operands row by row in an inner-product loop;
    * transposing b once and using the reordered (row-broadcast) product is about twice as fast for the
-   * shapes here (measured with {@code bench --workload W1}).
+   * shapes here, and above about a million multiply-adds EJML's concurrent product splits the rows over the
+   * cores (measured with {@code bench --workload W1}).
    */
   static void multTransB(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-    if ((long) a.numRows * b.numRows * a.numCols < 32_768) {
+    long work = (long) a.numRows * b.numRows * a.numCols;
+    if (work < 32_768) {
       CommonOps_DDRM.multTransB(a, b, c);
       return;
     }
-    CommonOps_DDRM.mult(a, CommonOps_DDRM.transpose(b, null), c);
+    mult(a, CommonOps_DDRM.transpose(b, null), c);
+  }
+
+  /** {@code c = a b}, concurrent above about a million multiply-adds. */
+  static void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+    if ((long) a.numRows * b.numCols * a.numCols >= 1_000_000) {
+      org.ejml.dense.row.CommonOps_MT_DDRM.mult(a, b, c);
+    } else {
+      CommonOps_DDRM.mult(a, b, c);
+    }
   }
 
   private static void addRow(DMatrixRMaj m, DMatrixRMaj row) {
