@@ -129,65 +129,88 @@ public final class Workloads {
     }
   }
 
-  /** W1: one causal head in double, LIM-1 and LIM-3 on plain versus prefixed attention. */
-  static Task w1(String size) {
-    int[] s = switch (size) {
+  /** The W1 shapes (d_model, d_head, n, p) by size name. */
+  public static int[] w1Shape(String size) {
+    return switch (size) {
       case "small" -> new int[] {16, 8, 8, 2};
       case "medium" -> new int[] {64, 16, 64, 4};
       default -> new int[] {512, 64, 512, 16};
     };
-    int d = s[0];
-    int k = s[1];
-    int n = s[2];
-    int p = s[3];
-    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(n + p).residual(false)
-        .scale(ScoreScale.fixed(new BigFraction(1 / Math.sqrt(k)))).build();
-    Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
-    return r -> {
-      Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
-      params.put(Names.wq(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-      params.put(Names.wk(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-      params.put(Names.wv(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-      // W_O = identity-like so the head output is the layer output (LIM-4 is not part of W1)
-      DMatrixRMaj wo = new DMatrixRMaj(d, k);
-      for (int i = 0; i < Math.min(d, k); i++) {
-        wo.set(i, i, 1);
-      }
-      params.put(Names.wo(0), wo);
-      FastModel model = new FastModel(a, params);
-      DMatrixRMaj x = DoubleCases.gaussian(r, n, d, 0, 1);
-      DMatrixRMaj prefix = DoubleCases.gaussian(r, p, d, 0, 1);
-      FastModel.Trace t = model.run(Prefix.Kind.RESIDUAL, p, x, null, List.of(prefix), null, null);
-      DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
-      DoubleLimitations.check(model, t, meter);
-      return meter.maxAbsErr(ids);
-    };
   }
 
-  /** W2: the same check in exact arithmetic with κ(s) = 2^⌊s⌋(1 + s − ⌊s⌋), score scale 1. */
-  static Task w2(String size) {
-    int[] s = switch (size) {
+  /** The W2 shapes (d_model, d_head, n, p) by size name. */
+  public static int[] w2Shape(String size) {
+    return switch (size) {
       case "tiny" -> new int[] {4, 2, 4, 1};
       case "small" -> new int[] {8, 4, 8, 2};
       default -> new int[] {16, 8, 16, 2};
     };
+  }
+
+  /** One W1 case: a causal one-head layer (no residual, W_O = [I; 0]), content and one residual prefix. */
+  public record W1Case(FastModel model, DMatrixRMaj content, DMatrixRMaj prefix) {
+    public FastModel.Trace run() {
+      return model.run(Prefix.Kind.RESIDUAL, prefix.numRows, content, null, List.of(prefix), null, null);
+    }
+  }
+
+  /** Draws a W1 case: W_Q, W_K, W_V ~ N(0, 1/d), content and prefix ~ N(0, 1). */
+  public static W1Case w1Case(int[] s, SplittableRandom r) {
     int d = s[0];
     int k = s[1];
-    int n = s[2];
-    int p = s[3];
-    // no residual and W_O = [I; 0]: the layer output is the head output, as in W1
-    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(n + p).residual(false).build();
-    Gen<BigFraction> entry = Gen.rationals(-9, 9, 9);
-    Mat<BigFraction> wo = Mat.of(ExactArith.DYADIC.field(), d, k, (i, j) -> i == j ? BigFraction.ONE : BigFraction.ZERO);
+    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(s[2] + s[3]).residual(false)
+        .scale(ScoreScale.fixed(new BigFraction(1 / Math.sqrt(k)))).build();
+    Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
+    params.put(Names.wq(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+    params.put(Names.wk(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+    params.put(Names.wv(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+    // W_O = [I; 0] so the head output is the layer output (LIM-4 is not part of W1)
+    DMatrixRMaj wo = new DMatrixRMaj(d, k);
+    for (int i = 0; i < Math.min(d, k); i++) {
+      wo.set(i, i, 1);
+    }
+    params.put(Names.wo(0), wo);
+    return new W1Case(new FastModel(a, params), DoubleCases.gaussian(r, s[2], d, 0, 1),
+        DoubleCases.gaussian(r, s[3], d, 0, 1));
+  }
+
+  /** W1: one causal head in double, LIM-1 and LIM-3 on plain versus prefixed attention. */
+  static Task w1(String size) {
+    int[] s = w1Shape(size);
+    Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
     return r -> {
-      Source src = Source.random(r, Integer.MAX_VALUE);
-      Map<String, Mat<BigFraction>> params = new LinkedHashMap<>();
-      Model.shapes(a).forEach((name, sh) -> params.put(name, Cases.matrix(src, entry, sh[0], sh[1])));
-      params.put(Names.wo(0), wo);
-      Model<BigFraction> m = new Model<>(a, ExactArith.DYADIC, params);
-      Prefix<BigFraction> prefix = Prefix.residual(List.of(Cases.matrix(src, entry, p, d)));
-      Content<BigFraction> content = Content.vectors(Cases.matrix(src, entry, n, d));
-      Limitations.check(m, Limitations.run(m, prefix, content), 0, 1,
+      W1Case c = w1Case(s, r);
+      DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
+      DoubleLimitations.check(c.model(), c.run(), meter);
+      return meter.maxAbsErr(ids);
+    };
+  }
+
+  /** One W2 case: an exact one-head layer with the dyadic kernel, a residual prefix and content. */
+  public record W2Case(Model<BigFraction> model, Prefix<BigFraction> prefix, Content<BigFraction> content) {}
+
+  /** Draws a W2 case: entries num/den, num in [−9, 9], den in [1, 9]; score scale 1; W_O = [I; 0]. */
+  public static W2Case w2Case(int[] s, SplittableRandom r) {
+    int d = s[0];
+    int k = s[1];
+    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(s[2] + s[3]).residual(false).build();
+    Gen<BigFraction> entry = Gen.rationals(-9, 9, 9);
+    Source src = Source.random(r, Integer.MAX_VALUE);
+    Map<String, Mat<BigFraction>> params = new LinkedHashMap<>();
+    Model.shapes(a).forEach((name, sh) -> params.put(name, Cases.matrix(src, entry, sh[0], sh[1])));
+    params.put(Names.wo(0), Mat.of(ExactArith.DYADIC.field(), d, k,
+        (i, j) -> i == j ? BigFraction.ONE : BigFraction.ZERO));
+    Model<BigFraction> m = new Model<>(a, ExactArith.DYADIC, params);
+    return new W2Case(m, Prefix.residual(List.of(Cases.matrix(src, entry, s[3], d))),
+        Content.vectors(Cases.matrix(src, entry, s[2], d)));
+  }
+
+  /** W2: the same check in exact arithmetic with κ(s) = 2^⌊s⌋(1 + s − ⌊s⌋), score scale 1. */
+  static Task w2(String size) {
+    int[] s = w2Shape(size);
+    return r -> {
+      W2Case c = w2Case(s, r);
+      Limitations.check(c.model(), Limitations.run(c.model(), c.prefix(), c.content()), 0, 1,
           EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT));
       return Double.NaN;
     };
