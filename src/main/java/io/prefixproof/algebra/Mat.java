@@ -125,31 +125,14 @@ public final class Mat<T extends FieldElement<T>> {
         });
   }
 
-  /**
-   * The exact dot product of row i with column j of b (row j when {@code transposed}), summed as one
-   * unreduced fraction and reduced once: every BigFraction operation reduces by a gcd, which dominates exact
-   * runs, and a dot product needs only the final reduction. The value is the same.
-   */
+  /** The exact dot product of row i with column j of b (row j when {@code transposed}), reduced once. */
   @SuppressWarnings("unchecked")
   private T exactDot(int i, Mat<T> b, int j, boolean transposed) {
-    java.math.BigInteger num = java.math.BigInteger.ZERO;
-    java.math.BigInteger den = java.math.BigInteger.ONE;
+    UnreducedSum sum = new UnreducedSum();
     for (int k = 0; k < cols; k++) {
-      BigFraction x = (BigFraction) get(i, k);
-      BigFraction y = (BigFraction) (transposed ? b.get(j, k) : b.get(k, j));
-      if (x.getNumerator().signum() == 0 || y.getNumerator().signum() == 0) {
-        continue;
-      }
-      java.math.BigInteger n = x.getNumerator().multiply(y.getNumerator());
-      java.math.BigInteger d = x.getDenominator().multiply(y.getDenominator());
-      if (d.equals(den)) {
-        num = num.add(n);
-      } else {
-        num = num.multiply(d).add(n.multiply(den));
-        den = den.multiply(d);
-      }
+      sum.addProduct((BigFraction) get(i, k), (BigFraction) (transposed ? b.get(j, k) : b.get(k, j)));
     }
-    return (T) new BigFraction(num, den);
+    return (T) sum.value();
   }
 
   /** {@code c = a bᵀ}: {@code c_ij = Σ_k a_ik b_jk} (rows of a against rows of b). */

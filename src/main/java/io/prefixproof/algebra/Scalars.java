@@ -23,6 +23,21 @@ public final class Scalars {
     return a.equals(b);
   }
 
+  /** The sum of {@code xs}; exact fractions are added unreduced and reduced once ({@link UnreducedSum}). */
+  @SuppressWarnings("unchecked")
+  public static <T extends FieldElement<T>> T sum(org.apache.commons.math3.Field<T> field, java.util.List<T> xs) {
+    if (!xs.isEmpty() && xs.get(0) instanceof BigFraction) {
+      UnreducedSum s = new UnreducedSum();
+      xs.forEach(x -> s.add((BigFraction) x));
+      return (T) s.value();
+    }
+    T s = field.getZero();
+    for (T x : xs) {
+      s = s.add(x);
+    }
+    return s;
+  }
+
   /** {@code 3/4}, {@code -2}, or a double with 6 significant digits for real modes. */
   public static String format(FieldElement<?> v) {
     if (v instanceof BigFraction) {

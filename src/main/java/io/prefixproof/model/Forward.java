@@ -2,6 +2,7 @@ package io.prefixproof.model;
 
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
+import io.prefixproof.algebra.Scalars;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -174,15 +175,16 @@ public final class Forward {
           }
         }
       }
-      T sum = f.getZero();
+      List<T> kernels = new ArrayList<>();
       for (int j = 0; j < nk; j++) {
         if (allowed[i][j]) {
           T s = shift == null ? scores.get(i, j) : scores.get(i, j).subtract(shift);
           T kv = ar.kernel(s);
           w[i][j] = kv;
-          sum = sum.add(kv);
+          kernels.add(kv);
         }
       }
+      T sum = Scalars.sum(f, kernels);
       if (ar.compare(sum, f.getZero()) == 0) {
         throw new ArithmeticException("query " + i + " attends no key (empty mask row)");
       }
