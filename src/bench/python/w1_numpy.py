@@ -6,11 +6,11 @@ A_pt[:, content] = A * (1 - a) and t_pt = (1 - a) t + A_pt[:, prefix] S W_V^T; r
 deviation. The time includes generating each case. Prints one JSON line per size.
 Usage: python3 w1_numpy.py [seconds]
 """
-import json
 import sys
-import time
 
 import numpy as np
+
+from timing import timed
 
 SIZES = {"small": (16, 8, 8, 2), "medium": (64, 16, 64, 4), "large": (512, 64, 512, 16)}
 
@@ -50,15 +50,7 @@ def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 5
     for name, (d, k, n, p) in SIZES.items():
         rng = np.random.default_rng(1000)
-        checks, err, t0 = 0, 0.0, time.perf_counter()
-        while True:
-            err = max(err, check(rng, d, k, n, p))
-            checks += 1
-            if time.perf_counter() - t0 >= seconds:
-                break
-        dt = time.perf_counter() - t0
-        print(json.dumps({"workload": "W1-numpy", "size": name, "checks": checks, "seconds": round(dt, 3),
-                          "checks_per_s": round(checks / dt, 2), "max_abs_err": err}))
+        timed("W1-numpy", name, lambda: check(rng, d, k, n, p), seconds)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,12 @@ kappa(s) = 2^floor(s) * (1 + s - floor(s)), entries num/den with num in [-9, 9],
 equality, no tolerance. Prints one JSON line per size.
 Usage: python3 w2_fractions.py [seconds]
 """
-import json
 import math
 import random
 import sys
-import time
 from fractions import Fraction
+
+from timing import timed
 
 SIZES = {"tiny": (4, 2, 4, 1), "small": (8, 4, 8, 2), "medium": (16, 8, 16, 2)}
 
@@ -51,15 +51,7 @@ def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 5
     for name, shape in SIZES.items():
         rng = random.Random(1000)
-        checks, t0 = 0, time.perf_counter()
-        while True:
-            check(rng, *shape)
-            checks += 1
-            if time.perf_counter() - t0 >= seconds:
-                break
-        dt = time.perf_counter() - t0
-        print(json.dumps({"workload": "W2-fractions", "size": name, "checks": checks, "seconds": round(dt, 3),
-                          "checks_per_s": round(checks / dt, 2), "max_abs_err": None}))
+        timed("W2-fractions", name, lambda: check(rng, *shape), seconds)
 
 
 if __name__ == "__main__":

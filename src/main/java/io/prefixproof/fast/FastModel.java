@@ -337,14 +337,19 @@ public final class FastModel {
 
   private DMatrixRMaj norm(DMatrixRMaj x, String gName, String bName) {
     boolean layerNorm = arch.norm() == Architecture.NormKind.LAYER;
-    DMatrixRMaj g = param(gName);
-    DMatrixRMaj b = layerNorm ? param(bName) : null;
-    double eps = arch.normEps().doubleValue();
+    return layerNorm(x, param(gName), layerNorm ? param(bName) : null, arch.normEps().doubleValue());
+  }
+
+  /**
+   * Each row normalised: {@code g ⊙ (x − μ)/√(var + ε) + b} (LayerNorm), or with {@code b == null}
+   * {@code g ⊙ x/√(mean(x²) + ε)} (RMSNorm, no centring).
+   */
+  public static DMatrixRMaj layerNorm(DMatrixRMaj x, DMatrixRMaj g, DMatrixRMaj b, double eps) {
     int d = x.numCols;
     DMatrixRMaj y = new DMatrixRMaj(x.numRows, d);
     for (int i = 0; i < x.numRows; i++) {
       double mean = 0;
-      if (layerNorm) {
+      if (b != null) {
         for (int j = 0; j < d; j++) {
           mean += x.get(i, j);
         }

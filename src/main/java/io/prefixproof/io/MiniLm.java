@@ -155,22 +155,11 @@ public final class MiniLm {
       if (ids[i] < 0 || ids[i] >= words.numRows) {
         throw new IllegalArgumentException("token id " + ids[i] + " outside the vocabulary of " + words.numRows);
       }
-      double mean = 0;
       for (int j = 0; j < d; j++) {
-        double v = words.get(ids[i], j) + positions.get(first + i, j) + tokenType.get(0, j);
-        x.set(i, j, v);
-        mean += v / d;
-      }
-      double var = 0;
-      for (int j = 0; j < d; j++) {
-        var += (x.get(i, j) - mean) * (x.get(i, j) - mean) / d;
-      }
-      double sd = Math.sqrt(var + eps);
-      for (int j = 0; j < d; j++) {
-        x.set(i, j, (x.get(i, j) - mean) / sd * lnG.get(0, j) + lnB.get(0, j));
+        x.set(i, j, words.get(ids[i], j) + positions.get(first + i, j) + tokenType.get(0, j));
       }
     }
-    return x;
+    return FastModel.layerNorm(x, lnG, lnB, eps);
   }
 
   static String layer(int l) {

@@ -114,28 +114,10 @@ class DifferentialTest {
     assertTrue(maxError(dfp, want, planted) > tol, "planted error of 1.5 tol not caught");
   }
 
+  /** The hidden state after the final LayerNorm, by the engine's own LayerNorm. */
   static DMatrixRMaj finalNorm(FastModel fast, DMatrixRMaj x) {
-    // the hidden state after the final LayerNorm, through the engine's own norm of the last block input
-    DMatrixRMaj g = fast.param(Names.LNF_G);
-    DMatrixRMaj b = fast.param(Names.LNF_B);
-    DMatrixRMaj y = new DMatrixRMaj(x.numRows, x.numCols);
-    double eps = fast.arch().normEps().doubleValue();
-    for (int i = 0; i < x.numRows; i++) {
-      double mean = 0;
-      for (int j = 0; j < x.numCols; j++) {
-        mean += x.get(i, j);
-      }
-      mean /= x.numCols;
-      double var = 0;
-      for (int j = 0; j < x.numCols; j++) {
-        var += (x.get(i, j) - mean) * (x.get(i, j) - mean);
-      }
-      double sd = Math.sqrt(var / x.numCols + eps);
-      for (int j = 0; j < x.numCols; j++) {
-        y.set(i, j, (x.get(i, j) - mean) / sd * g.get(0, j) + b.get(0, j));
-      }
-    }
-    return y;
+    return FastModel.layerNorm(x, fast.param(Names.LNF_G), fast.param(Names.LNF_B),
+        fast.arch().normEps().doubleValue());
   }
 
   static double maxError(Arith<Dfp> dfp, Mat<Dfp> want, DMatrixRMaj got) {

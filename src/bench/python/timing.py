@@ -1,0 +1,17 @@
+"""The timing loop shared by the Python baselines: run a check for a number of seconds, print one JSON line."""
+import json
+import time
+
+
+def timed(workload, size, check, seconds):
+    """Calls check() (returning an error or None) until `seconds` have passed; prints the JSON line."""
+    checks, err, t0 = 0, None, time.perf_counter()
+    while True:
+        e = check()
+        err = e if err is None else (max(err, e) if e is not None else err)
+        checks += 1
+        if time.perf_counter() - t0 >= seconds:
+            break
+    dt = time.perf_counter() - t0
+    print(json.dumps({"workload": workload, "size": size, "checks": checks, "seconds": round(dt, 3),
+                      "checks_per_s": round(checks / dt, 2), "max_abs_err": err}))
