@@ -38,6 +38,45 @@ public final class Scalars {
     return s;
   }
 
+  /**
+   * Whether {@code target = Σ_k xs_k·ys_k} exactly. For {@link BigFraction} the sum is kept unreduced and
+   * compared by cross-multiplication ({@code a/b = c/d} iff {@code ad = bc}), which decides rational
+   * equality exactly without the gcd that building the reduced sum would cost; other types compute the
+   * sum and use {@code equals}.
+   */
+  public static <T extends FieldElement<T>> boolean isDot(T target, java.util.List<T> xs, java.util.List<T> ys) {
+    if (target instanceof BigFraction) {
+      UnreducedSum s = new UnreducedSum();
+      for (int k = 0; k < xs.size(); k++) {
+        s.addProduct((BigFraction) xs.get(k), (BigFraction) ys.get(k));
+      }
+      return s.equalsValue((BigFraction) target);
+    }
+    T s = target.getField().getZero();
+    for (int k = 0; k < xs.size(); k++) {
+      s = s.add(xs.get(k).multiply(ys.get(k)));
+    }
+    return s.equals(target);
+  }
+
+  /** {@code Σ_k xs_k·ys_k}, exact fractions summed unreduced and reduced once. */
+  @SuppressWarnings("unchecked")
+  public static <T extends FieldElement<T>> T dot(org.apache.commons.math3.Field<T> field, java.util.List<T> xs,
+      java.util.List<T> ys) {
+    if (!xs.isEmpty() && xs.get(0) instanceof BigFraction) {
+      UnreducedSum s = new UnreducedSum();
+      for (int k = 0; k < xs.size(); k++) {
+        s.addProduct((BigFraction) xs.get(k), (BigFraction) ys.get(k));
+      }
+      return (T) s.value();
+    }
+    T s = field.getZero();
+    for (int k = 0; k < xs.size(); k++) {
+      s = s.add(xs.get(k).multiply(ys.get(k)));
+    }
+    return s;
+  }
+
   /** {@code 3/4}, {@code -2}, or a double with 6 significant digits for real modes. */
   public static String format(FieldElement<?> v) {
     if (v instanceof BigFraction) {

@@ -156,16 +156,34 @@ public final class Forward {
       }
       return s;
     });
-    Mat<T> weights = softmaxRows(ar, scores, allowed);
-    return new Trace.Head<>(q, k, v, scores, allowed, weights, weights.times(v));
+    Kernels<T> kernels = kernels(ar, scores, allowed);
+    // t_i = Σ_j κ_ij v_j / Σ_j κ_ij: the same value as (Σ_j A_ij v_j), with one division per entry
+    // instead of one per weight, and in exact mode sums whose denominators share the kernel's factors
+    Mat<T> unnormalised = kernels.values().times(v);
+    Mat<T> out = Mat.of(f, nq, v.cols(), (i, j) -> ar.divide(unnormalised.get(i, j), kernels.sums().get(i)));
+    return new Trace.Head<>(q, k, v, scores, allowed, kernels.normalised(ar), out);
   }
 
-  /** {@code A_ij = κ(s_ij)/Σ_{r allowed} κ(s_ir)}, max-shifted when κ allows it; 0 where not allowed. */
+  /** {@code A_ij = κ(s_ij)/Σ_{r∈M(i)} κ(s_ir)}, max-shifted when κ allows it; 0 where not allowed. */
   public static <T extends FieldElement<T>> Mat<T> softmaxRows(Arith<T> ar, Mat<T> scores, boolean[][] allowed) {
+    return kernels(ar, scores, allowed).normalised(ar);
+  }
+
+  /** Unnormalised kernel values of the allowed scores (0 elsewhere) and their row sums. */
+  public record Kernels<T extends FieldElement<T>>(Mat<T> values, List<T> sums) {
+    /** Each row divided by its sum. */
+    public Mat<T> normalised(Arith<T> ar) {
+      return Mat.of(ar.field(), values.rows(), values.cols(), (i, j) -> ar.divide(values.get(i, j), sums.get(i)));
+    }
+  }
+
+  /** κ(s_ij − shift_i) on allowed entries, shift_i the row maximum when κ allows it (else 0), and row sums. */
+  public static <T extends FieldElement<T>> Kernels<T> kernels(Arith<T> ar, Mat<T> scores, boolean[][] allowed) {
     Field<T> f = ar.field();
     int nq = scores.rows();
     int nk = scores.cols();
     Object[][] w = new Object[nq][nk];
+    List<T> sums = new ArrayList<>();
     for (int i = 0; i < nq; i++) {
       T shift = null;
       if (ar.kernelShiftInvariant()) {
@@ -175,24 +193,24 @@ public final class Forward {
           }
         }
       }
-      List<T> kernels = new ArrayList<>();
+      List<T> row = new ArrayList<>();
       for (int j = 0; j < nk; j++) {
         if (allowed[i][j]) {
           T s = shift == null ? scores.get(i, j) : scores.get(i, j).subtract(shift);
           T kv = ar.kernel(s);
           w[i][j] = kv;
-          kernels.add(kv);
+          row.add(kv);
+        } else {
+          w[i][j] = f.getZero();
         }
       }
-      T sum = Scalars.sum(f, kernels);
+      T sum = Scalars.sum(f, row);
       if (ar.compare(sum, f.getZero()) == 0) {
         throw new ArithmeticException("query " + i + " attends no key (empty mask row)");
       }
-      for (int j = 0; j < nk; j++) {
-        w[i][j] = allowed[i][j] ? Forward.<T>cast(w[i][j]).divide(sum) : f.getZero();
-      }
+      sums.add(sum);
     }
-    return Mat.of(f, nq, nk, (i, j) -> cast(w[i][j]));
+    return new Kernels<>(Mat.of(f, nq, nk, (i, j) -> cast(w[i][j])), List.copyOf(sums));
   }
 
   @SuppressWarnings("unchecked")
