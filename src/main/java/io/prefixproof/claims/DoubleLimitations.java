@@ -129,42 +129,10 @@ public final class DoubleLimitations {
     double[][] predicted = new double[n][a.heads() * kv];
     double[][] predictedTol = new double[n][a.heads() * kv];
     for (int h = 0; h < a.heads(); h++) {
-      FastModel.Head hp = t.layers().get(l).heads().get(h);
-      FastModel.Head hr = ref.heads().get(h);
-      double vmax = 0;
-      for (int i = 0; i < hp.values().getNumElements(); i++) {
-        vmax = Math.max(vmax, Math.abs(hp.values().data[i]));
-      }
+      double[][][] head = checkHead(t.layers().get(l).heads().get(h), sp, p, ref.heads().get(h), l, h, meter);
       for (int i = 0; i < n; i++) {
-        int q = sp + i;
-        double ai = 0;
-        for (int m = 0; m < p; m++) {
-          ai += hp.weights().get(q, m);
-        }
-        int attended = 0;
-        for (boolean b : hp.allowed()[q]) {
-          attended += b ? 1 : 0;
-        }
-        double spread = Math.max(spread(hp, q), spread(hr, i));
-        for (int j = 0; j < n; j++) {
-          double apt = hp.weights().get(q, p + j);
-          double ar = hr.weights().get(i, j);
-          double err = Math.abs(apt - ar * (1 - ai));
-          double tol = weightTolerance(attended, spread, apt, ar);
-          meter.see(0, l, h, "key", i, j, err, tol);
-        }
-        double tolOut = outputTolerance(attended, spread, vmax);
-        for (int c = 0; c < kv; c++) {
-          double mix = 0;
-          for (int m = 0; m < p; m++) {
-            mix += hp.weights().get(q, m) * hp.values().get(m, c);
-          }
-          double pred = mix + (1 - ai) * hr.out().get(i, c);
-          double err = Math.abs(hp.out().get(q, c) - pred);
-          meter.see(p == 1 ? 1 : 2, l, h, "value", i, c, err, tolOut);
-          predicted[i][h * kv + c] = pred;
-          predictedTol[i][h * kv + c] = tolOut;
-        }
+        System.arraycopy(head[0][i], 0, predicted[i], h * kv, kv);
+        System.arraycopy(head[1][i], 0, predictedTol[i], h * kv, kv);
       }
     }
     DMatrixRMaj wo = model.param(Names.wo(l));
@@ -183,6 +151,56 @@ public final class DoubleLimitations {
         meter.see(3, l, -1, "output", i, r, Math.abs(o.get(sp + i, r) - sum), tol);
       }
     }
+  }
+
+  /**
+   * LIM-1 and LIM-2/3 for one head: {@code hp} of the prefixed run ({@code sp} stream-prefix query rows,
+   * {@code p} prefix keys first) against {@code hr} of the prefix-free run on the same content queries.
+   * Returns the predicted head outputs {@code Σ_m A^pt_im v_m + (1 − a_i) t_i} and their tolerances, each
+   * n × k_v.
+   */
+  public static double[][][] checkHead(FastModel.Head hp, int sp, int p, FastModel.Head hr, int l, int h,
+      Meter meter) {
+    int n = hr.weights().numRows;
+    int kv = hr.out().numCols;
+    double[][] predicted = new double[n][kv];
+    double[][] predictedTol = new double[n][kv];
+    double vmax = 0;
+    for (int i = 0; i < hp.values().getNumElements(); i++) {
+      vmax = Math.max(vmax, Math.abs(hp.values().data[i]));
+    }
+    for (int i = 0; i < n; i++) {
+      int q = sp + i;
+      double ai = 0;
+      for (int m = 0; m < p; m++) {
+        ai += hp.weights().get(q, m);
+      }
+      int attended = 0;
+      for (boolean b : hp.allowed()[q]) {
+        attended += b ? 1 : 0;
+      }
+      double spread = Math.max(spread(hp, q), spread(hr, i));
+      for (int j = 0; j < n; j++) {
+        double apt = hp.weights().get(q, p + j);
+        double ar = hr.weights().get(i, j);
+        double err = Math.abs(apt - ar * (1 - ai));
+        double tol = weightTolerance(attended, spread, apt, ar);
+        meter.see(0, l, h, "key", i, j, err, tol);
+      }
+      double tolOut = outputTolerance(attended, spread, vmax);
+      for (int c = 0; c < kv; c++) {
+        double mix = 0;
+        for (int m = 0; m < p; m++) {
+          mix += hp.weights().get(q, m) * hp.values().get(m, c);
+        }
+        double pred = mix + (1 - ai) * hr.out().get(i, c);
+        double err = Math.abs(hp.out().get(q, c) - pred);
+        meter.see(p == 1 ? 1 : 2, l, h, "value", i, c, err, tolOut);
+        predicted[i][c] = pred;
+        predictedTol[i][c] = tolOut;
+      }
+    }
+    return new double[][][] {predicted, predictedTol};
   }
 
   /** Tolerance of one LIM-1 weight comparison (see the class comment). */

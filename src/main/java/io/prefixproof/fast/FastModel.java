@@ -188,7 +188,7 @@ public final class FastModel {
     DMatrixRMaj logits = null;
     if (arch.vocab() > 0) {
       logits = new DMatrixRMaj(hidden.numRows, arch.vocab());
-      multTransB(hidden, param(Names.UNEMBED), logits);
+      Gemm.multTransB(hidden, param(Names.UNEMBED), logits);
     }
     return new Trace(sp, p, positions, List.copyOf(layers), logits);
   }
@@ -226,7 +226,7 @@ public final class FastModel {
       CommonOps_DDRM.insert(head.out(), concat, 0, h * kv);
     }
     DMatrixRMaj o = new DMatrixRMaj(rows, arch.dModel());
-    multTransB(concat, param(Names.wo(l)), o);
+    Gemm.multTransB(concat, param(Names.wo(l)), o);
     if (arch.attnBiases()) {
       addRow(o, param(Names.bo(l)));
     }
@@ -238,7 +238,7 @@ public final class FastModel {
     if (arch.mlpHidden() > 0) {
       DMatrixRMaj h2 = pre ? norm(after, Names.ln2g(l), Names.ln2b(l)) : after;
       DMatrixRMaj hid = new DMatrixRMaj(rows, arch.mlpHidden());
-      multTransB(h2, param(Names.w1(l)), hid);
+      Gemm.multTransB(h2, param(Names.w1(l)), hid);
       addRow(hid, param(Names.c1(l)));
       for (int i = 0; i < hid.getNumElements(); i++) {
         double u = hid.data[i];
@@ -249,7 +249,7 @@ public final class FastModel {
         };
       }
       DMatrixRMaj mo = new DMatrixRMaj(rows, arch.dModel());
-      multTransB(hid, param(Names.w2(l)), mo);
+      Gemm.multTransB(hid, param(Names.w2(l)), mo);
       addRow(mo, param(Names.c2(l)));
       out = arch.residual() ? plus(after, mo) : mo;
       if (post) {
@@ -263,50 +263,64 @@ public final class FastModel {
   public Head head(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, int[] qPos, int[] kPos, int sequenceLength) {
     int nq = q.numRows;
     int nk = k.numRows;
-    DMatrixRMaj s = new DMatrixRMaj(nq, nk);
-    multTransB(q, k, s);
-    double slope = arch.positions() == Architecture.PositionKind.ALIBI ? param(Names.ALIBI).get(0, h) : 0;
     boolean[][] allowed = new boolean[nq][nk];
+    int[] attended = new int[nq];
+    // keys in position order under a causal mask: query i attends exactly keys [0, reach[i]), and the
+    // score and output products need only that part
+    boolean ordered = arch.mask() == Architecture.Mask.CAUSAL;
+    for (int j = 1; j < nk && ordered; j++) {
+      ordered = kPos[j - 1] <= kPos[j];
+    }
+    int[] reach = ordered ? new int[nq] : null;
+    for (int i = 0; i < nq; i++) {
+      for (int j = 0; j < nk; j++) {
+        allowed[i][j] = arch.mask() == Architecture.Mask.BIDIRECTIONAL || kPos[j] <= qPos[i];
+        attended[i] += allowed[i][j] ? 1 : 0;
+      }
+      if (reach != null) {
+        reach[i] = attended[i];
+      }
+    }
+    DMatrixRMaj s = new DMatrixRMaj(nq, nk);
+    Gemm.multTransB(q, k, s, reach);
+    double slope = arch.positions() == Architecture.PositionKind.ALIBI ? param(Names.ALIBI).get(0, h) : 0;
     DMatrixRMaj w = new DMatrixRMaj(nq, nk);
     Arith<Decimal64> dbl = Arith.decimal64();
     for (int i = 0; i < nq; i++) {
-      int attended = 0;
-      for (int j = 0; j < nk; j++) {
-        allowed[i][j] = arch.mask() == Architecture.Mask.BIDIRECTIONAL || kPos[j] <= qPos[i];
-        attended += allowed[i][j] ? 1 : 0;
-      }
-      double sigma = arch.scale().sigma(dbl, sequenceLength, attended).doubleValue();
+      double sigma = arch.scale().sigma(dbl, sequenceLength, attended[i]).doubleValue();
+      int row = i * nk;
+      int end = reach == null ? nk : reach[i];
       double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < nk; j++) {
+      for (int j = 0; j < end; j++) {
         if (allowed[i][j]) {
-          double sc = sigma * s.get(i, j) - slope * Math.abs(qPos[i] - kPos[j]);
+          double sc = sigma * s.data[row + j] - slope * Math.abs(qPos[i] - kPos[j]);
           if (!Double.isFinite(sc)) {
             throw new ArithmeticException("attention score " + sc + " at head " + h + ", query " + i + ", key " + j
                 + " is not finite: the inputs or weights are too large for double precision");
           }
-          s.set(i, j, sc);
+          s.data[row + j] = sc;
           max = Math.max(max, sc);
         }
       }
       double sum = 0;
-      for (int j = 0; j < nk; j++) {
-        double e = allowed[i][j] ? Math.exp(s.get(i, j) - max) : 0;
-        w.set(i, j, e);
+      for (int j = 0; j < end; j++) {
+        double e = allowed[i][j] ? Math.exp(s.data[row + j] - max) : 0;
+        w.data[row + j] = e;
         sum += e;
       }
-      for (int j = 0; j < nk; j++) {
-        w.set(i, j, w.get(i, j) / sum);
+      for (int j = 0; j < end; j++) {
+        w.data[row + j] /= sum;
       }
     }
     DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
-    mult(w, v, out);
+    Gemm.mult(w, v, out, reach);
     return new Head(q, v, s, w, out, allowed);
   }
 
   private DMatrixRMaj affine(DMatrixRMaj x, String w, String b) {
     DMatrixRMaj W = param(w);
     DMatrixRMaj y = new DMatrixRMaj(x.numRows, W.numRows);
-    multTransB(x, W, y);
+    Gemm.multTransB(x, W, y);
     if (arch.attnBiases()) {
       addRow(y, param(b));
     }
@@ -372,30 +386,6 @@ public final class FastModel {
   /** tanh-approximated GELU, as {@link io.prefixproof.algebra.Arith#gelu}. */
   static double gelu(double x) {
     return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-  }
-
-  /**
-   * {@code c = a bᵀ}. EJML's {@code multTransB} walks both operands row by row in an inner-product loop;
-   * transposing b once and using the reordered (row-broadcast) product is about twice as fast for the
-   * shapes here, and above about a million multiply-adds EJML's concurrent product splits the rows over the
-   * cores (measured with {@code bench --workload W1}).
-   */
-  static void multTransB(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-    long work = (long) a.numRows * b.numRows * a.numCols;
-    if (work < 32_768) {
-      CommonOps_DDRM.multTransB(a, b, c);
-      return;
-    }
-    mult(a, CommonOps_DDRM.transpose(b, null), c);
-  }
-
-  /** {@code c = a b}, concurrent above about a million multiply-adds. */
-  static void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-    if ((long) a.numRows * b.numCols * a.numCols >= 1_000_000) {
-      org.ejml.dense.row.CommonOps_MT_DDRM.mult(a, b, c);
-    } else {
-      CommonOps_DDRM.mult(a, b, c);
-    }
   }
 
   private static void addRow(DMatrixRMaj m, DMatrixRMaj row) {

@@ -1,0 +1,118 @@
+package io.prefixproof.fast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prefixproof.cases.DoubleCases;
+import io.prefixproof.property.Gen;
+import io.prefixproof.property.Property;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The product kernels: every entry is the fma chain over k in order, bit for bit, whichever kernel runs,
+ * with or without row limits, split over threads or not; content rows of a longer operand give the same
+ * doubles as the operand alone.
+ */
+class GemmTest {
+
+  /** The defining chain, entry by entry. */
+  static double[] reference(DMatrixRMaj a, DMatrixRMaj b, int[] cols, int[] depth) {
+    double[] c = new double[a.numRows * b.numCols];
+    for (int i = 0; i < a.numRows; i++) {
+      for (int j = 0; j < (cols == null ? b.numCols : cols[i]); j++) {
+        double acc = 0.0;
+        for (int k = 0; k < (depth == null ? a.numCols : depth[i]); k++) {
+          acc = Math.fma(a.get(i, k), b.get(k, j), acc);
+        }
+        c[i * b.numCols + j] = acc;
+      }
+    }
+    return c;
+  }
+
+  static int[] limits(SplittableRandom r, int rows, int max) {
+    int[] l = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      l[i] = r.nextInt(max + 1);
+    }
+    return l;
+  }
+
+  @Test
+  @DisplayName("vectorised and scalar kernels equal the fma chain bit for bit on shapes 1..40, with random row limits")
+  void kernelsAgreeBitForBit() {
+    assertTrue(Gemm.VECTOR, "the test run passes --add-modules jdk.incubator.vector (pom.xml argLine)");
+    Gen<List<Object>> shapes = Gen.tuple(Gen.integers(1, 40), Gen.integers(1, 40), Gen.integers(1, 40),
+        Gen.integers(0, 2), Gen.longs(0, Long.MAX_VALUE));
+    Property.of("Gemm = fma chain", shapes).seed(21).tries(300).check(s -> {
+      int m = (Integer) s.get(0);
+      int k = (Integer) s.get(1);
+      int n = (Integer) s.get(2);
+      int limitKind = (Integer) s.get(3);
+      SplittableRandom r = new SplittableRandom((Long) s.get(4));
+      DMatrixRMaj a = DoubleCases.gaussian(r, m, k, 0, 1);
+      DMatrixRMaj b = DoubleCases.gaussian(r, k, n, 0, 1);
+      int[] cols = limitKind == 1 ? limits(r, m, n) : null;
+      int[] depth = limitKind == 2 ? limits(r, m, k) : null;
+      if (depth != null) {
+        for (int i = 0; i < m; i++) {
+          for (int j = depth[i]; j < k; j++) {
+            a.set(i, j, 0);
+          }
+        }
+      }
+      double[] want = reference(a, b, cols, depth);
+      boolean same = true;
+      for (boolean vector : new boolean[] {true, false}) {
+        DMatrixRMaj c = new DMatrixRMaj(m, n);
+        java.util.Arrays.fill(c.data, Double.NaN);
+        Gemm.rows(a, b, c, 0, m, vector, cols, depth);
+        for (int i = 0; i < want.length; i++) {
+          // value equality; with depth limits only the sign of a zero may differ from the full chain
+          same &= depth == null ? Double.compare(want[i], c.data[i]) == 0 : want[i] == c.data[i];
+        }
+      }
+      return same;
+    });
+  }
+
+  @Test
+  @DisplayName("a product split over threads equals the single-threaded one, and the rows of [S; X]·W equal X·W")
+  void threadsAndStackedRows() {
+    SplittableRandom r = new SplittableRandom(5);
+    DMatrixRMaj x = DoubleCases.gaussian(r, 300, 200, 0, 1);
+    DMatrixRMaj s = DoubleCases.gaussian(r, 7, 200, 0, 1);
+    DMatrixRMaj w = DoubleCases.gaussian(r, 64, 200, 0, 1);
+    assertTrue((long) x.numRows * x.numCols * w.numRows >= Gemm.PARALLEL_WORK);
+    DMatrixRMaj parallel = new DMatrixRMaj(300, 64);
+    Gemm.multTransB(x, w, parallel);
+    DMatrixRMaj serial = new DMatrixRMaj(300, 64);
+    Gemm.rows(x, org.ejml.dense.row.CommonOps_DDRM.transpose(w, null), serial, 0, 300, Gemm.VECTOR, null, null);
+    assertArrayEquals(serial.data, parallel.data);
+    DMatrixRMaj stacked = new DMatrixRMaj(307, 64);
+    Gemm.multTransB(org.ejml.dense.row.CommonOps_DDRM.concatRowsMulti(s, x), w, stacked);
+    for (int i = 0; i < 300; i++) {
+      for (int j = 0; j < 64; j++) {
+        assertEquals(Double.doubleToRawLongBits(parallel.get(i, j)), Double.doubleToRawLongBits(stacked.get(7 + i, j)));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("mismatched shapes and limits are rejected with the shapes named")
+  void badShapes() {
+    DMatrixRMaj a = new DMatrixRMaj(2, 3);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Gemm.mult(a, new DMatrixRMaj(4, 2), new DMatrixRMaj(2, 2)));
+    assertTrue(e.getMessage().contains("2x3 by 4x2"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Gemm.multTransB(a, new DMatrixRMaj(4, 3), new DMatrixRMaj(2, 4), new int[] {1, 5}));
+    assertTrue(e.getMessage().contains("column limit 5 of row 1"), e.getMessage());
+  }
+}
