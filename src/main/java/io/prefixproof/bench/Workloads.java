@@ -12,12 +12,15 @@ import io.prefixproof.claims.Catalogue;
 import io.prefixproof.claims.DoubleLimitations;
 import io.prefixproof.claims.Limitations;
 import io.prefixproof.fast.FastModel;
+import io.prefixproof.fast.Gemm;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Content;
+import io.prefixproof.model.Forward;
 import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
 import io.prefixproof.model.ScoreScale;
+import io.prefixproof.model.Trace;
 import io.prefixproof.property.Counterexample;
 import io.prefixproof.property.Gen;
 import io.prefixproof.property.Property;
@@ -34,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.commons.math3.fraction.BigFraction;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * The benchmark workloads W1–W4: each run repeats "generate a case, check it" from a fixed seed for a
@@ -149,8 +153,33 @@ public final class Workloads {
 
   /** One W1 case: a causal one-head layer (no residual, W_O = [I; 0]), content and one residual prefix. */
   public record W1Case(FastModel model, DMatrixRMaj content, DMatrixRMaj prefix) {
-    public FastModel.Trace run() {
-      return model.run(Prefix.Kind.RESIDUAL, prefix.numRows, content, null, List.of(prefix), null, null);
+    /**
+     * The head with prefix rows S before content X, and without them: queries from X only, keys and
+     * values of S and X projected once and shared by both runs (as in
+     * {@code src/bench/python/w1_numpy.py}); the content rows are the same doubles either way ({@link
+     * io.prefixproof.fast.Gemm}).
+     */
+    public FastModel.Head[] heads() {
+      int n = content.numRows;
+      int p = prefix.numRows;
+      DMatrixRMaj all = CommonOps_DDRM.concatRowsMulti(prefix, content);
+      DMatrixRMaj q = project(content, Names.wq(0, 0));
+      DMatrixRMaj k = project(all, Names.wk(0, 0));
+      DMatrixRMaj v = project(all, Names.wv(0, 0));
+      int[] keys = java.util.stream.IntStream.range(0, p + n).toArray();
+      int[] queries = java.util.Arrays.copyOfRange(keys, p, p + n);
+      int[] plain = java.util.Arrays.copyOf(keys, n);
+      return new FastModel.Head[] {
+          model.head(0, q, k, v, queries, keys, p + n),
+          model.head(0, q, CommonOps_DDRM.extract(k, p, p + n, 0, k.numCols),
+              CommonOps_DDRM.extract(v, p, p + n, 0, v.numCols), plain, plain, n)};
+    }
+
+    private DMatrixRMaj project(DMatrixRMaj x, String weight) {
+      DMatrixRMaj w = model.param(weight);
+      DMatrixRMaj y = new DMatrixRMaj(x.numRows, w.numRows);
+      Gemm.multTransB(x, w, y);
+      return y;
     }
   }
 
@@ -179,15 +208,38 @@ public final class Workloads {
     int[] s = w1Shape(size);
     Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
     return r -> {
-      W1Case c = w1Case(s, r);
+      FastModel.Head[] heads = w1Case(s, r).heads();
       DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
-      DoubleLimitations.check(c.model(), c.run(), meter);
+      DoubleLimitations.checkHead(heads[0], 0, s[3], heads[1], 0, 0, meter);
       return meter.maxAbsErr(ids);
     };
   }
 
   /** One W2 case: an exact one-head layer with the dyadic kernel, a residual prefix and content. */
-  public record W2Case(Model<BigFraction> model, Prefix<BigFraction> prefix, Content<BigFraction> content) {}
+  public record W2Case(Model<BigFraction> model, Prefix<BigFraction> prefix, Content<BigFraction> content) {
+    /**
+     * The head with prefix rows S before content X, and without them: queries from X only (the prefix
+     * rows' own queries are not part of the identities), keys and values of S and X projected once and
+     * shared by both runs, as in {@code src/bench/python/w2_fractions.py}.
+     */
+    public Trace.Head<BigFraction>[] heads() {
+      Mat<BigFraction> x = content.vectors();
+      Mat<BigFraction> all = prefix.layerRows().get(0).vstack(x);
+      int n = x.rows();
+      int p = all.rows() - n;
+      Mat<BigFraction> q = x.timesTransposed(model.param(Names.wq(0, 0)));
+      Mat<BigFraction> k = all.timesTransposed(model.param(Names.wk(0, 0)));
+      Mat<BigFraction> v = all.timesTransposed(model.param(Names.wv(0, 0)));
+      int[] keys = java.util.stream.IntStream.range(0, p + n).toArray();
+      int[] queries = java.util.Arrays.copyOfRange(keys, p, p + n);
+      int[] plain = java.util.Arrays.copyOf(keys, n);
+      @SuppressWarnings("unchecked")
+      Trace.Head<BigFraction>[] both = new Trace.Head[] {
+          Forward.head(model, 0, q, k, v, queries, keys, p + n),
+          Forward.head(model, 0, q, k.rows(p, p + n), v.rows(p, p + n), plain, plain, n)};
+      return both;
+    }
+  }
 
   /** Draws a W2 case: entries num/den, num in [−9, 9], den in [1, 9]; score scale 1; W_O = [I; 0]. */
   public static W2Case w2Case(int[] s, SplittableRandom r) {
@@ -210,7 +262,8 @@ public final class Workloads {
     int[] s = w2Shape(size);
     return r -> {
       W2Case c = w2Case(s, r);
-      Limitations.check(c.model(), Limitations.run(c.model(), c.prefix(), c.content()), 0, 1,
+      Trace.Head<BigFraction>[] heads = c.heads();
+      Limitations.checkHead(c.model().arith(), 0, 0, heads[0], 0, s[3], heads[1],
           EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT));
       return Double.NaN;
     };

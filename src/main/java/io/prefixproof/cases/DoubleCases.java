@@ -133,7 +133,7 @@ public final class DoubleCases {
   public static DMatrixRMaj gaussian(SplittableRandom r, int rows, int cols, double mean, double sd) {
     DMatrixRMaj m = new DMatrixRMaj(rows, cols);
     for (int i = 0; i < m.getNumElements(); i++) {
-      m.data[i] = mean + sd * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+      m.data[i] = mean + sd * r.nextGaussian();
     }
     return m;
   }
