@@ -197,11 +197,20 @@ public interface Gen<T> {
     }
     Gen<Integer> nums = integers(numLo, numHi);
     Gen<Integer> dens = integers(1, denMax);
+    // small ranges (the usual case) look the reduced fractions up instead of reducing each one again
+    long cells = ((long) numHi - numLo + 1) * denMax;
+    BigFraction[] table = cells <= 4096 ? new BigFraction[(int) cells] : null;
+    for (int i = 0; table != null && i < table.length; i++) {
+      int n = numLo + i / denMax;
+      table[i] = new BigFraction(BigInteger.valueOf(n), BigInteger.valueOf(n == 0 ? 1 : i % denMax + 1));
+    }
     return s -> {
       // the denominator is drawn even for 0 so that every rational takes the same number of choices
       int n = nums.generate(s);
       int d = dens.generate(s);
-      return new BigFraction(BigInteger.valueOf(n), BigInteger.valueOf(n == 0 ? 1 : d));
+      return table != null
+          ? table[(n - numLo) * denMax + d - 1]
+          : new BigFraction(BigInteger.valueOf(n), BigInteger.valueOf(n == 0 ? 1 : d));
     };
   }
 

@@ -265,6 +265,9 @@ public final class Shrinker {
     for (int k = 1; k <= 6; k++) {
       for (int j = best.length - k; j > 0; j--) {
         for (int i = Math.max(0, j - 16); i < j && j + k <= best.length; i++) {
+          if (!movedIsSmaller(i, j, k)) {
+            continue;
+          }
           long[] c = new long[best.length];
           System.arraycopy(best, 0, c, 0, i);
           System.arraycopy(best, j, c, i, k);
@@ -274,6 +277,20 @@ public final class Shrinker {
         }
       }
     }
+  }
+
+  /**
+   * Whether moving {@code best[j, j + k)} to position {@code i < j} gives a smaller sequence: the test
+   * {@link #consider} would make first, done on the moved segment without building the candidate.
+   */
+  private boolean movedIsSmaller(int i, int j, int k) {
+    for (int t = 0; t < j + k - i; t++) {
+      long moved = t < k ? best[j + t] : best[i + t - k];
+      if (moved != best[i + t]) {
+        return moved < best[i + t];
+      }
+    }
+    return false;
   }
 
   /**
