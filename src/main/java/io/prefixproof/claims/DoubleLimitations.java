@@ -169,31 +169,33 @@ public final class DoubleLimitations {
     for (int i = 0; i < hp.values().getNumElements(); i++) {
       vmax = Math.max(vmax, Math.abs(hp.values().data[i]));
     }
+    double[] wp = hp.weights().data;
+    double[] wr = hr.weights().data;
+    int np = hp.weights().numCols;
     for (int i = 0; i < n; i++) {
       int q = sp + i;
       double ai = 0;
       for (int m = 0; m < p; m++) {
-        ai += hp.weights().get(q, m);
+        ai += wp[q * np + m];
       }
       int attended = 0;
       for (boolean b : hp.allowed()[q]) {
         attended += b ? 1 : 0;
       }
       double spread = Math.max(spread(hp, q), spread(hr, i));
+      double keep = 1 - ai;
       for (int j = 0; j < n; j++) {
-        double apt = hp.weights().get(q, p + j);
-        double ar = hr.weights().get(i, j);
-        double err = Math.abs(apt - ar * (1 - ai));
-        double tol = weightTolerance(attended, spread, apt, ar);
-        meter.see(0, l, h, "key", i, j, err, tol);
+        double apt = wp[q * np + p + j];
+        double ar = wr[i * n + j];
+        meter.see(0, l, h, "key", i, j, Math.abs(apt - ar * keep), weightTolerance(attended, spread, apt, ar));
       }
       double tolOut = outputTolerance(attended, spread, vmax);
       for (int c = 0; c < kv; c++) {
         double mix = 0;
         for (int m = 0; m < p; m++) {
-          mix += hp.weights().get(q, m) * hp.values().get(m, c);
+          mix += wp[q * np + m] * hp.values().get(m, c);
         }
-        double pred = mix + (1 - ai) * hr.out().get(i, c);
+        double pred = mix + keep * hr.out().get(i, c);
         double err = Math.abs(hp.out().get(q, c) - pred);
         meter.see(p == 1 ? 1 : 2, l, h, "value", i, c, err, tolOut);
         predicted[i][c] = pred;

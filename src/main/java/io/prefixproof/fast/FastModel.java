@@ -290,23 +290,34 @@ public final class FastModel {
       double sigma = arch.scale().sigma(dbl, sequenceLength, attended[i]).doubleValue();
       int row = i * nk;
       int end = reach == null ? nk : reach[i];
+      boolean[] on = allowed[i];
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < end; j++) {
-        if (allowed[i][j]) {
-          double sc = sigma * s.data[row + j] - slope * Math.abs(qPos[i] - kPos[j]);
+        if (on[j]) {
+          double sc = sigma * s.data[row + j];
+          if (slope != 0) {
+            sc -= slope * Math.abs(qPos[i] - kPos[j]);
+          }
           if (!Double.isFinite(sc)) {
             throw new ArithmeticException("attention score " + sc + " at head " + h + ", query " + i + ", key " + j
                 + " is not finite: the inputs or weights are too large for double precision");
           }
           s.data[row + j] = sc;
-          max = Math.max(max, sc);
+          if (sc > max) {
+            max = sc;
+          }
         }
       }
-      double sum = 0;
-      for (int j = 0; j < end; j++) {
-        double e = allowed[i][j] ? Math.exp(s.data[row + j] - max) : 0;
-        w.data[row + j] = e;
-        sum += e;
+      double sum;
+      if (reach != null || arch.mask() == Architecture.Mask.BIDIRECTIONAL) {
+        sum = Gemm.expShifted(s.data, w.data, row, row + end, max);
+      } else {
+        sum = 0;
+        for (int j = 0; j < end; j++) {
+          double e = on[j] ? Math.exp(s.data[row + j] - max) : 0;
+          w.data[row + j] = e;
+          sum += e;
+        }
       }
       for (int j = 0; j < end; j++) {
         w.data[row + j] /= sum;

@@ -100,7 +100,7 @@ public final class Gemm {
   static void rows(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, int from, int to, boolean vector, int[] cols,
       int[] depth) {
     if (vector) {
-      VectorGemm.rows(a.data, b.data, c.data, a.numCols, b.numCols, from, to, cols, depth);
+      Vectorised.rows(a.data, b.data, c.data, a.numCols, b.numCols, from, to, cols, depth);
     } else {
       scalarRows(a.data, b.data, c.data, a.numCols, b.numCols, from, to, cols, depth);
     }
@@ -135,6 +135,22 @@ public final class Gemm {
       }
       System.arraycopy(row, 0, c, i * n, n);
     }
+  }
+
+  /**
+   * {@code w[j] = exp(s[j] − shift)} for j in [from, to), vectorised when the module is present (the vector
+   * {@code EXP} is specified to Math.exp's accuracy, within 1 ulp); returns the sum in index order.
+   */
+  public static double expShifted(double[] s, double[] w, int from, int to, double shift) {
+    if (VECTOR) {
+      return Vectorised.expShifted(s, w, from, to, shift);
+    }
+    double sum = 0;
+    for (int j = from; j < to; j++) {
+      w[j] = Math.exp(s[j] - shift);
+      sum += w[j];
+    }
+    return sum;
   }
 
   /** Columns [from, to) of row i, each entry its fma chain over the first {@code steps} k. */

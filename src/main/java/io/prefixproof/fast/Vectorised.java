@@ -1,15 +1,18 @@
 package io.prefixproof.fast;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vectorised kernel of {@link Gemm}: tiles of 4 rows × 2 vectors of c held in registers over the whole
- * k loop, then single-vector tiles, then scalar columns. Each lane runs the same fma chain as
- * {@link Gemm#scalarRows}. Loaded only when {@code jdk.incubator.vector} is present.
+ * The vectorised kernels of the double engine, loaded only when {@code jdk.incubator.vector} is present.
+ * Products ({@link Gemm}): tiles of 4 rows × 2 vectors of c held in registers over the whole k loop, then
+ * single-vector tiles, then scalar columns; each lane runs the same fma chain as
+ * {@link Gemm#scalarRows}. Exponentials ({@link Gemm#expShifted}): the vector {@code EXP}, which the API
+ * specifies to Math.exp's accuracy (within 1 ulp).
  */
-final class VectorGemm {
-  private VectorGemm() {}
+final class Vectorised {
+  private Vectorised() {}
 
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
@@ -86,5 +89,21 @@ final class VectorGemm {
       acc = DoubleVector.broadcast(S, a[ai + k]).fma(DoubleVector.fromArray(S, b, k * n + j), acc);
     }
     acc.intoArray(c, i * n + j);
+  }
+
+  /** {@code w[j] = exp(s[j] − shift)} for j in [from, to); returns their sum, added in index order. */
+  static double expShifted(double[] s, double[] w, int from, int to, double shift) {
+    int j = from;
+    for (; j + L <= to; j += L) {
+      DoubleVector.fromArray(S, s, j).sub(shift).lanewise(VectorOperators.EXP).intoArray(w, j);
+    }
+    for (; j < to; j++) {
+      w[j] = Math.exp(s[j] - shift);
+    }
+    double sum = 0;
+    for (int k = from; k < to; k++) {
+      sum += w[k];
+    }
+    return sum;
   }
 }
