@@ -76,6 +76,16 @@ public final class DoubleLimitations {
       return t;
     }
 
+    /** Whether every comparison is kept ({@link #recordTolerances}, {@link #recordPerHead}). */
+    boolean recordsEach() {
+      return tolerances != null || perHead != null;
+    }
+
+    /** Raises the largest error of identity {@code id} to at least {@code err} (no tolerance involved). */
+    void largest(int id, double err) {
+      maxAbsErr[id] = Math.max(maxAbsErr[id], err);
+    }
+
     /** One comparison of identity {@code id} at layer l, head h, query i, index j ({@code what}: key, value...). */
     void see(int id, int l, int h, String what, int i, int j, double err, double tol) {
       maxAbsErr[id] = Math.max(maxAbsErr[id], err);
@@ -184,10 +194,34 @@ public final class DoubleLimitations {
       }
       double spread = Math.max(spread(hp, q), spread(hr, i));
       double keep = 1 - ai;
+      // the meter keeps maxima, so without per-comparison recording only each row's largest error and
+      // its largest error/tolerance need reporting (a violation is the row's largest ratio, so it still throws)
+      int worst = -1;
+      double worstRatio = -1;
+      double worstErr = 0;
+      double worstTol = 1;
+      double rowMax = 0;
       for (int j = 0; j < n; j++) {
         double apt = wp[q * np + p + j];
         double ar = wr[i * n + j];
-        meter.see(0, l, h, "key", i, j, Math.abs(apt - ar * keep), weightTolerance(attended, spread, apt, ar));
+        double err = Math.abs(apt - ar * keep);
+        double tol = weightTolerance(attended, spread, apt, ar);
+        if (meter.recordsEach()) {
+          meter.see(0, l, h, "key", i, j, err, tol);
+          continue;
+        }
+        rowMax = err > rowMax ? err : rowMax;
+        double ratio = err / tol;
+        if (!(ratio <= worstRatio)) {
+          worst = j;
+          worstRatio = ratio;
+          worstErr = err;
+          worstTol = tol;
+        }
+      }
+      if (worst >= 0) {
+        meter.see(0, l, h, "key", i, worst, worstErr, worstTol);
+        meter.largest(0, rowMax);
       }
       double tolOut = outputTolerance(attended, spread, vmax);
       for (int c = 0; c < kv; c++) {
@@ -219,10 +253,13 @@ public final class DoubleLimitations {
   public static double spread(FastModel.Head h, int q) {
     double max = Double.NEGATIVE_INFINITY;
     double min = Double.POSITIVE_INFINITY;
-    for (int j = 0; j < h.scores().numCols; j++) {
-      if (h.allowed()[q][j]) {
-        max = Math.max(max, h.scores().get(q, j));
-        min = Math.min(min, h.scores().get(q, j));
+    double[] s = h.scores().data;
+    boolean[] on = h.allowed()[q];
+    int row = q * on.length;
+    for (int j = 0; j < on.length; j++) {
+      if (on[j]) {
+        max = s[row + j] > max ? s[row + j] : max;
+        min = s[row + j] < min ? s[row + j] : min;
       }
     }
     return max - min;

@@ -15,9 +15,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * JMH micro-benchmarks of the inner kernels of W1 and W2 without case generation and checking: the prefixed
- * forward pass of one attention layer in double (EJML) and in exact arithmetic (BigFraction, dyadic
- * kernel). Run by hand (proofs-notes/performance.md); not part of {@code mvn test}.
+ * JMH micro-benchmarks of the inner kernels of W1 and W2 without case generation and checking: the two
+ * heads of one case (prefixed and prefix-free, projections shared) in double and in exact arithmetic
+ * (BigFraction, dyadic kernel). Run by hand (proofs-notes/performance.md); not part of {@code mvn test}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
