@@ -159,7 +159,7 @@ public final class Workloads {
      * {@code src/bench/python/w1_numpy.py}); the content rows are the same doubles either way ({@link
      * io.prefixproof.fast.Gemm}).
      */
-    public FastModel.Head[] heads() {
+    public List<FastModel.Head> heads() {
       int n = content.numRows;
       int p = prefix.numRows;
       DMatrixRMaj all = CommonOps_DDRM.concatRowsMulti(prefix, content);
@@ -169,10 +169,9 @@ public final class Workloads {
       int[] keys = java.util.stream.IntStream.range(0, p + n).toArray();
       int[] queries = java.util.Arrays.copyOfRange(keys, p, p + n);
       int[] plain = java.util.Arrays.copyOf(keys, n);
-      return new FastModel.Head[] {
-          model.head(0, q, k, v, queries, keys, p + n),
+      return List.of(model.head(0, q, k, v, queries, keys, p + n),
           model.head(0, q, CommonOps_DDRM.extract(k, p, p + n, 0, k.numCols),
-              CommonOps_DDRM.extract(v, p, p + n, 0, v.numCols), plain, plain, n)};
+              CommonOps_DDRM.extract(v, p, p + n, 0, v.numCols), plain, plain, n));
     }
 
     private DMatrixRMaj project(DMatrixRMaj x, String weight) {
@@ -208,9 +207,9 @@ public final class Workloads {
     int[] s = w1Shape(size);
     Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
     return r -> {
-      FastModel.Head[] heads = w1Case(s, r).heads();
+      List<FastModel.Head> heads = w1Case(s, r).heads();
       DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
-      DoubleLimitations.checkHead(heads[0], 0, s[3], heads[1], 0, 0, meter);
+      DoubleLimitations.checkHead(heads.get(0), 0, s[3], heads.get(1), 0, 0, meter);
       return meter.maxAbsErr(ids);
     };
   }
@@ -222,7 +221,7 @@ public final class Workloads {
      * rows' own queries are not part of the identities), keys and values of S and X projected once and
      * shared by both runs, as in {@code src/bench/python/w2_fractions.py}.
      */
-    public Trace.Head<BigFraction>[] heads() {
+    public List<Trace.Head<BigFraction>> heads() {
       Mat<BigFraction> x = content.vectors();
       Mat<BigFraction> all = prefix.layerRows().get(0).vstack(x);
       int n = x.rows();
@@ -233,11 +232,8 @@ public final class Workloads {
       int[] keys = java.util.stream.IntStream.range(0, p + n).toArray();
       int[] queries = java.util.Arrays.copyOfRange(keys, p, p + n);
       int[] plain = java.util.Arrays.copyOf(keys, n);
-      @SuppressWarnings("unchecked")
-      Trace.Head<BigFraction>[] both = new Trace.Head[] {
-          Forward.head(model, 0, q, k, v, queries, keys, p + n),
-          Forward.head(model, 0, q, k.rows(p, p + n), v.rows(p, p + n), plain, plain, n)};
-      return both;
+      return List.of(Forward.head(model, 0, q, k, v, queries, keys, p + n),
+          Forward.head(model, 0, q, k.rows(p, p + n), v.rows(p, p + n), plain, plain, n));
     }
   }
 
@@ -262,8 +258,8 @@ public final class Workloads {
     int[] s = w2Shape(size);
     return r -> {
       W2Case c = w2Case(s, r);
-      Trace.Head<BigFraction>[] heads = c.heads();
-      Limitations.checkHead(c.model().arith(), 0, 0, heads[0], 0, s[3], heads[1],
+      List<Trace.Head<BigFraction>> heads = c.heads();
+      Limitations.checkHead(c.model().arith(), 0, 0, heads.get(0), 0, s[3], heads.get(1),
           EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT));
       return Double.NaN;
     };

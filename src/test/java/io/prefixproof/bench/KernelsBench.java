@@ -52,12 +52,12 @@ public class KernelsBench {
   }
 
   @Benchmark
-  public FastModel.Head[] attentionDouble(DoubleLayer s) {
+  public java.util.List<FastModel.Head> attentionDouble(DoubleLayer s) {
     return s.c.heads();
   }
 
   @Benchmark
-  public Trace.Head<BigFraction>[] attentionExact(ExactLayer s) {
+  public java.util.List<Trace.Head<BigFraction>> attentionExact(ExactLayer s) {
     return s.c.heads();
   }
 }

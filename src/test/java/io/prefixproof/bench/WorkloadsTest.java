@@ -23,17 +23,17 @@ class WorkloadsTest {
   void w1() {
     for (String size : Workloads.SIZES.get("W1")) {
       int[] s = Workloads.w1Shape(size);
-      FastModel.Head[] h = Workloads.w1Case(s, new SplittableRandom(3)).heads();
+      java.util.List<FastModel.Head> h = Workloads.w1Case(s, new SplittableRandom(3)).heads();
       DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
-      DoubleLimitations.checkHead(h[0], 0, s[3], h[1], 0, 0, meter);
+      DoubleLimitations.checkHead(h.get(0), 0, s[3], h.get(1), 0, 0, meter);
       assertTrue(meter.maxRatio(Set.of("LIM-1", "LIM-2", "LIM-3")) < 1, size);
     }
     int[] s = Workloads.w1Shape("small");
-    FastModel.Head[] h = Workloads.w1Case(s, new SplittableRandom(3)).heads();
+    java.util.List<FastModel.Head> h = Workloads.w1Case(s, new SplittableRandom(3)).heads();
     int last = s[2] - 1;
-    h[0].weights().set(last, s[3], h[0].weights().get(last, s[3]) + 1e-12);
+    h.get(0).weights().set(last, s[3], h.get(0).weights().get(last, s[3]) + 1e-12);
     AssertionError e = assertThrows(AssertionError.class,
-        () -> DoubleLimitations.checkHead(h[0], 0, s[3], h[1], 0, 0, new DoubleLimitations.Meter()));
+        () -> DoubleLimitations.checkHead(h.get(0), 0, s[3], h.get(1), 0, 0, new DoubleLimitations.Meter()));
     assertTrue(e.getMessage().startsWith("LIM-1 violated"), e.getMessage());
   }
 
@@ -41,15 +41,15 @@ class WorkloadsTest {
   @DisplayName("W2: LIM-1/LIM-3 hold exactly; a head output changed by 2^-2000 is caught")
   void w2() {
     int[] s = Workloads.w2Shape("small");
-    Trace.Head<BigFraction>[] h = Workloads.w2Case(s, new SplittableRandom(3)).heads();
+    java.util.List<Trace.Head<BigFraction>> h = Workloads.w2Case(s, new SplittableRandom(3)).heads();
     var checks = EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT);
     var ar = io.prefixproof.algebra.ExactArith.DYADIC;
-    assertEquals(s[2], Limitations.checkHead(ar, 0, 0, h[0], 0, s[3], h[1], checks).size());
+    assertEquals(s[2], Limitations.checkHead(ar, 0, 0, h.get(0), 0, s[3], h.get(1), checks).size());
     BigFraction tiny = new BigFraction(java.math.BigInteger.ONE, java.math.BigInteger.TWO.pow(2000));
-    var out = h[0].out().with(1, 0, h[0].out().get(1, 0).add(tiny));
-    var bad = new Trace.Head<>(h[0].queries(), h[0].keys(), h[0].values(), h[0].scores(), h[0].allowed(),
-        h[0].weights(), out);
-    AssertionError e = assertThrows(AssertionError.class, () -> Limitations.checkHead(ar, 0, 0, bad, 0, s[3], h[1],
+    var out = h.get(0).out().with(1, 0, h.get(0).out().get(1, 0).add(tiny));
+    Trace.Head<BigFraction> p = h.get(0);
+    var bad = new Trace.Head<>(p.queries(), p.keys(), p.values(), p.scores(), p.allowed(), p.weights(), out);
+    AssertionError e = assertThrows(AssertionError.class, () -> Limitations.checkHead(ar, 0, 0, bad, 0, s[3], h.get(1),
         checks));
     assertTrue(e.getMessage().startsWith("LIM-3 violated"), e.getMessage());
   }
