@@ -68,6 +68,11 @@ public interface Arith<T extends FieldElement<T>> {
   /** True when {@code value} is NaN or infinite (never in exact mode). */
   boolean isNonFinite(T value);
 
+  /** √n for a count n (real modes; the exact mode has no irrational roots). */
+  default T sqrtOf(int n) {
+    return sqrt(of(n));
+  }
+
   /** {@code a/b}; exact mode cancels crosswise instead of reducing the product ({@link Fractions}). */
   default T divide(T a, T b) {
     return a.divide(b);

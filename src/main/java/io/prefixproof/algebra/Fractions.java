@@ -22,6 +22,38 @@ import org.apache.commons.math3.fraction.BigFraction;
 public final class Fractions {
   private Fractions() {}
 
+  /**
+   * {@code x + y}, equal to {@code x.add(y)}, by Knuth's addition (TAOCP vol. 2, §4.5.1): with
+   * {@code g = gcd(b, d)}, {@code t = a·(d/g) + c·(b/g)} and {@code h = gcd(t, g)}, the sum is
+   * {@code (t/h) / ((b/g)·(d/h))}, already reduced; g and h are usually small where BigFraction would
+   * reduce the full-length result.
+   */
+  public static BigFraction add(BigFraction x, BigFraction y) {
+    BigInteger a = x.getNumerator();
+    BigInteger b = x.getDenominator();
+    BigInteger c = y.getNumerator();
+    BigInteger d = y.getDenominator();
+    if (a.signum() == 0) {
+      return y;
+    }
+    if (c.signum() == 0) {
+      return x;
+    }
+    BigInteger g = gcd(b, d);
+    BigInteger bg = divide(b, g);
+    BigInteger t = a.multiply(divide(d, g)).add(c.multiply(bg));
+    if (t.signum() == 0) {
+      return BigFraction.ZERO;
+    }
+    BigInteger h = g.equals(BigInteger.ONE) ? g : gcd(t, g);
+    return coprime(divide(t, h), bg.multiply(divide(d, h)));
+  }
+
+  /** {@code −x}, equal to {@code x.negate()} (which reduces the reduced value again). */
+  public static BigFraction negate(BigFraction x) {
+    return x.getNumerator().signum() == 0 ? x : coprime(x.getNumerator().negate(), x.getDenominator());
+  }
+
   /** {@code x·y}, equal to {@code x.multiply(y)}. */
   public static BigFraction multiply(BigFraction x, BigFraction y) {
     return product(x.getNumerator(), x.getDenominator(), y.getNumerator(), y.getDenominator());

@@ -162,12 +162,12 @@ public final class Mat<T extends FieldElement<T>> {
 
   public Mat<T> plus(Mat<T> b) {
     requireSameShape(b, "add");
-    return of(field, rows, cols, (i, j) -> get(i, j).add(b.get(i, j)));
+    return of(field, rows, cols, (i, j) -> Scalars.add(get(i, j), b.get(i, j)));
   }
 
   public Mat<T> minus(Mat<T> b) {
     requireSameShape(b, "subtract");
-    return of(field, rows, cols, (i, j) -> get(i, j).subtract(b.get(i, j)));
+    return of(field, rows, cols, (i, j) -> Scalars.subtract(get(i, j), b.get(i, j)));
   }
 
   public Mat<T> scale(T s) {
@@ -179,7 +179,7 @@ public final class Mat<T extends FieldElement<T>> {
     if (v.rows != 1 || v.cols != cols) {
       throw new IllegalArgumentException("cannot add row vector " + v.shape() + " to rows of " + shape());
     }
-    return of(field, rows, cols, (i, j) -> get(i, j).add(v.get(0, j)));
+    return of(field, rows, cols, (i, j) -> Scalars.add(get(i, j), v.get(0, j)));
   }
 
   public Mat<T> map(UnaryOperator<T> f) {

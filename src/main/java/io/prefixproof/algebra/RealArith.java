@@ -26,6 +26,7 @@ public final class RealArith<T extends RealFieldElement<T>> implements Arith<T> 
   private final DoubleFunction<T> fromDouble;
   private final T geluScale;
   private final T twoOverSqrtPi;
+  private final java.util.Map<Integer, T> roots = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RealArith(String name, Field<T> field, DoubleFunction<T> fromDouble, T pi) {
     this.name = name;
@@ -110,6 +111,12 @@ public final class RealArith<T extends RealFieldElement<T>> implements Arith<T> 
   @Override
   public boolean kernelShiftInvariant() {
     return true;
+  }
+
+  /** √n, remembered per n: per-attended scales take the root of the same few counts for every query. */
+  @Override
+  public T sqrtOf(int n) {
+    return roots.computeIfAbsent(n, k -> sqrt(of(k)));
   }
 
   @Override

@@ -23,6 +23,24 @@ public final class Scalars {
     return a.equals(b);
   }
 
+  /** {@code a + b}; exact fractions by Knuth's addition ({@link Fractions#add}). */
+  @SuppressWarnings("unchecked")
+  public static <T extends FieldElement<T>> T add(T a, T b) {
+    if (a instanceof BigFraction) {
+      return (T) Fractions.add((BigFraction) a, (BigFraction) b);
+    }
+    return a.add(b);
+  }
+
+  /** {@code a − b}; exact fractions by Knuth's addition of {@code −b}. */
+  @SuppressWarnings("unchecked")
+  public static <T extends FieldElement<T>> T subtract(T a, T b) {
+    if (a instanceof BigFraction) {
+      return (T) Fractions.add((BigFraction) a, Fractions.negate((BigFraction) b));
+    }
+    return a.subtract(b);
+  }
+
   /** The sum of {@code xs}; exact fractions are added unreduced and reduced once ({@link UnreducedSum}). */
   @SuppressWarnings("unchecked")
   public static <T extends FieldElement<T>> T sum(org.apache.commons.math3.Field<T> field, java.util.List<T> xs) {

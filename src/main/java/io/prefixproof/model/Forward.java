@@ -146,11 +146,15 @@ public final class Forward {
     }
     Mat<T> dots = q.timesTransposed(k);
     T slope = a.positions() == Architecture.PositionKind.ALIBI ? m.param(Names.ALIBI).get(0, h) : null;
+    Object[] sigma = new Object[nq];
+    for (int i = 0; i < nq; i++) {
+      sigma[i] = a.scale().sigma(ar, sequenceLength, attended[i]);
+    }
     Mat<T> scores = Mat.of(f, nq, nk, (i, j) -> {
       if (!allowed[i][j]) {
         return f.getZero();
       }
-      T s = a.scale().sigma(ar, sequenceLength, attended[i]).multiply(dots.get(i, j));
+      T s = Forward.<T>cast(sigma[i]).multiply(dots.get(i, j));
       if (slope != null) {
         s = s.subtract(slope.multiply(Math.abs(queryPositions[i] - keyPositions[j])));
       }
@@ -262,31 +266,31 @@ public final class Forward {
     T eps = ar.of(a.normEps());
     Object[][] out = new Object[x.rows()][d];
     for (int i = 0; i < x.rows(); i++) {
-      T mean = f.getZero();
+      List<T> row = new ArrayList<>();
       for (int j = 0; j < d; j++) {
-        mean = mean.add(x.get(i, j));
+        row.add(x.get(i, j));
       }
-      mean = mean.divide(dd);
+      T mean = ar.divide(Scalars.sum(f, row), dd);
       boolean centre = a.norm().hasBias();
       T[] y = newRow(f, d);
       for (int j = 0; j < d; j++) {
-        y[j] = centre ? x.get(i, j).subtract(mean) : x.get(i, j);
+        y[j] = centre ? Scalars.subtract(x.get(i, j), mean) : x.get(i, j);
       }
-      T denom = f.getZero();
+      List<T> parts = new ArrayList<>();
       for (int j = 0; j < d; j++) {
-        denom = switch (a.norm()) {
-          case LAYER, RMS -> denom.add(y[j].multiply(y[j]));
-          default -> denom.add(ar.abs(y[j]));
-        };
+        parts.add(switch (a.norm()) {
+          case LAYER, RMS -> y[j].multiply(y[j]);
+          default -> ar.abs(y[j]);
+        });
       }
-      denom = denom.divide(dd);
+      T denom = ar.divide(Scalars.sum(f, parts), dd);
       denom = switch (a.norm()) {
         case LAYER, RMS -> ar.sqrt(denom.add(eps));
         case RATIONAL_LAYER, RATIONAL_RMS -> f.getOne().add(denom);
         case NONE -> throw new IllegalStateException("norm() called for an architecture without norms");
       };
       for (int j = 0; j < d; j++) {
-        T v = y[j].divide(denom).multiply(g.get(0, j));
+        T v = ar.divide(y[j], denom).multiply(g.get(0, j));
         out[i][j] = b == null ? v : v.add(b.get(0, j));
       }
     }

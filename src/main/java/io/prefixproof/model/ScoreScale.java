@@ -70,6 +70,6 @@ public sealed interface ScoreScale {
       throw new ArithmeticException(
           "exact mode cannot scale by 1/sqrt(" + count + "): " + count + " is not a perfect square");
     }
-    return arith.sqrt(arith.of(count));
+    return arith.sqrtOf(count);
   }
 }

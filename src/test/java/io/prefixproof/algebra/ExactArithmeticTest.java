@@ -73,13 +73,15 @@ class ExactArithmeticTest {
   }
 
   @Test
-  @DisplayName("cross-cancelled products and quotients equal BigFraction's, and are stored reduced")
+  @DisplayName("Knuth's sums, cross-cancelled products and quotients equal BigFraction's, and are stored reduced")
   void fractionsMatchBigFraction() {
     Property.of("Fractions", Gen.pairs(fractions(20), fractions(20))).seed(12).tries(400).check(p -> {
       BigFraction x = p.first();
       BigFraction y = p.second();
+      BigFraction sum = Fractions.add(x, y);
       BigFraction prod = Fractions.multiply(x, y);
-      boolean ok = Scalars.same(prod, x.multiply(y)) && prod.getNumerator().gcd(prod.getDenominator()).equals(
+      boolean ok = Scalars.same(sum, x.add(y)) && Scalars.same(Fractions.add(x, x.negate()), BigFraction.ZERO)
+          && Scalars.same(prod, x.multiply(y)) && prod.getNumerator().gcd(prod.getDenominator()).equals(
           BigInteger.ONE);
       if (y.getNumerator().signum() != 0) {
         BigFraction quo = Fractions.divide(x, y);
