@@ -1,6 +1,7 @@
 package io.prefixproof.algebra;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 
 /**
  * Greatest common divisors of large integers by Lehmer's algorithm (Knuth, TAOCP vol. 2, §4.5.2,
@@ -35,92 +36,121 @@ public final class Lehmer {
     if (v.bitLength() < THRESHOLD) {
       return u.gcd(v);
     }
+    // a ≥ b as limbs with lengths; each Lehmer step writes into the spare arrays, which are then swapped
     int[] a = limbs(u);
-    int[] b = limbs(v);
-    while (b.length > 2) {
-      int bitsA = bitLength(a);
-      if (bitsA - bitLength(b) > 30) {
-        // a quotient beyond the simulated range: one exact division step
-        int[] r = limbs(big(a).mod(big(b)));
-        a = b;
-        b = r;
-        continue;
-      }
+    int[] b = Arrays.copyOf(limbs(v), a.length + 1);
+    int la = a.length;
+    int lb = trimmed(b, b.length);
+    a = Arrays.copyOf(a, a.length + 1);
+    int[] sa = new int[a.length];
+    int[] sb = new int[a.length];
+    while (lb > 2) {
+      int bitsA = bitLength(a, la);
       int h = bitsA - 60;
-      long uh = bits(a, h);
-      long vh = bits(b, h);
       long ca = 1;
       long cb = 0;
       long cc = 0;
       long cd = 1;
-      while (vh + cc != 0 && vh + cd != 0) {
-        long q = (uh + ca) / (vh + cc);
-        if (q != (uh + cb) / (vh + cd) || q >= LIMIT) {
-          break;
+      if (bitsA - bitLength(b, lb) <= 30) {
+        long uh = bits(a, la, h);
+        long vh = bits(b, lb, h);
+        while (vh + cc != 0 && vh + cd != 0) {
+          long q = (uh + ca) / (vh + cc);
+          if (q != (uh + cb) / (vh + cd) || q >= LIMIT) {
+            break;
+          }
+          long nc = ca - q * cc;
+          long nd = cb - q * cd;
+          if (Math.abs(nc) >= LIMIT || Math.abs(nd) >= LIMIT) {
+            break;
+          }
+          ca = cc;
+          cc = nc;
+          cb = cd;
+          cd = nd;
+          long t = uh - q * vh;
+          uh = vh;
+          vh = t;
         }
-        long nc = ca - q * cc;
-        long nd = cb - q * cd;
-        if (Math.abs(nc) >= LIMIT || Math.abs(nd) >= LIMIT) {
-          break;
-        }
-        ca = cc;
-        cc = nc;
-        cb = cd;
-        cd = nd;
-        long t = uh - q * vh;
-        uh = vh;
-        vh = t;
       }
       if (cb == 0) {
-        int[] r = limbs(big(a).mod(big(b)));
+        // a quotient beyond the simulated range: one exact division step
+        int[] r = limbs(big(a, la).mod(big(b, lb)));
+        int[] t = a;
         a = b;
-        b = r;
+        la = lb;
+        b = t;
+        Arrays.fill(b, 0);
+        System.arraycopy(r, 0, b, 0, r.length);
+        lb = r.length;
       } else {
-        int[] na = combine(a, b, ca, cb);
-        int[] nb = combine(a, b, cc, cd);
-        a = na;
-        b = nb;
+        int na = combine(a, la, b, lb, ca, cb, sa);
+        int nb = combine(a, la, b, lb, cc, cd, sb);
+        int[] t = a;
+        a = sa;
+        sa = t;
+        t = b;
+        b = sb;
+        sb = t;
+        la = na;
+        lb = nb;
       }
     }
-    return big(a).gcd(big(b));
+    return big(a, la).gcd(big(b, lb));
   }
 
-  /** {@code x·a + y·b} for cofactors of opposite signs below 2³¹, whose result is known to be ≥ 0. */
-  private static int[] combine(int[] a, int[] b, long x, long y) {
+  /**
+   * {@code dst = x·a + y·b} for cofactors of opposite signs below 2³¹ whose result is known to be ≥ 0;
+   * returns its length in limbs.
+   */
+  private static int combine(int[] a, int la, int[] b, int lb, long x, long y, int[] dst) {
     if ((x > 0) == (y > 0) && x != 0 && y != 0) {
       throw new IllegalStateException("Lehmer cofactors " + x + ", " + y + " of one sign");
     }
-    int n = Math.max(a.length, b.length);
-    int[] r = new int[n + 1];
+    int n = Math.max(la, lb);
+    int common = Math.min(la, lb);
     long carry = 0;
-    for (int i = 0; i < n; i++) {
-      long s = x * limb(a, i) + y * limb(b, i) + carry;
-      r[i] = (int) s;
+    for (int i = 0; i < common; i++) {
+      long s = x * (a[i] & MASK) + y * (b[i] & MASK) + carry;
+      dst[i] = (int) s;
+      carry = s >> 32;
+    }
+    for (int i = common; i < n; i++) {
+      long s = x * limb(a, la, i) + y * limb(b, lb, i) + carry;
+      dst[i] = (int) s;
       carry = s >> 32;
     }
     if (carry < 0) {
       throw new IllegalStateException("Lehmer step produced a negative remainder");
     }
-    r[n] = (int) carry;
-    return trim(r);
+    dst[n] = (int) carry;
+    return trimmed(dst, n + 1);
   }
 
   /** {@code ⌊x / 2^h⌋} for h &gt; 0 and x below 2^(h + 62). */
-  private static long bits(int[] x, int h) {
+  private static long bits(int[] x, int len, int h) {
     int w = h >>> 5;
     int r = h & 31;
-    long lo = limb(x, w);
-    long mid = limb(x, w + 1);
-    long hi = limb(x, w + 2);
+    long lo = limb(x, len, w);
+    long mid = limb(x, len, w + 1);
+    long hi = limb(x, len, w + 2);
     return r == 0 ? mid << 32 | lo : hi << (64 - r) | mid << (32 - r) | lo >>> r;
   }
 
-  private static long limb(int[] x, int i) {
-    return i < x.length ? x[i] & MASK : 0;
+  private static long limb(int[] x, int len, int i) {
+    return i < len ? x[i] & MASK : 0;
   }
 
-  private static int bitLength(int[] x) {
-    return x.length == 0 ? 0 : (x.length - 1) * 32 + 32 - Integer.numberOfLeadingZeros(x[x.length - 1]);
+  private static int bitLength(int[] x, int len) {
+    return len == 0 ? 0 : (len - 1) * 32 + 32 - Integer.numberOfLeadingZeros(x[len - 1]);
+  }
+
+  /** The length of x's first {@code len} limbs without leading zero limbs. */
+  private static int trimmed(int[] x, int len) {
+    while (len > 0 && x[len - 1] == 0) {
+      len--;
+    }
+    return len;
   }
 
   /** Little-endian 32-bit limbs of a non-negative value, without leading zero limbs. */
@@ -136,9 +166,9 @@ public final class Lehmer {
     return r;
   }
 
-  private static BigInteger big(int[] x) {
-    byte[] bytes = new byte[4 * x.length + 1];
-    for (int i = 0; i < x.length; i++) {
+  private static BigInteger big(int[] x, int len) {
+    byte[] bytes = new byte[4 * len + 1];
+    for (int i = 0; i < len; i++) {
       int at = bytes.length - 4 * (i + 1);
       bytes[at] = (byte) (x[i] >>> 24);
       bytes[at + 1] = (byte) (x[i] >>> 16);
@@ -146,13 +176,5 @@ public final class Lehmer {
       bytes[at + 3] = (byte) x[i];
     }
     return new BigInteger(bytes);
-  }
-
-  private static int[] trim(int[] x) {
-    int n = x.length;
-    while (n > 0 && x[n - 1] == 0) {
-      n--;
-    }
-    return n == x.length ? x : java.util.Arrays.copyOf(x, n);
   }
 }
