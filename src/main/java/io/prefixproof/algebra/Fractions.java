@@ -4,7 +4,9 @@ import java.math.BigInteger;
 import org.apache.commons.math3.fraction.BigFraction;
 
 /**
- * Products and quotients of {@link BigFraction}s that cost small gcds instead of one large one.
+ * Sums, products, quotients and reductions of {@link BigFraction}s that cost small gcds, or Lehmer's
+ * instead of the JDK's, where {@code BigFraction} reduces every full-length result with
+ * {@code BigInteger.gcd}; each equals the {@code BigFraction} operation it replaces.
  *
  * <p>{@code BigFraction.multiply} reduces {@code ac/bd} by {@code gcd(ac, bd)}, and {@code divide} first
  * builds the reciprocal, reducing an already reduced pair again. For reduced inputs Knuth's
@@ -81,7 +83,7 @@ public final class Fractions {
     return coprime(divide(a, g1).multiply(divide(c, g2)), divide(b, g2).multiply(divide(d, g1)));
   }
 
-  /** {@code num/den} (den ≠ 0) reduced by Lehmer's gcd ({@link Lehmer}), equal to {@code new BigFraction(num, den)}. */
+  /** {@code num/den} (den ≠ 0) reduced by Lehmer's gcd, equal to {@code new BigFraction(num, den)}. */
   public static BigFraction reduce(BigInteger num, BigInteger den) {
     if (den.signum() == 0) {
       throw new ArithmeticException("fraction " + num + "/0");

@@ -64,17 +64,9 @@ public final class Scalars {
    */
   public static <T extends FieldElement<T>> boolean isDot(T target, java.util.List<T> xs, java.util.List<T> ys) {
     if (target instanceof BigFraction) {
-      UnreducedSum s = new UnreducedSum();
-      for (int k = 0; k < xs.size(); k++) {
-        s.addProduct((BigFraction) xs.get(k), (BigFraction) ys.get(k));
-      }
-      return s.equalsValue((BigFraction) target);
+      return unreducedDot(xs, ys).equalsValue((BigFraction) target);
     }
-    T s = target.getField().getZero();
-    for (int k = 0; k < xs.size(); k++) {
-      s = s.add(xs.get(k).multiply(ys.get(k)));
-    }
-    return s.equals(target);
+    return dot(target.getField(), xs, ys).equals(target);
   }
 
   /** {@code Σ_k xs_k·ys_k}, exact fractions summed unreduced and reduced once. */
@@ -82,15 +74,19 @@ public final class Scalars {
   public static <T extends FieldElement<T>> T dot(org.apache.commons.math3.Field<T> field, java.util.List<T> xs,
       java.util.List<T> ys) {
     if (!xs.isEmpty() && xs.get(0) instanceof BigFraction) {
-      UnreducedSum s = new UnreducedSum();
-      for (int k = 0; k < xs.size(); k++) {
-        s.addProduct((BigFraction) xs.get(k), (BigFraction) ys.get(k));
-      }
-      return (T) s.value();
+      return (T) unreducedDot(xs, ys).value();
     }
     T s = field.getZero();
     for (int k = 0; k < xs.size(); k++) {
       s = s.add(xs.get(k).multiply(ys.get(k)));
+    }
+    return s;
+  }
+
+  private static <T> UnreducedSum unreducedDot(java.util.List<T> xs, java.util.List<T> ys) {
+    UnreducedSum s = new UnreducedSum();
+    for (int k = 0; k < xs.size(); k++) {
+      s.addProduct((BigFraction) xs.get(k), (BigFraction) ys.get(k));
     }
     return s;
   }

@@ -161,8 +161,8 @@ public final class Forward {
       return s;
     });
     Kernels<T> kernels = kernels(ar, scores, allowed);
-    // t_i = Σ_j κ_ij v_j / Σ_j κ_ij: the same value as (Σ_j A_ij v_j), with one division per entry
-    // instead of one per weight, and in exact mode sums whose denominators share the kernel's factors
+    // t_i = Σ_j κ_ij v_j / Σ_j κ_ij, the same value as Σ_j A_ij v_j; in exact mode the sum's denominators
+    // are the kernels' own small ones, where every normalised weight carries the row sum's thousands of bits
     Mat<T> unnormalised = kernels.values().times(v);
     Mat<T> out = Mat.of(f, nq, v.cols(), (i, j) -> ar.divide(unnormalised.get(i, j), kernels.sums().get(i)));
     return new Trace.Head<>(q, k, v, scores, allowed, kernels.normalised(ar), out);
