@@ -142,9 +142,11 @@ public final class Gemm {
    * {@code EXP} is specified to Math.exp's accuracy, within 1 ulp); returns the sum in index order.
    */
   public static double expShifted(double[] s, double[] w, int from, int to, double shift) {
-    if (VECTOR) {
-      return Vectorised.expShifted(s, w, from, to, shift);
-    }
+    return VECTOR ? Vectorised.expShifted(s, w, from, to, shift) : scalarExpShifted(s, w, from, to, shift);
+  }
+
+  /** {@link #expShifted} with {@code Math.exp}. */
+  static double scalarExpShifted(double[] s, double[] w, int from, int to, double shift) {
     double sum = 0;
     for (int j = from; j < to; j++) {
       w[j] = Math.exp(s[j] - shift);

@@ -105,6 +105,27 @@ class GemmTest {
   }
 
   @Test
+  @DisplayName("vector and scalar softmax exponentials agree within 1 ulp each, on scores down to -745 (underflow)")
+  void exponentials() {
+    SplittableRandom r = new SplittableRandom(8);
+    for (int len : new int[] {1, 7, 8, 9, 64, 531}) {
+      double[] s = new double[len + 3];
+      for (int j = 0; j < s.length; j++) {
+        s[j] = -750 * r.nextDouble() * r.nextDouble();
+      }
+      double[] v = new double[s.length];
+      double[] w = new double[s.length];
+      double sv = Vectorised.expShifted(s, v, 3, 3 + len, -2.5);
+      double sw = Gemm.scalarExpShifted(s, w, 3, 3 + len, -2.5);
+      for (int j = 3; j < 3 + len; j++) {
+        assertEquals(Math.exp(s[j] + 2.5), w[j], 0.0);
+        assertTrue(Math.abs(v[j] - w[j]) <= Math.ulp(w[j]), "exp(" + s[j] + " + 2.5): " + v[j] + " vs " + w[j]);
+      }
+      assertEquals(sw, sv, len * 2 * Math.ulp(sw));
+    }
+  }
+
+  @Test
   @DisplayName("mismatched shapes and limits are rejected with the shapes named")
   void badShapes() {
     DMatrixRMaj a = new DMatrixRMaj(2, 3);
