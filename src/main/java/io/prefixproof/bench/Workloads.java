@@ -125,7 +125,9 @@ public final class Workloads {
         checks += (long) x[0];
         err = Double.isNaN(err) ? x[1] : Math.max(err, x[1]);
       }
-      return new Run(workload, size, checks, (System.nanoTime() - t0) / 1e9, err, null);
+      boolean products = workload.equals("W1") || workload.equals("W3");
+      return new Run(workload, size, checks, (System.nanoTime() - t0) / 1e9, err, products && !Gemm.VECTOR
+          ? "scalar products: java was started without --add-modules jdk.incubator.vector" : null);
     } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("benchmark " + workload + " failed: " + e.getCause(), e);
     } finally {
