@@ -192,7 +192,7 @@ public final class DoubleLimitations {
       for (boolean b : hp.allowed()[q]) {
         attended += b ? 1 : 0;
       }
-      double spread = Math.max(spread(hp, q), spread(hr, i));
+      double spread = Math.max(hp.spread()[q], hr.spread()[i]);
       double keep = 1 - ai;
       // the meter keeps maxima, so without per-comparison recording only each row's largest error and
       // its largest error/tolerance need reporting (a violation is the row's largest ratio, so it still throws)
@@ -247,21 +247,5 @@ public final class DoubleLimitations {
   /** Tolerance of one LIM-2/LIM-3 head-output comparison (see the class comment). */
   public static double outputTolerance(int attended, double spread, double maxValue) {
     return U * (6 * (attended + 10) + 2 * spread) * maxValue + FLOOR;
-  }
-
-  /** Largest |s_qj − max_j s_qj| over the keys query q sees. */
-  public static double spread(FastModel.Head h, int q) {
-    double max = Double.NEGATIVE_INFINITY;
-    double min = Double.POSITIVE_INFINITY;
-    double[] s = h.scores().data;
-    boolean[] on = h.allowed()[q];
-    int row = q * on.length;
-    for (int j = 0; j < on.length; j++) {
-      if (on[j]) {
-        max = s[row + j] > max ? s[row + j] : max;
-        min = s[row + j] < min ? s[row + j] : min;
-      }
-    }
-    return max - min;
   }
 }

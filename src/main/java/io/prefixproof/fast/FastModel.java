@@ -90,9 +90,12 @@ public final class FastModel {
     return m;
   }
 
-  /** One head's intermediates: queries, values (prefix rows first), scaled scores, weights, outputs, mask. */
+  /**
+   * One head's intermediates: queries, values (prefix rows first), scaled scores, weights, outputs, mask,
+   * and per query the spread max − min of the scaled scores it sees.
+   */
   public record Head(DMatrixRMaj queries, DMatrixRMaj values, DMatrixRMaj scores, DMatrixRMaj weights,
-      DMatrixRMaj out, boolean[][] allowed) {}
+      DMatrixRMaj out, boolean[][] allowed, double[] spread) {}
 
   /** One block's intermediates. */
   public record Layer(DMatrixRMaj input, List<Head> heads, DMatrixRMaj attentionOut, DMatrixRMaj output) {}
@@ -285,6 +288,7 @@ public final class FastModel {
     Gemm.multTransB(q, k, s, reach);
     double slope = arch.positions() == Architecture.PositionKind.ALIBI ? param(Names.ALIBI).get(0, h) : 0;
     DMatrixRMaj w = new DMatrixRMaj(nq, nk);
+    double[] spread = new double[nq];
     Arith<Decimal64> dbl = Arith.decimal64();
     for (int i = 0; i < nq; i++) {
       double sigma = arch.scale().sigma(dbl, sequenceLength, attended[i]).doubleValue();
@@ -292,6 +296,7 @@ public final class FastModel {
       int end = reach == null ? nk : reach[i];
       boolean[] on = allowed[i];
       double max = Double.NEGATIVE_INFINITY;
+      double min = Double.POSITIVE_INFINITY;
       for (int j = 0; j < end; j++) {
         if (on[j]) {
           double sc = sigma * s.data[row + j];
@@ -303,11 +308,11 @@ public final class FastModel {
                 + " is not finite: the inputs or weights are too large for double precision");
           }
           s.data[row + j] = sc;
-          if (sc > max) {
-            max = sc;
-          }
+          max = sc > max ? sc : max;
+          min = sc < min ? sc : min;
         }
       }
+      spread[i] = max - min;
       double sum;
       if (reach != null || arch.mask() == Architecture.Mask.BIDIRECTIONAL) {
         sum = Gemm.expShifted(s.data, w.data, row, row + end, max);
@@ -325,7 +330,7 @@ public final class FastModel {
     }
     DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
     Gemm.mult(w, v, out, reach);
-    return new Head(q, v, s, w, out, allowed);
+    return new Head(q, v, s, w, out, allowed, spread);
   }
 
   private DMatrixRMaj affine(DMatrixRMaj x, String w, String b) {
