@@ -192,11 +192,6 @@ public final class Limitations {
     return rest;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T cast(Object o) {
-    return (T) o;
-  }
-
   private static void fail(String id, int l, int h, String what) {
     throw new AssertionError(id + " violated at layer " + l + (h >= 0 ? " head " + h : "") + ": " + what);
   }

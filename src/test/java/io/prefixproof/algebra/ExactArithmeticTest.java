@@ -3,7 +3,6 @@ package io.prefixproof.algebra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prefixproof.property.Gen;
 import io.prefixproof.property.Property;
