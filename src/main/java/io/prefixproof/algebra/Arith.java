@@ -73,11 +73,6 @@ public interface Arith<T extends FieldElement<T>> {
     return sqrt(of(n));
   }
 
-  /** {@code a/b}; exact mode cancels crosswise instead of reducing the product ({@link Fractions}). */
-  default T divide(T a, T b) {
-    return a.divide(b);
-  }
-
   default T max(T a, T b) {
     return compare(a, b) >= 0 ? a : b;
   }

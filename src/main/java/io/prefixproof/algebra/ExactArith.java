@@ -60,11 +60,6 @@ public final class ExactArith implements Arith<BigFraction> {
   }
 
   @Override
-  public BigFraction divide(BigFraction a, BigFraction b) {
-    return Fractions.divide(a, b);
-  }
-
-  @Override
   public boolean kernelShiftInvariant() {
     return false;
   }

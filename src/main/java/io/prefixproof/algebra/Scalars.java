@@ -41,6 +41,15 @@ public final class Scalars {
     return a.subtract(b);
   }
 
+  /** {@code a/b}; exact fractions cancel crosswise instead of reducing the product ({@link Fractions#divide}). */
+  @SuppressWarnings("unchecked")
+  public static <T extends FieldElement<T>> T divide(T a, T b) {
+    if (a instanceof BigFraction) {
+      return (T) Fractions.divide((BigFraction) a, (BigFraction) b);
+    }
+    return a.divide(b);
+  }
+
   /** The sum of {@code xs}; exact fractions are added unreduced and reduced once ({@link UnreducedSum}). */
   @SuppressWarnings("unchecked")
   public static <T extends FieldElement<T>> T sum(org.apache.commons.math3.Field<T> field, java.util.List<T> xs) {

@@ -164,20 +164,20 @@ public final class Forward {
     // t_i = Σ_j κ_ij v_j / Σ_j κ_ij, the same value as Σ_j A_ij v_j; in exact mode the sum's denominators
     // are the kernels' own small ones, where every normalised weight carries the row sum's thousands of bits
     Mat<T> unnormalised = kernels.values().times(v);
-    Mat<T> out = Mat.of(f, nq, v.cols(), (i, j) -> ar.divide(unnormalised.get(i, j), kernels.sums().get(i)));
-    return new Trace.Head<>(q, k, v, scores, allowed, kernels.normalised(ar), out);
+    Mat<T> out = Mat.of(f, nq, v.cols(), (i, j) -> Scalars.divide(unnormalised.get(i, j), kernels.sums().get(i)));
+    return new Trace.Head<>(q, k, v, scores, allowed, kernels.normalised(f), out);
   }
 
   /** {@code A_ij = κ(s_ij)/Σ_{r∈M(i)} κ(s_ir)}, max-shifted when κ allows it; 0 where not allowed. */
   public static <T extends FieldElement<T>> Mat<T> softmaxRows(Arith<T> ar, Mat<T> scores, boolean[][] allowed) {
-    return kernels(ar, scores, allowed).normalised(ar);
+    return kernels(ar, scores, allowed).normalised(ar.field());
   }
 
   /** Unnormalised kernel values of the allowed scores (0 elsewhere) and their row sums. */
   public record Kernels<T extends FieldElement<T>>(Mat<T> values, List<T> sums) {
     /** Each row divided by its sum. */
-    public Mat<T> normalised(Arith<T> ar) {
-      return Mat.of(ar.field(), values.rows(), values.cols(), (i, j) -> ar.divide(values.get(i, j), sums.get(i)));
+    public Mat<T> normalised(Field<T> f) {
+      return Mat.of(f, values.rows(), values.cols(), (i, j) -> Scalars.divide(values.get(i, j), sums.get(i)));
     }
   }
 
@@ -270,7 +270,7 @@ public final class Forward {
       for (int j = 0; j < d; j++) {
         row.add(x.get(i, j));
       }
-      T mean = ar.divide(Scalars.sum(f, row), dd);
+      T mean = Scalars.divide(Scalars.sum(f, row), dd);
       boolean centre = a.norm().hasBias();
       T[] y = newRow(f, d);
       for (int j = 0; j < d; j++) {
@@ -283,14 +283,14 @@ public final class Forward {
           default -> ar.abs(y[j]);
         });
       }
-      T denom = ar.divide(Scalars.sum(f, parts), dd);
+      T denom = Scalars.divide(Scalars.sum(f, parts), dd);
       denom = switch (a.norm()) {
         case LAYER, RMS -> ar.sqrt(denom.add(eps));
         case RATIONAL_LAYER, RATIONAL_RMS -> f.getOne().add(denom);
         case NONE -> throw new IllegalStateException("norm() called for an architecture without norms");
       };
       for (int j = 0; j < d; j++) {
-        T v = ar.divide(y[j], denom).multiply(g.get(0, j));
+        T v = Scalars.divide(y[j], denom).multiply(g.get(0, j));
         out[i][j] = b == null ? v : v.add(b.get(0, j));
       }
     }
