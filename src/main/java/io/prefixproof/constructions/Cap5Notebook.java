@@ -42,16 +42,7 @@ public final class Cap5Notebook {
     requireVocab(v);
     Decoder.requireTable(f, v, v, v, "table");
     double[] vt = pack(f);
-    java.util.List<int[]> wrong = new java.util.ArrayList<>();
-    for (int a = 0; a < v; a++) {
-      for (int b = 0; b < v; b++) {
-        int y = answer(vt, v, t, a, b, rounded);
-        if (y != f[a][b]) {
-          wrong.add(new int[] {a, b, y});
-        }
-      }
-    }
-    return new Cap5Tables.TableResult(f, java.util.List.copyOf(wrong));
+    return Cap5Tables.TableResult.of(f, (a, b) -> answer(vt, v, t, a, b, rounded));
   }
 
   /**

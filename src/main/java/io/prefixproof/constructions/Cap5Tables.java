@@ -49,6 +49,20 @@ public final class Cap5Tables {
     public boolean correct() {
       return wrong.isEmpty();
     }
+
+    /** Asks {@code answer(a, b)} at every pair of table f and keeps the wrong ones. */
+    public static TableResult of(int[][] f, java.util.function.IntBinaryOperator answer) {
+      List<int[]> wrong = new ArrayList<>();
+      for (int a = 0; a < f.length; a++) {
+        for (int b = 0; b < f.length; b++) {
+          int y = answer.applyAsInt(a, b);
+          if (y != f[a][b]) {
+            wrong.add(new int[] {a, b, y});
+          }
+        }
+      }
+      return new TableResult(f, List.copyOf(wrong));
+    }
   }
 
   /**
@@ -88,19 +102,9 @@ public final class Cap5Tables {
   private static Function<int[][], TableResult> inDfp(Settings s) {
     Arith<Dfp> ar = Arith.dfp(40);
     Model<Dfp> m = Cap5Paper.model(s, ar);
-    int v = s.vocab();
     return f -> {
       SoftPrompt<Dfp> prompt = Cap5Paper.prompt(f, s, ar);
-      List<int[]> wrong = new ArrayList<>();
-      for (int a = 0; a < v; a++) {
-        for (int b = 0; b < v; b++) {
-          int y = Cap5Paper.answer(m, prompt, a, b);
-          if (y != f[a][b]) {
-            wrong.add(new int[] {a, b, y});
-          }
-        }
-      }
-      return new TableResult(f, List.copyOf(wrong));
+      return TableResult.of(f, (a, b) -> Cap5Paper.answer(m, prompt, a, b));
     };
   }
 
@@ -117,21 +121,13 @@ public final class Cap5Tables {
   private static Function<int[][], TableResult> inDoubles(Model<BigFraction> m,
       Function<int[][], SoftPrompt<BigFraction>> prompt) {
     FastModel fast = FastModel.of(m);
-    int v = m.arch().vocab();
     return f -> {
       DMatrixRMaj rows = FastModel.toDense(m.arith(), prompt.apply(f).vectors());
-      List<int[]> wrong = new ArrayList<>();
-      for (int a = 0; a < v; a++) {
-        for (int b = 0; b < v; b++) {
-          DMatrixRMaj logits = fast.run(Prefix.Kind.STREAM, rows.numRows, fast.embed(new int[] {a, b}), rows, null,
-              null, null).logits();
-          int y = argmaxRow(logits, logits.numRows - 1);
-          if (y != f[a][b]) {
-            wrong.add(new int[] {a, b, y});
-          }
-        }
-      }
-      return new TableResult(f, List.copyOf(wrong));
+      return TableResult.of(f, (a, b) -> {
+        DMatrixRMaj logits = fast.run(Prefix.Kind.STREAM, rows.numRows, fast.embed(new int[] {a, b}), rows, null,
+            null, null).logits();
+        return argmaxRow(logits, logits.numRows - 1);
+      });
     };
   }
 

@@ -33,16 +33,7 @@ class Cap5PaperTest {
 
   /** Wrong pairs {a, b, answer} of table f. */
   static <T extends FieldElement<T>> List<int[]> wrongPairs(Model<T> m, SoftPrompt<T> prompt, int[][] f) {
-    List<int[]> wrong = new java.util.ArrayList<>();
-    for (int a = 0; a < f.length; a++) {
-      for (int b = 0; b < f.length; b++) {
-        int y = Cap5Paper.answer(m, prompt, a, b);
-        if (y != f[a][b]) {
-          wrong.add(new int[] {a, b, y});
-        }
-      }
-    }
-    return wrong;
+    return Cap5Tables.TableResult.of(f, (a, b) -> Cap5Paper.answer(m, prompt, a, b)).wrong();
   }
 
   static boolean everyTable(Settings s) {
