@@ -242,7 +242,8 @@ public final class Cap5Paper {
     Check c = check(s, s.temperature());
     if (c.unpacking == Unpacking.UNDECIDED) {
       throw new ArithmeticException("packed CAP-5 undecided at T=" + s.temperature().doubleValue() + ": the worst"
-          + " table's unpacking error is within 2^-10 of half a digit, inside the unpacking ramps");
+          + " table's unpacking error is " + c.epsilon + " digits, inside the ramps (1/2 +- 2^-10) or above 3/2 - 2^-10,"
+          + " where the certificate does not decide");
     }
     Double minT = Certifier.minTemperature("packed CAP-5", s, t -> check(s, t).correct());
     int[] pair = c.correct() ? null : c.unpacking == Unpacking.EXACT ? new int[] {0, 1} : new int[] {0, s.vocab() - 1};
@@ -272,8 +273,9 @@ public final class Cap5Paper {
    * @param unpacking what the unpacking does on the worst table
    * @param margin the smallest decoder margin 1/(2V) − (c/V − z) over c, on the worst table
    * @param worstAnswer the c with the smallest margin
+   * @param epsilon the worst table's unpacking error in units of the last digit, ε
    */
-  private record Check(Unpacking unpacking, double margin, int worstAnswer) {
+  private record Check(Unpacking unpacking, double margin, int worstAnswer, double epsilon) {
     boolean correct() {
       return unpacking == Unpacking.EXACT && margin > 0;
     }
@@ -283,7 +285,7 @@ public final class Cap5Paper {
    * The worst table's unpacking error in units of the last digit is ε = (m − 2)(2V^V − 1)/(K + m − 1) (row a all
    * V − 1). Every digit is exact iff ε ≤ 1/2 − 2⁻¹⁰ (the ramps); for 1/2 + 2⁻¹⁰ ≤ ε ≤ 3/2 − 2⁻¹⁰ the last digit
    * of that row comes out V − 2 (the earlier stages stay more than 2⁻¹⁰δ from their thresholds), so pair (a, V − 1)
-   * is answered at most V − 2. Lower K is not used by any test or setting and is left undecided too.
+   * is answered at most V − 2. Lower K (ε above 3/2 − 2⁻¹⁰) is left undecided too.
    */
   private static Check check(Settings s, BigFraction temperature) {
     int v = s.vocab();
@@ -322,7 +324,7 @@ public final class Cap5Paper {
         worst = c;
       }
     }
-    return new Check(unpacking, margin, worst);
+    return new Check(unpacking, margin, worst, dfp.toDouble(epsilon));
   }
 
   /** The model's answer to the user tokens (a, b), decoded at position 3. */
