@@ -3,9 +3,9 @@ package io.prefixproof.constructions;
 /**
  * CAP-5 as the companion notebook computes it (A. Petrov, {@code constructions.ipynb}, section 5 "Conditional
  * generation given 2 tokens", repository AleksandarPetrov/prefix-tuning-theory), ported to Java doubles, which are
- * IEEE binary64 like numpy's float64, operation for operation: the same weights, the same order of every rounded
- * operation, Python's float {@code %} and {@code //}. Nothing here is exact; this class exists to measure what the
- * published float64 procedure answers.
+ * IEEE binary64 like numpy's float64, operation for operation: the same weights, the same rounded operations in the
+ * same order (reductions as said below), Python's float {@code %} and {@code //}. Nothing here is exact; this class
+ * exists to measure what the published float64 procedure answers.
  *
  * <p>Positions: 0 a zero dummy virtual token, 1 the table token, 2 and 3 the user tokens a and b, each row
  * {@code [token part (V) | one-hot position (4)]}, no residual. The table token packs row a of the table into one
@@ -52,7 +52,9 @@ public final class Cap5Notebook {
    * gives the notebook's own table first.
    */
   public static int[][][] randomTables(int v, int count, int seed) {
-    requireVocab(v);
+    if (v < 2) {
+      throw new IllegalArgumentException("random tables need --vocab >= 2, got " + v);
+    }
     if (count < 1) {
       throw new IllegalArgumentException("--random-tables must be at least 1, got " + count);
     }

@@ -89,8 +89,10 @@ class Cap5NotebookTest {
   @Test
   @DisplayName("bad vocabularies, table counts and seeds are rejected naming the option")
   void badInput() {
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Cap5Notebook.randomTables(16, 1, 0)).getMessage()
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Cap5Notebook.randomTables(1, 1, 0)).getMessage()
         .contains("--vocab"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Cap5Notebook.run(new int[16][16], 1000))
+        .getMessage().contains("--vocab <= 15"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Cap5Notebook.randomTables(10, 0, 0)).getMessage()
         .contains("--random-tables"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Cap5Notebook.randomTables(10, 1, -1)).getMessage()
