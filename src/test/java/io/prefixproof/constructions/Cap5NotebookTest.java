@@ -78,6 +78,20 @@ class Cap5NotebookTest {
     assertNotEquals(numpy.size(), roundedFailures.size());
   }
 
+  @Test
+  @DisplayName("smallest witness: f(0, 0) = 2 and 0 elsewhere; numpy and the port answer all ten pairs of row 0 wrong")
+  void smallestWitness() {
+    int[][] f = new int[10][10];
+    f[0][0] = 2;
+    // by hand: layer 1 hands on fl(1 + 0.2) − 1 = 0.19999999999999996, so num = 1999999999.9999998 and the digit
+    // loop reads 1, 9, …, 9, 9.9999998; numpy (src/golden/cap5_notebook_golden.py's answer()) gives the same
+    assertEquals(0.19999999999999996, (1.0 + 0.2) - 1.0);
+    assertEquals("(0,0->1)(0,1->9)(0,2->9)(0,3->9)(0,4->9)(0,5->9)(0,6->9)(0,7->9)(0,8->9)(0,9->9)",
+        pairs(Cap5Notebook.run(f, 1000).wrong()));
+    // fewer non-zero entries cannot fail: the all-zero table packs to 0, which the loop handles exactly
+    assertTrue(Cap5Notebook.run(new int[10][10], 1000).correct());
+  }
+
   private static String pairs(List<int[]> wrong) {
     StringBuilder sb = new StringBuilder();
     for (int[] w : wrong) {
