@@ -236,7 +236,8 @@ public final class Cap5Paper {
    * {@code α2 = κ2/(κ2 + 3)}, {@code κ2 = κ(σ·q·Σ_j f(a, j)/V)}, {@code α3} likewise at {@code σq²}, and the decoder
    * reads {@code z = max(0, α2·c/V + α3·q − 1)}, c = f(a, b). Every term falls with q and with the row sum, so the
    * worst table has a ≠ b, row b all 0 (q = (K − 3)/(K + 3)) and f(a, b) = c the only non-zero entry of row a;
-   * it is answered right iff {@code c/V − z < 1/(2V)} for every c = 1..V−1.
+   * it is answered right iff {@code c/V − z < 1/(2V)} for every c = 1..V−1. Throws ArithmeticException
+   * ("undecided") where the unpacking is neither proved exact nor proved to fail (see {@link #check}).
    */
   public static Certifier.Verdict certify(Settings s) {
     Check c = check(s, s.temperature());
