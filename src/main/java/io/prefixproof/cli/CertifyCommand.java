@@ -1,6 +1,8 @@
 package io.prefixproof.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefixproof.constructions.Cap5Paper;
+import io.prefixproof.constructions.Cap5Tables;
 import io.prefixproof.constructions.Certifier;
 import io.prefixproof.constructions.Constructions;
 import io.prefixproof.constructions.Settings;
@@ -27,20 +29,48 @@ final class CertifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(names = "--construction", description = "cap5: own (default, every step in weights), paper (one packed"
+      + " table token, the unpacking as weights) or notebook (the companion notebook's float64 procedure: measured on"
+      + " --random-tables, not certified).")
+  String construction;
+
+  @Option(names = "--random-tables", defaultValue = "0", description = "cap5: also answer this many random tables at"
+      + " every pair (numpy's RandomState(--seed).randint(V, size=(K, V, V))) and count the right ones; paper runs in"
+      + " Dfp, seconds per table. Default ${DEFAULT-VALUE}.")
+  int randomTables;
+
+  @Option(names = "--seed", defaultValue = "0", description = "cap5: seed of --random-tables, 0..2^31-1. Default"
+      + " ${DEFAULT-VALUE}.")
+  int seed;
+
   @Override
   public Integer call() throws Exception {
     Settings s = options.settings();
+    Cap5Tables.Construction c = cap5Construction();
     Certifier.Verdict v = switch (which) {
       case "cap2" -> Certifier.cap2(s);
       case "cap3" -> Certifier.cap3(s);
       case "cap4" -> Certifier.cap4(s);
-      case "cap5" -> Certifier.cap5(s);
+      case "cap5" -> c == Cap5Tables.Construction.OWN ? Certifier.cap5(s)
+          : c == Cap5Tables.Construction.PAPER ? Cap5Paper.certify(s) : null;
       default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3, cap4,"
           + " cap5");
     };
+    Cap5Tables.Measurement measured = randomTables > 0 ? Cap5Tables.measure(c, s, randomTables, seed) : null;
+    if (v == null) {
+      return printNotebook(s, measured);
+    }
     String failing = null;
     String produced = null;
-    if (v.failingTarget() != null && which.equals("cap2")) {
+    if (v.failingTarget() != null && c == Cap5Tables.Construction.PAPER) {
+      int[][] table = Cap5Paper.failingTable(s);
+      int[] pair = v.failingTarget();
+      var dfp = io.prefixproof.algebra.Arith.dfp(40);
+      failing = "table with row 0 = " + java.util.Arrays.toString(table[0]) + " and 0 elsewhere, input (" + pair[0] + ", "
+          + pair[1] + ")";
+      produced = String.valueOf(Cap5Paper.answer(Cap5Paper.model(s, dfp), Cap5Paper.prompt(table, s, dfp), pair[0],
+          pair[1]));
+    } else if (v.failingTarget() != null && which.equals("cap2")) {
       failing = Constructions.show(v.failingTarget(), s.vocab());
       produced = Constructions.runCap2(s, "dfp", v.failingTarget());
     } else if (v.failingTarget() != null && which.equals("cap5")) {
@@ -68,7 +98,8 @@ final class CertifyCommand implements Callable<Integer> {
       m.put("failing_target", failing);
       m.put("produced", produced);
       if (which.equals("cap5")) {
-        m.put("largest_vocab_packed_in_doubles", io.prefixproof.constructions.Cap5.largestVocabPackedInDoubles());
+        m.put("cap5_construction", c.name().toLowerCase());
+        putMeasurement(m, measured);
       }
       if (which.equals("cap2")) {
         m.put("max_length_at_this_temperature", Certifier.maxLengthCap2(s, 1_000_000));
@@ -86,7 +117,70 @@ final class CertifyCommand implements Callable<Integer> {
       if (failing != null) {
         System.out.println("failing target: \"" + failing + "\"\nproduced:       \"" + produced + "\"");
       }
+      printMeasurement(measured);
     }
-    return v.correctForAll() ? 0 : 1;
+    return v.correctForAll() && (measured == null || measured.tablesCorrect() == measured.tables()) ? 0 : 1;
+  }
+
+  /** The CAP-5 construction named by --construction (own when absent); the cap5-only options are checked here. */
+  private Cap5Tables.Construction cap5Construction() {
+    if (!which.equals("cap5") && (construction != null || randomTables != 0 || seed != 0)) {
+      throw new IllegalArgumentException("--construction, --random-tables and --seed apply to cap5 only");
+    }
+    if (randomTables < 0) {
+      throw new IllegalArgumentException("--random-tables must be at least 0, got " + randomTables);
+    }
+    Cap5Tables.Construction c = Cap5Tables.Construction.parse(construction == null ? "own" : construction);
+    if (c == Cap5Tables.Construction.NOTEBOOK && randomTables == 0) {
+      throw new IllegalArgumentException("--construction notebook is measured, not certified: give --random-tables K"
+          + " (K >= 1)");
+    }
+    return c;
+  }
+
+  /** The notebook's procedure has no certificate: the measurement is the result (exit 1 when a table fails). */
+  private int printNotebook(Settings s, Cap5Tables.Measurement measured) throws Exception {
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("construction", which);
+      m.put("cap5_construction", "notebook");
+      m.put("vocab", s.vocab());
+      m.put("temperature", options.temperature);
+      m.put("seed", seed);
+      putMeasurement(m, measured);
+      System.out.println(new ObjectMapper().writeValueAsString(m));
+    } else {
+      System.out.println("cap5 notebook (float64) V=" + s.vocab() + " T=" + options.temperature + " seed=" + seed + ":");
+      printMeasurement(measured);
+    }
+    return measured.tablesCorrect() == measured.tables() ? 0 : 1;
+  }
+
+  private static void putMeasurement(Map<String, Object> m, Cap5Tables.Measurement measured) {
+    if (measured == null) {
+      return;
+    }
+    m.put("tables", measured.tables());
+    m.put("tables_correct", measured.tablesCorrect());
+    m.put("pairs_wrong", measured.pairsWrong());
+    Cap5Tables.TableResult f = measured.firstFailing();
+    m.put("failing_table", f == null ? null : f.table());
+    m.put("failing_pairs", f == null ? null : f.wrong().stream().map(w -> new int[] {w[0], w[1], w[2],
+        f.table()[w[0]][w[1]]}).toList());
+  }
+
+  private static void printMeasurement(Cap5Tables.Measurement measured) {
+    if (measured == null) {
+      return;
+    }
+    System.out.println("random tables: " + measured.tablesCorrect() + " of " + measured.tables()
+        + " answered right at every pair; wrong pairs " + measured.pairsWrong());
+    Cap5Tables.TableResult f = measured.firstFailing();
+    if (f != null) {
+      System.out.println("first failing table (rows): " + java.util.Arrays.deepToString(f.table()));
+      for (int[] w : f.wrong()) {
+        System.out.println("  (" + w[0] + ", " + w[1] + ") -> " + w[2] + ", expected " + f.table()[w[0]][w[1]]);
+      }
+    }
   }
 }

@@ -90,11 +90,7 @@ public final class Cap5 {
     p.put(Names.c1(1), Mat.of(ar.field(), 1, vv, (i, j) -> one.negate()));
     p.put(Names.w2(1), Mat.of(ar.field(), d, vv, (i, h) -> i == out(v, 0) ? one : zero));
     p.put(Names.c2(1), Mat.of(ar.field(), 1, d, (i, j) -> j == out(v, 1) ? one : zero));
-    p.put(Names.UNEMBED, Mat.of(ar.field(), v, d, (c, j) -> {
-      BigFraction g = new BigFraction(c, v);
-      return j == out(v, 0) ? ar.of(g.multiply(2).subtract(1))
-          : j == out(v, 1) ? ar.of(new BigFraction(1, 4).subtract(g.multiply(g))) : zero;
-    }));
+    p.put(Names.UNEMBED, Decoder.unembedding(ar, v, d, out(v, 0)));
     return new Model<>(a, ar, p);
   }
 
@@ -112,18 +108,5 @@ public final class Cap5 {
   public static <T extends FieldElement<T>> int answer(Model<T> m, SoftPrompt<T> prompt, int a, int b) {
     Trace<T> t = prompt.run(m, Content.tokens(a, b));
     return Forward.argmax(m.arith(), t.logits().row(3));
-  }
-
-  /**
-   * The largest V for which the companion notebook's packing (one table row of V base-V digits in one
-   * double) decodes exactly: a double's spacing in [0, 1) is at most 2⁻⁵³, and the digits are recovered iff
-   * that is below half a unit of the last digit, V^(−V)/2, i.e. V^V &lt; 2^52.
-   */
-  public static int largestVocabPackedInDoubles() {
-    int v = 2;
-    while (new java.math.BigInteger(String.valueOf(v + 1)).pow(v + 1).compareTo(java.math.BigInteger.TWO.pow(52)) < 0) {
-      v++;
-    }
-    return v;
   }
 }

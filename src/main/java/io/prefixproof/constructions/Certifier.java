@@ -194,23 +194,31 @@ public final class Certifier {
    * assuming correctness is monotone in T; the brute-force tests check it on both sides of the result.
    */
   static Double minTemperatureCap4(Settings s) {
-    if (cap4Check(s, BigFraction.ZERO).failingStep < 0) {
+    return minTemperature("CAP-4", s, t -> cap4Check(s, t).failingStep < 0);
+  }
+
+  /**
+   * The smallest T at which {@code correctAt} holds, by bisection to 2⁻⁵⁰ relative (null when T = 0 already
+   * works), assuming correctness is monotone in T.
+   */
+  static Double minTemperature(String what, Settings s, java.util.function.Predicate<BigFraction> correctAt) {
+    if (correctAt.test(BigFraction.ZERO)) {
       return null;
     }
     double lo = 0;
     double hi = 1;
-    while (cap4Check(s, new BigFraction(hi)).failingStep >= 0) {
+    while (!correctAt.test(new BigFraction(hi))) {
       hi *= 2;
       if (hi > 1e6) {
-        throw new ArithmeticException("CAP-4 is not correct for any T up to 1e6 at V=" + s.vocab() + " N0=" + s.length());
+        throw new ArithmeticException(what + " is not correct for any T up to 1e6 at V=" + s.vocab() + " N=" + s.length());
       }
     }
     for (int i = 0; i < 50; i++) {
       double mid = (lo + hi) / 2;
-      if (cap4Check(s, new BigFraction(mid)).failingStep >= 0) {
-        lo = mid;
-      } else {
+      if (correctAt.test(new BigFraction(mid))) {
         hi = mid;
+      } else {
+        lo = mid;
       }
     }
     return hi;

@@ -31,14 +31,16 @@ final class Decoder {
     p.put(Names.c1(0), Mat.of(ar.field(), 1, m, (i, j) -> one.negate()));
     p.put(Names.w2(0), Mat.of(ar.field(), d, m, (i, j) -> i == 0 ? one : zero));
     p.put(Names.c2(0), Mat.of(ar.field(), 1, d, (i, j) -> j == 1 ? one : zero));
-    p.put(Names.UNEMBED, Mat.of(ar.field(), vocab, d, (c, j) -> {
+    p.put(Names.UNEMBED, unembedding(ar, vocab, d, 0));
+  }
+
+  /** The unembedding reading z2 at coordinate {@code out} and the constant 1 at {@code out + 1}. */
+  static <T extends FieldElement<T>> Mat<T> unembedding(Arith<T> ar, int vocab, int d, int out) {
+    return Mat.of(ar.field(), vocab, d, (c, j) -> {
       BigFraction g = new BigFraction(c, vocab);
-      return switch (j) {
-        case 0 -> ar.of(g.multiply(2).subtract(1));
-        case 1 -> ar.of(new BigFraction(1, 4).subtract(g.multiply(g)));
-        default -> zero;
-      };
-    }));
+      return j == out ? ar.of(g.multiply(2).subtract(1))
+          : j == out + 1 ? ar.of(new BigFraction(1, 4).subtract(g.multiply(g))) : ar.zero();
+    });
   }
 
   /** Checks that {@code t} has {@code rows} rows of {@code cols} tokens in [0, V); throws naming the entry. */
