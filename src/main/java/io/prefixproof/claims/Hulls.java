@@ -4,11 +4,8 @@ import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
 import io.prefixproof.algebra.Ranks;
 import io.prefixproof.model.Architecture;
-import io.prefixproof.model.Content;
-import io.prefixproof.model.Forward;
 import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
-import io.prefixproof.model.Prefix;
 import io.prefixproof.model.ScoreScale;
 import io.prefixproof.model.Trace;
 import java.util.ArrayList;
@@ -58,16 +55,10 @@ public final class Hulls {
 
   /**
    * Decides whether {@code target} (content rows of the model output) is certified out of reach of every
-   * prefix of every length, for the model {@code m} on {@code content}.
+   * prefix of every length, for the model {@code m} and its prefix-free run {@code plain} on the content.
    *
    * @throws IllegalArgumentException when the model is outside the certificate's scope (names what)
    */
-  public static Verdict beyondEveryPrefix(Model<BigFraction> m, Mat<BigFraction> content, Mat<BigFraction> target) {
-    requireScope(m.arch());
-    return beyondEveryPrefix(m, Forward.run(m, Prefix.none(), Content.vectors(content)), target);
-  }
-
-  /** As {@link #beyondEveryPrefix(Model, Mat, Mat)}, given the model's prefix-free run on the content. */
   public static Verdict beyondEveryPrefix(Model<BigFraction> m, Trace<BigFraction> plain, Mat<BigFraction> target) {
     requireScope(m.arch());
     int n = plain.contentLength();

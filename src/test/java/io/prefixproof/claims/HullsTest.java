@@ -61,6 +61,10 @@ class HullsTest {
     };
   }
 
+  static Hulls.Verdict certify(Model<BigFraction> m, Mat<BigFraction> content, Mat<BigFraction> target) {
+    return Hulls.beyondEveryPrefix(m, Forward.run(m, Prefix.none(), Content.vectors(content)), target);
+  }
+
   /** True when two content queries of the prefix-free run share a query vector (the certificate's domain). */
   static boolean hasGroup(Prefixed c) {
     Mat<BigFraction> q = Forward.run(c.model(), Prefix.none(), Content.vectors(c.content())).head(0, 0).queries();
@@ -80,7 +84,7 @@ class HullsTest {
     Result<Prefixed> r = Property.of("hulls-sound", prefixed()).tries(500).seed(11)
         .run(c -> {
           groups[0] += hasGroup(c) ? 1 : 0;
-          return !Hulls.beyondEveryPrefix(c.model(), c.content(), c.outputs()).unreachable();
+          return !certify(c.model(), c.content(), c.outputs()).unreachable();
         });
     System.out.println("real prefixes: " + r.tries() + " cases, " + groups[0] + " with a repeated query vector");
     assertFalse(r.failed(), () -> "a real prefix's outputs were certified unreachable:\n" + r.counterexample());
@@ -99,7 +103,7 @@ class HullsTest {
       return new Prefixed(c.model(), c.prefix(), c.content(), out);
     };
     Result<Prefixed> r = Property.of("hulls-planted-mask", broken).tries(1000).seed(11).shrinkBudget(0, 0)
-        .run(c -> !Hulls.beyondEveryPrefix(c.model(), c.content(), c.outputs()).unreachable());
+        .run(c -> !certify(c.model(), c.content(), c.outputs()).unreachable());
     System.out.println("prefix hidden from query 0: caught after " + r.tries() + " tries");
     assertTrue(r.failed(), "planted defect not caught");
   }
@@ -119,7 +123,7 @@ class HullsTest {
         int row = (int) s.choice(c.outputs().rows() - 1);
         int col = (int) s.choice(c.outputs().cols() - 1);
         Mat<BigFraction> moved = c.outputs().with(row, col, c.outputs().get(row, col).add(eps));
-        boolean hit = Hulls.beyondEveryPrefix(c.model(), c.content(), moved).unreachable();
+        boolean hit = certify(c.model(), c.content(), moved).unreachable();
         boolean group = hasGroup(c);
         caught += hit ? 1 : 0;
         inGroup += group ? 1 : 0;
@@ -147,14 +151,14 @@ class HullsTest {
     Model<BigFraction> m = new Model<>(a, EXACT, Map.of(Names.wq(0, 0), one, Names.wk(0, 0), Mat.ofInts(1,
         new int[][] {{0}}), Names.wv(0, 0), one, Names.wo(0), one));
     Mat<BigFraction> content = Mat.ofInts(1, new int[][] {{1}, {0}, {0}});
-    Hulls.Verdict far = Hulls.beyondEveryPrefix(m, content, Mat.ofInts(6, new int[][] {{12}, {9}, {2}}));
+    Hulls.Verdict far = certify(m, content, Mat.ofInts(6, new int[][] {{12}, {9}, {2}}));
     assertTrue(far.unreachable(), far.reason());
     assertTrue(far.reason().contains("r = 1/E = -7 / 12"), far.reason());
     Mat<BigFraction> rows = Mat.of(BigFractionField.getInstance(), 6, 1, (i, j) -> new BigFraction(11, 6));
     Trace<BigFraction> t = Forward.run(m, Prefix.residual(List.of(rows)), Content.vectors(content));
     Mat<BigFraction> out = t.hidden().rows(t.streamPrefix(), t.hidden().rows());
     assertEquals(Mat.ofInts(42, new int[][] {{114}, {63}, {56}}), out, "hand values 19/7, 3/2, 4/3");
-    assertFalse(Hulls.beyondEveryPrefix(m, content, out).unreachable());
+    assertFalse(certify(m, content, out).unreachable());
   }
 
   @Test
@@ -164,7 +168,7 @@ class HullsTest {
     Model<BigFraction> m = Cases.weights(a, CaseOptions.exactDefaults(), EXACT).generate(Source.replay(new long[0]));
     Mat<BigFraction> x = Mat.ofInts(1, new int[][] {{1}});
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> Hulls.beyondEveryPrefix(m, x, x));
+        () -> certify(m, x, x));
     assertTrue(e.getMessage().contains("heads=2"), e.getMessage());
   }
 }
