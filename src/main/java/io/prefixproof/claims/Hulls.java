@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.commons.math3.fraction.BigFraction;
 
 /**
  * An exact certificate that model outputs lie outside the closure of everything a prefix of any length
- * can produce (FT-2). Scope: one layer, one head, no position scheme, no norm, a score scale that does not
- * depend on the number of keys, residual stream, ReLU MLP or none, no vocabulary; both prefix semantics.
+ * can produce (FT-2). Scope: one layer (one head, or several with an injective W_O), no position scheme, no
+ * norm, a score scale that does not depend on the number of keys, residual stream, ReLU MLP or none, no
+ * vocabulary; both prefix semantics.
  *
  * <p>Why it is sound (proofs-notes/FT-2.md): content queries with the same query vector give every prefix
  * key the same score, so a prefix of any length gives them one hull point {@code b} (LIM-3) and total
@@ -68,33 +70,45 @@ public final class Hulls {
           + " target; got a run with a prefix of " + plain.keyPrefix() + " and a " + target.shape() + " target");
     }
     Arith<BigFraction> ar = m.arith();
-    Trace.Head<BigFraction> head = plain.head(0, 0);
+    int heads = m.arch().heads();
+    int kv = m.arch().dValue();
     Mat<BigFraction> wo = m.param(Names.wo(0));
-    Mat<BigFraction> pulled = head.out().timesTransposed(wo);
+    if (heads > 1 && Ranks.rank(wo) < wo.cols()) {
+      return new Verdict(Basis.NONE, "several heads and W_O is not injective: the per-head shifts are not determined");
+    }
     Mat<BigFraction> before = plain.layers().get(0).afterAttention();
-    List<BigFraction> z = new ArrayList<>();
     List<List<Mat<BigFraction>>> pre = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      BigFraction sum = BigFraction.ZERO;
-      for (int j = 0; j < head.scores().cols(); j++) {
-        sum = head.allowed()[i][j] ? sum.add(ar.kernel(head.scores().get(i, j))) : sum;
-      }
-      z.add(sum);
       pre.add(MlpPreimages.of(m, target.row(i)));
     }
-    Map<Mat<BigFraction>, List<Integer>> groups = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      groups.computeIfAbsent(head.queries().row(i), k -> new ArrayList<>()).add(i);
-    }
     String undecided = "every group of equal queries has a prefix-reachable choice of shifts";
-    for (List<Integer> g : groups.values()) {
-      if (g.stream().anyMatch(i -> pre.get(i) == null || pre.get(i).isEmpty())) {
-        undecided = "an MLP preimage set is infinite (a singular linear piece) or empty";
-        continue;
+    for (int h = 0; h < heads; h++) {
+      Trace.Head<BigFraction> head = plain.head(0, h);
+      // one head: the layer output itself (W_O b, W_O t); several: head h's block of W_O⁻¹ Δ (W_O injective)
+      int block = h;
+      UnaryOperator<Mat<BigFraction>> toHead = heads == 1 ? UnaryOperator.identity() : d -> headShift(wo, d, block, kv);
+      Mat<BigFraction> map = heads == 1 ? wo : Mat.identity(wo.field(), kv);
+      Mat<BigFraction> pulled = heads == 1 ? head.out().timesTransposed(wo) : head.out();
+      List<BigFraction> z = new ArrayList<>();
+      Map<Mat<BigFraction>, List<Integer>> groups = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        BigFraction sum = BigFraction.ZERO;
+        for (int j = 0; j < head.scores().cols(); j++) {
+          sum = head.allowed()[i][j] ? sum.add(ar.kernel(head.scores().get(i, j))) : sum;
+        }
+        z.add(sum);
+        groups.computeIfAbsent(head.queries().row(i), k -> new ArrayList<>()).add(i);
       }
-      String why = refuteAll(g, pre, before, pulled, wo, z);
-      if (why != null) {
-        return new Verdict(Basis.PREFIX_HULL, "queries " + g + " share one query vector; " + why);
+      for (List<Integer> g : groups.values()) {
+        if (g.stream().anyMatch(i -> pre.get(i) == null || pre.get(i).isEmpty())) {
+          undecided = "an MLP preimage set is infinite (a singular linear piece) or empty";
+          continue;
+        }
+        String why = refuteAll(g, pre, before, toHead, pulled, map, z);
+        if (why != null) {
+          return new Verdict(Basis.PREFIX_HULL, (heads == 1 ? "" : "head " + h + ": ") + "queries " + g
+              + " share one query vector; " + why);
+        }
       }
     }
     for (int i = 0; i < n; i++) {
@@ -105,10 +119,16 @@ public final class Hulls {
     return new Verdict(Basis.NONE, undecided);
   }
 
+  /** Head h's block of the unique δ with W_O δ = Δ (W_O injective), as a row; null when Δ ∉ range(W_O). */
+  private static Mat<BigFraction> headShift(Mat<BigFraction> wo, Mat<BigFraction> shift, int h, int kv) {
+    Ranks.Solution<BigFraction> s = Ranks.solve(wo, shift.transpose());
+    return s == null ? null : s.particular().rows(h * kv, (h + 1) * kv).transpose();
+  }
+
   private static void requireScope(Architecture a) {
     List<String> bad = new ArrayList<>();
-    if (a.layers() != 1 || a.heads() != 1) {
-      bad.add("layers=" + a.layers() + " heads=" + a.heads() + " (needs 1 and 1)");
+    if (a.layers() != 1) {
+      bad.add("layers=" + a.layers() + " (needs 1)");
     }
     if (a.positions() != Architecture.PositionKind.NONE) {
       bad.add("positions=" + a.positions() + " (needs NONE: prefix scores may depend on the query only)");
@@ -128,17 +148,20 @@ public final class Hulls {
     }
   }
 
-  /** Null when some choice of preimages is reachable; otherwise why none is. */
+  /**
+   * Null when some choice of preimages is reachable; otherwise why none is. {@code toHead} maps a layer
+   * shift to the shift the group's system speaks of (null: no prefix gives it, outside range(W_O)).
+   */
   private static String refuteAll(List<Integer> g, List<List<Mat<BigFraction>>> pre, Mat<BigFraction> before,
-      Mat<BigFraction> pulled, Mat<BigFraction> wo, List<BigFraction> z) {
+      UnaryOperator<Mat<BigFraction>> toHead, Mat<BigFraction> pulled, Mat<BigFraction> wo, List<BigFraction> z) {
     int[] pick = new int[g.size()];
     String last = null;
     while (true) {
       List<Mat<BigFraction>> shifts = new ArrayList<>();
       for (int k = 0; k < g.size(); k++) {
-        shifts.add(pre.get(g.get(k)).get(pick[k]).minus(before.row(g.get(k))));
+        shifts.add(toHead.apply(pre.get(g.get(k)).get(pick[k]).minus(before.row(g.get(k)))));
       }
-      last = refute(g, shifts, pulled, wo, z);
+      last = shifts.contains(null) ? "a shift lies outside range(W_O)" : refute(g, shifts, pulled, wo, z);
       if (last == null) {
         return null;
       }

@@ -37,8 +37,8 @@ class HullsTest {
 
   static final Arith<BigFraction> EXACT = Arith.exact();
 
-  /** One layer and head, both masks and prefix kinds, biases either, ReLU MLP or none, repeated tokens. */
-  static final CaseOptions O = CaseOptions.exactDefaults().withLayers(1, 1).withHeads(1, 1)
+  /** One layer, one or two heads, both masks and prefix kinds, biases either, ReLU MLP or none, repeated tokens. */
+  static final CaseOptions O = CaseOptions.exactDefaults().withLayers(1, 1).withHeads(1, 2)
       .withDims(new int[] {1, 3}, new int[] {1, 3}, new int[] {1, 3}).withLengths(new int[] {1, 5}, new int[] {1, 4})
       .withMlp(0, 2);
 
@@ -65,6 +65,12 @@ class HullsTest {
     return Hulls.beyondEveryPrefix(m, Forward.run(m, Prefix.none(), Content.vectors(content)), target);
   }
 
+  /** Two heads whose W_O is injective: the certificate works per head. */
+  static boolean severalHeadsInScope(Model<BigFraction> m) {
+    Mat<BigFraction> wo = m.param(Names.wo(0));
+    return m.arch().heads() > 1 && io.prefixproof.algebra.Ranks.rank(wo) == wo.cols();
+  }
+
   /** True when two content queries of the prefix-free run share a query vector (the certificate's domain). */
   static boolean hasGroup(Prefixed c) {
     Mat<BigFraction> q = Forward.run(c.model(), Prefix.none(), Content.vectors(c.content())).head(0, 0).queries();
@@ -80,15 +86,18 @@ class HullsTest {
   @Test
   @DisplayName("outputs of real prefixes (any length, both semantics) are never certified unreachable")
   void realPrefixesAreNeverCertified() {
-    int[] groups = new int[1];
+    int[] groups = new int[2];
     Result<Prefixed> r = Property.of("hulls-sound", prefixed()).tries(500).seed(11)
         .run(c -> {
           groups[0] += hasGroup(c) ? 1 : 0;
+          groups[1] += severalHeadsInScope(c.model()) ? 1 : 0;
           return !certify(c.model(), c.content(), c.outputs()).unreachable();
         });
-    System.out.println("real prefixes: " + r.tries() + " cases, " + groups[0] + " with a repeated query vector");
+    System.out.println("real prefixes: " + r.tries() + " cases, " + groups[0] + " with a repeated query vector, "
+        + groups[1] + " with two heads and an injective W_O");
     assertFalse(r.failed(), () -> "a real prefix's outputs were certified unreachable:\n" + r.counterexample());
     assertTrue(groups[0] >= r.tries() / 4, "too few cases exercise the group argument: " + groups[0]);
+    assertTrue(groups[1] >= r.tries() / 20, "too few cases exercise the per-head argument: " + groups[1]);
   }
 
   @Test
@@ -115,6 +124,8 @@ class HullsTest {
       int caught = 0;
       int inGroup = 0;
       int caughtInGroup = 0;
+      int multi = 0;
+      int caughtMulti = 0;
       int cases = 400;
       SplittableRandom rnd = new SplittableRandom(5);
       for (int k = 0; k < cases; k++) {
@@ -128,9 +139,13 @@ class HullsTest {
         caught += hit ? 1 : 0;
         inGroup += group ? 1 : 0;
         caughtInGroup += hit && group ? 1 : 0;
+        boolean several = severalHeadsInScope(c.model()) && group;
+        multi += several ? 1 : 0;
+        caughtMulti += hit && several ? 1 : 0;
       }
-      System.out.printf("perturbation %s: caught %d of %d (%.1f %%); with a repeated query %d of %d (%.1f %%)%n", eps,
-          caught, cases, 100.0 * caught / cases, caughtInGroup, inGroup, 100.0 * caughtInGroup / inGroup);
+      System.out.printf("perturbation %s: caught %d of %d (%.1f %%); with a repeated query %d of %d (%.1f %%);"
+          + " of those, two heads with injective W_O %d of %d%n", eps, caught, cases, 100.0 * caught / cases,
+          caughtInGroup, inGroup, 100.0 * caughtInGroup / inGroup, caughtMulti, multi);
       assertTrue(caughtInGroup > inGroup / 10, "perturbations of size " + eps + " are rarely caught: " + caughtInGroup);
     }
   }
@@ -161,14 +176,50 @@ class HullsTest {
     assertFalse(certify(m, content, out).unreachable());
   }
 
+  /**
+   * The E -> 0 limit belongs to the closure: d = 1, W_Q = W_K = W_V = W_O = 1, content (1, 1, 1); the three
+   * queries share q = 1, have Z = 5/2, 5, 15/2 and t = 1. Shifts Δ_i = 2/Z_i = (4/5, 2/5, 4/15) solve no
+   * finite-E system (Δ_i + 2r = β − 1 would need equal Δ_i), yet a key/value prefix with key −N and value
+   * 2/κ(−N) gives Δ_i = (2 − κ(−N))/(κ(−N) + Z_i), which tends to 2/Z_i: the certificate must not certify them.
+   */
+  @Test
+  @DisplayName("outputs that prefixes only approach (the E -> 0 limit) are not certified, and real prefixes get close")
+  void limitIsInTheClosure() {
+    Architecture a = Architecture.builder(1).dHead(1).dValue(1).mask(Architecture.Mask.CAUSAL)
+        .scale(ScoreScale.fixed(BigFraction.ONE)).maxContext(10).build();
+    Mat<BigFraction> one = Mat.ofInts(1, new int[][] {{1}});
+    Model<BigFraction> m = new Model<>(a, EXACT, Map.of(Names.wq(0, 0), one, Names.wk(0, 0), one, Names.wv(0, 0), one,
+        Names.wo(0), one));
+    Mat<BigFraction> content = Mat.ofInts(1, new int[][] {{1}, {1}, {1}});
+    // prefix-free outputs x + t = 2 everywhere, shifted by (4/5, 2/5, 4/15)
+    Mat<BigFraction> target = Mat.ofInts(15, new int[][] {{42}, {36}, {34}});
+    assertFalse(certify(m, content, target).unreachable(), "a limit point of real prefixes was certified");
+    BigFraction previous = null;
+    for (int big : new int[] {10, 100, 1000}) {
+      BigFraction key = new BigFraction(-big);
+      BigFraction value = new BigFraction(2).divide(EXACT.kernel(key));
+      Prefix<BigFraction> kv = Prefix.keyValue(List.of(List.of(Mat.of(BigFractionField.getInstance(), 1, 1,
+          (i, j) -> key))), List.of(List.of(Mat.of(BigFractionField.getInstance(), 1, 1, (i, j) -> value))));
+      Trace<BigFraction> t = Forward.run(m, kv, Content.vectors(content));
+      BigFraction gap = BigFraction.ZERO;
+      for (int i = 0; i < 3; i++) {
+        BigFraction e = t.hidden().get(i, 0).subtract(target.get(i, 0)).abs();
+        gap = e.compareTo(gap) > 0 ? e : gap;
+      }
+      assertTrue(previous == null || gap.compareTo(previous) < 0, "gap does not shrink at key -" + big);
+      previous = gap;
+    }
+    assertTrue(previous.compareTo(new BigFraction(1, 100_000)) < 0, "gap at key -1000: " + previous);
+  }
+
   @Test
   @DisplayName("a model outside the certificate's scope is refused with a message naming the field")
   void outOfScopeIsRefused() {
-    Architecture a = Architecture.builder(1).dHead(1).dValue(1).heads(2).build();
+    Architecture a = Architecture.builder(1).dHead(1).dValue(1).layers(2).build();
     Model<BigFraction> m = Cases.weights(a, CaseOptions.exactDefaults(), EXACT).generate(Source.replay(new long[0]));
     Mat<BigFraction> x = Mat.ofInts(1, new int[][] {{1}});
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> certify(m, x, x));
-    assertTrue(e.getMessage().contains("heads=2"), e.getMessage());
+    assertTrue(e.getMessage().contains("layers=2"), e.getMessage());
   }
 }
