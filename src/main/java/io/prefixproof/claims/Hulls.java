@@ -101,7 +101,7 @@ public final class Hulls {
       }
       for (List<Integer> g : groups.values()) {
         if (g.stream().anyMatch(i -> pre.get(i) == null || pre.get(i).isEmpty())) {
-          undecided = "an MLP preimage set is infinite (a singular linear piece) or empty";
+          undecided = "the MLP has a singular linear piece, or an output row has no preimage";
           continue;
         }
         String why = refuteAll(g, pre, before, toHead, pulled, map, z);

@@ -17,8 +17,11 @@ final class MlpPreimages {
   private MlpPreimages() {}
 
   /**
-   * The preimages of {@code y} (a {@code 1 × d} row) as rows, empty when none exists; null when a pattern's
-   * affine piece is singular and consistent (a continuum of candidates, which the certificate does not handle).
+   * The preimages of {@code y} (a {@code 1 × d} row) as rows, empty when none exists; null when some
+   * pattern's affine piece is singular. With every piece nonsingular F is proper (|F(h)| grows with |h| on
+   * each piece), so stream values whose outputs converge stay bounded and converge to a preimage: the
+   * certificate's closure argument carries through F. A singular piece lets unbounded stream values give
+   * bounded outputs, so nothing is decided there.
    */
   static List<Mat<BigFraction>> of(Model<BigFraction> m, Mat<BigFraction> y) {
     int hidden = m.arch().mlpHidden();
@@ -47,12 +50,12 @@ final class MlpPreimages {
         }
         return v;
       });
+      if (Ranks.rank(piece) < d) {
+        return null;
+      }
       Ranks.Solution<BigFraction> sol = Ranks.solve(piece, rhs);
       if (sol == null) {
         continue;
-      }
-      if (!sol.nullBasis().isEmpty()) {
-        return null;
       }
       Mat<BigFraction> h = sol.particular().transpose();
       Mat<BigFraction> pre = h.timesTransposed(w1).plus(c1);
