@@ -179,7 +179,7 @@ public final class Hulls {
    * Null when shifts {@code Δ_i} (rows, for the queries in {@code g}) lie in the closure of the prefix
    * family {@code Δ_i (1 + r Z_i) = W_O b − W_O t_i, r > 0}; otherwise why not.
    */
-  static String refute(List<Integer> g, List<Mat<BigFraction>> shifts, Mat<BigFraction> pulled,
+  private static String refute(List<Integer> g, List<Mat<BigFraction>> shifts, Mat<BigFraction> pulled,
       Mat<BigFraction> wo, List<BigFraction> z) {
     int d = wo.rows();
     int kv = wo.cols();

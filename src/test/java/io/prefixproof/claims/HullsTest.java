@@ -14,7 +14,6 @@ import io.prefixproof.model.Forward;
 import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
-import io.prefixproof.model.ScoreScale;
 import io.prefixproof.model.Trace;
 import io.prefixproof.property.Gen;
 import io.prefixproof.property.Property;
@@ -22,7 +21,6 @@ import io.prefixproof.property.Result;
 import io.prefixproof.property.Source;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.fraction.BigFraction;
 import org.apache.commons.math3.fraction.BigFractionField;
@@ -160,11 +158,7 @@ class HullsTest {
   @Test
   @DisplayName("hand-derived example: the certificate's r matches the hand value, and a real prefix's outputs pass")
   void handDerivedExample() {
-    Architecture a = Architecture.builder(1).dHead(1).dValue(1).mask(Architecture.Mask.CAUSAL)
-        .scale(ScoreScale.fixed(BigFraction.ONE)).maxContext(10).build();
-    Mat<BigFraction> one = Mat.ofInts(1, new int[][] {{1}});
-    Model<BigFraction> m = new Model<>(a, EXACT, Map.of(Names.wq(0, 0), one, Names.wk(0, 0), Mat.ofInts(1,
-        new int[][] {{0}}), Names.wv(0, 0), one, Names.wo(0), one));
+    Model<BigFraction> m = LoraVsPrefixTest.model(0);
     Mat<BigFraction> content = Mat.ofInts(1, new int[][] {{1}, {0}, {0}});
     Hulls.Verdict far = certify(m, content, Mat.ofInts(6, new int[][] {{12}, {9}, {2}}));
     assertTrue(far.unreachable(), far.reason());
@@ -185,11 +179,7 @@ class HullsTest {
   @Test
   @DisplayName("outputs that prefixes only approach (the E -> 0 limit) are not certified, and real prefixes get close")
   void limitIsInTheClosure() {
-    Architecture a = Architecture.builder(1).dHead(1).dValue(1).mask(Architecture.Mask.CAUSAL)
-        .scale(ScoreScale.fixed(BigFraction.ONE)).maxContext(10).build();
-    Mat<BigFraction> one = Mat.ofInts(1, new int[][] {{1}});
-    Model<BigFraction> m = new Model<>(a, EXACT, Map.of(Names.wq(0, 0), one, Names.wk(0, 0), one, Names.wv(0, 0), one,
-        Names.wo(0), one));
+    Model<BigFraction> m = LoraVsPrefixTest.model(1);
     Mat<BigFraction> content = Mat.ofInts(1, new int[][] {{1}, {1}, {1}});
     // prefix-free outputs x + t = 2 everywhere, shifted by (4/5, 2/5, 4/15)
     Mat<BigFraction> target = Mat.ofInts(15, new int[][] {{42}, {36}, {34}});

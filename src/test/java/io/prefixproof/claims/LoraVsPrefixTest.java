@@ -39,10 +39,10 @@ class LoraVsPrefixTest {
     assertFalse(r.failed(), () -> "a no-op LoRA was certified beyond every prefix:\n" + r.counterexample());
   }
 
-  /** d = 1, W_Q = W_V = W_O = 1, causal, content (1, 0, 1), no biases, no MLP. */
+  /** d = 1, W_Q = W_V = W_O = 1, W_K = wk, causal, no biases, no MLP, up to 10 positions. */
   static Model<BigFraction> model(int wk) {
     Architecture a = Architecture.builder(1).dHead(1).dValue(1).mask(Architecture.Mask.CAUSAL)
-        .scale(ScoreScale.fixed(BigFraction.ONE)).maxContext(4).build();
+        .scale(ScoreScale.fixed(BigFraction.ONE)).maxContext(10).build();
     Mat<BigFraction> one = Mat.ofInts(1, new int[][] {{1}});
     return new Model<>(a, EXACT, Map.of(Names.wq(0, 0), one, Names.wk(0, 0), Mat.ofInts(1, new int[][] {{wk}}),
         Names.wv(0, 0), one, Names.wo(0), one));
