@@ -75,7 +75,7 @@ class SafetensorsTest {
           .contains("tensor w is F32 [4] = 16 bytes, but its data_offsets span 8"));
       byte[] b = craft("{}", new byte[0]);
       ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 1000);
-      assertTrue(error(b).contains("header length 1000 does not fit"));
+      assertTrue(error(b).contains("its header length field does not fit in a file of 10 bytes"), error(b));
       assertTrue(error(craft("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
           + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4])).contains("overlaps"));
       assertTrue(error(craft("not json", new byte[0])).contains("not valid JSON"));
