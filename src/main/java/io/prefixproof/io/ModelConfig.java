@@ -128,19 +128,20 @@ public final class ModelConfig {
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException(config + ": \"weights\" is not a valid path");
     }
-    if (allowOutside) {
-      return file;
-    }
-    boolean inside;
+    boolean inside = allowOutside;
     try {
-      inside = file.toRealPath().startsWith(dir.toRealPath());
+      inside |= file.toRealPath().startsWith(dir.toRealPath());
     } catch (IOException e) {
       // a missing file: decide on the normalised path, the reader then reports it missing
-      inside = file.startsWith(dir.normalize());
+      inside |= file.startsWith(dir.normalize());
     }
     if (!inside) {
       throw new IllegalArgumentException(config + ": \"weights\" names " + shorten(weights) + ", outside the"
           + " config's folder " + dir + " (inspect --allow-outside-weights allows it)");
+    }
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(config + ": \"weights\" names \"" + shorten(weights) + "\", a folder, not a"
+          + " safetensors file");
     }
     return file;
   }
