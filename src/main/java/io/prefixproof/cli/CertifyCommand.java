@@ -15,7 +15,10 @@ import picocli.CommandLine.Parameters;
 /** {@code prefixproof certify cap2|cap3}: decide correctness for every target at once. */
 @Command(name = "certify", mixinStandardHelpOptions = true,
     description = "Decide whether a construction generates every target exactly; print the margin, the smallest"
-        + " correct temperature and, when it fails, a failing target and what the model produces for it.")
+        + " correct temperature and, when it fails, a failing target and what the model produces for it.",
+    footer = {"%nSizes: the certifier's work is estimated before it starts (cap2: two 60-digit exps per position;"
+        + " cap4: V x N0 checks in about 70 bisection steps) and refused above 600 s (exit code 2); a failing"
+        + " target whose model is too large to build is named but not run."})
 final class CertifyCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CAP", description = "cap2, cap3, cap4 (N0 = --length) or cap5")

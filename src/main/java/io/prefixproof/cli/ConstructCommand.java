@@ -10,7 +10,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code prefixproof construct cap2|cap3}: build a Section 3 construction and run it on a target. */
 @Command(name = "construct", mixinStandardHelpOptions = true,
-    description = "Build a Section 3 construction for a target and print what the model generates.")
+    description = "Build a Section 3 construction for a target and print what the model generates.",
+    footer = {"%nSizes: the run's memory and time are estimated before it starts (Ranges.construction: weight"
+        + " entries times positions summed over the steps, at 5 us per 40-digit multiply-add); a run estimated"
+        + " above half the heap or 600 s is refused with exit code 2."})
 final class ConstructCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CAP", description = "cap2 (any string from one virtual token), cap3 (any"

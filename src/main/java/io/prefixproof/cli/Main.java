@@ -1,6 +1,7 @@
 package io.prefixproof.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,10 +10,7 @@ import picocli.CommandLine.Command;
     description = "Executable proofs of what prompting and prefix-tuning can and cannot do to a transformer.",
     subcommands = {VerifyCommand.class, ConstructCommand.class, CertifyCommand.class, InspectCommand.class,
         BenchCommand.class,
-        CommandLine.HelpCommand.class},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:as expected", "1:a claim not as expected", "2:bad input (one line on stderr)",
-        "3:internal error (one line; --debug prints the stack trace)"})
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code: a claim came out not as expected. */
@@ -21,6 +19,12 @@ public final class Main implements Runnable {
   public static final int BAD_INPUT = 2;
   /** Exit code: an internal error (out of memory, a bug); one line on stderr, the stack trace with --debug. */
   public static final int INTERNAL_ERROR = 3;
+
+  /** The exit codes, listed in every command's --help. */
+  static final Map<String, String> EXIT_CODES = Map.of("0", "as expected", "1",
+      "a claim not as expected", "2", "bad input: an option, file, field or value outside its documented range"
+      + " (one line on stderr)", "3", "internal error, out of memory included (one line; --debug prints the stack"
+      + " trace)");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -49,6 +53,11 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(main);
     PrintWriter err = new PrintWriter(System.err, true);
     cl.setErr(err);
+    for (CommandLine c : java.util.stream.Stream.concat(java.util.stream.Stream.of(cl), cl.getSubcommands().values()
+        .stream()).toList()) {
+      c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(new java.util.TreeMap<>(
+          EXIT_CODES));
+    }
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, main.debug, err));
     cl.setParameterExceptionHandler((ex, args1) -> {
       err.println("error: " + firstLine(ex.getMessage()) + " (see --help)");
