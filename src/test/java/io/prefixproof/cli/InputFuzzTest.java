@@ -312,13 +312,23 @@ class InputFuzzTest {
       List.of("certify", "cap5", "--vocab", "3", "--temperature", "1000", "--json"),
       List.of("certify", "cap2", "--vocab", "3", "--length", "3", "--temperature", "50", "--scale", "fixed"));
 
+  /**
+   * Bound on one command line: a mutation can turn a base command into a valid run of a default size
+   * (certify cap4 at V = 94, N0 = 20 is estimated at 20 s), which is slow but not a hang.
+   */
+  static final long COMMAND_BOUND_SECONDS = 60;
+
   /** Values and options a mutation inserts or substitutes. */
   static final List<String> TOKENS = List.of("-1", "0", "1", "2", "3", "1000000000", "2147483647", "-2147483648",
       "1e308", "NaN", "abc", "", "0.5", "99999999999", "--vocab", "--length", "--temperature", "--scale", "--arith",
       "--map", "--input", "--tokens", "--text", "--causal", "--json", "--debug", "exact", "double", "fixed", "cap4",
       "sum", "1,2,0", "|", ",", "--help");
 
-  /** Substitutes, deletes, duplicates or inserts a token; swaps two tokens. */
+  /** Numbers an option's value may become: small ones run, the others are out of range or not numbers. */
+  static final List<String> NUMBERS = List.of("0", "1", "2", "3", "4", "5", "-1", "-0", "100000", "2147483647",
+      "2147483648", "1e308", "NaN", "0.5", "1,2", "");
+
+  /** Substitutes, deletes, inserts or duplicates a token, or replaces an option's value by a number. */
   static List<String> commandLine(int base, List<Mutation> ms) {
     List<String> a = new ArrayList<>(COMMANDS.get(base));
     for (Mutation m : ms) {
@@ -336,6 +346,17 @@ class InputFuzzTest {
           }
         }
         case 2 -> a.add(p, t);
+        case 3 -> {
+          List<Integer> values = new ArrayList<>();
+          for (int i = 0; i + 1 < a.size(); i++) {
+            if (a.get(i).startsWith("--") && !a.get(i + 1).startsWith("--")) {
+              values.add(i + 1);
+            }
+          }
+          if (!values.isEmpty()) {
+            a.set(values.get(m.position() % values.size()), NUMBERS.get(m.value() % NUMBERS.size()));
+          }
+        }
         default -> {
           if (!a.isEmpty()) {
             a.add(p, a.get(m.value() % a.size()));
@@ -350,12 +371,12 @@ class InputFuzzTest {
   @DisplayName("mutated command lines end with exit 0, 1 or 2, one error line and no stack trace")
   void commandLineMutations() {
     Gen<Gen.Pair<Integer, List<Mutation>>> gen = Gen.pairs(Gen.integers(0, COMMANDS.size() - 1),
-        mutations(4, TOKENS.size(), 2));
+        mutations(5, TOKENS.size(), 2));
     Result<Gen.Pair<Integer, List<Mutation>>> r = Property.of("fuzz command line", gen)
         .tries(Math.max(1, TRIES / 5)).seed(17).shrinkBudget(100, 120_000)
         .printer(c -> String.join(" ", commandLine(c.first(), c.second())))
         .check(c -> {
-          CliRun run = CliRun.run(BOUND.toSeconds(), commandLine(c.first(), c.second()).toArray(String[]::new));
+          CliRun run = CliRun.run(COMMAND_BOUND_SECONDS, commandLine(c.first(), c.second()).toArray(String[]::new));
           Stats.label("exit " + run.exit());
           boolean normal = (run.exit() == 0 || run.exit() == 1) && !run.showsStackTrace();
           return normal || run.endedCleanly(Main.BAD_INPUT);
