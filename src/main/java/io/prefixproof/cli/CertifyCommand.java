@@ -39,7 +39,9 @@ final class CertifyCommand implements Callable<Integer> {
       case "cap2" -> Certifier.cap2(s);
       case "cap3" -> Certifier.cap3(s);
       case "cap4" -> Certifier.cap4(s);
-      default -> Certifier.cap5(s);
+      case "cap5" -> Certifier.cap5(s);
+      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3, cap4,"
+          + " cap5");
     };
     String failing = null;
     String produced = null;
