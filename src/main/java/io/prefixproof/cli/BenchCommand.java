@@ -19,13 +19,13 @@ final class BenchCommand implements Callable<Integer> {
       + "medium; W3, W4: default). Default: every size of the workload.")
   String size;
 
-  @Option(names = "--seconds", defaultValue = "5", paramLabel = "X", description = "Seconds per run (W1-W4).")
+  @Option(names = "--seconds", defaultValue = "5", paramLabel = "X", description = "Seconds per run (W1-W4), in (0, 3600].")
   double seconds;
 
-  @Option(names = "--threads", defaultValue = "1", paramLabel = "K", description = "Worker threads (W1-W3).")
+  @Option(names = "--threads", defaultValue = "1", paramLabel = "K", description = "Worker threads (W1-W3), 1 to 256.")
   int threads;
 
-  @Option(names = "--seeds", defaultValue = "20", paramLabel = "N", description = "Seeds per problem (shrink).")
+  @Option(names = "--seeds", defaultValue = "20", paramLabel = "N", description = "Seeds per problem (shrink), 1 to 10000.")
   int seeds;
 
   @Option(names = "--json", description = "One JSON line per run.")
@@ -34,13 +34,14 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!workload.equals("shrink")) {
-      if (!(seconds > 0) || threads < 1) {
-        throw new IllegalArgumentException("--seconds must be positive and --threads at least 1, got " + seconds
-            + " and " + threads);
-      }
+      Ranges.requirePositive("--seconds", seconds, Ranges.SECONDS_MAX);
+      Ranges.require("--threads", threads, 1, Ranges.THREADS_MAX);
       java.util.List<String> sizes = Workloads.SIZES.get(workload);
       if (sizes == null) {
         throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, shrink");
+      }
+      if (size != null && !sizes.contains(size)) {
+        throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
       }
       for (String s : size == null ? sizes : java.util.List.of(size)) {
         Workloads.Run r = Workloads.run(workload, s, seconds, threads);
@@ -51,9 +52,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       return 0;
     }
-    if (seeds < 1) {
-      throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
-    }
+    Ranges.require("--seeds", seeds, 1, Ranges.SEEDS_MAX);
     for (ShrinkProblems.Problem<?> p : ShrinkProblems.all()) {
       ShrinkBench.Tally t = ShrinkBench.run(p, seeds);
       if (json) {

@@ -17,7 +17,10 @@ import picocli.CommandLine.Parameters;
 /** {@code prefixproof certify cap2|cap3}: decide correctness for every target at once. */
 @Command(name = "certify", mixinStandardHelpOptions = true,
     description = "Decide whether a construction generates every target exactly; print the margin, the smallest"
-        + " correct temperature and, when it fails, a failing target and what the model produces for it.")
+        + " correct temperature and, when it fails, a failing target and what the model produces for it.",
+    footer = {"%nSizes: the certifier's work is estimated before it starts (cap2: two 60-digit exps per position;"
+        + " cap4: V x N0 checks in about 70 bisection steps) and refused above 600 s (exit code 2); a failing"
+        + " target whose model is too large to build is named but not run."})
 final class CertifyCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CAP", description = "cap2, cap3, cap4 (N0 = --length) or cap5")
@@ -46,6 +49,8 @@ final class CertifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings s = options.settings();
+    Ranges.Cost run = Ranges.construction(which, s.vocab(), s.length(), 1);
+    Ranges.certifier(which, s.vocab(), s.length()).requireFits(Ranges.heap());
     Cap5Tables.Construction c = cap5Construction();
     Certifier.Verdict v = switch (which) {
       case "cap2" -> Certifier.cap2(s);
@@ -62,7 +67,10 @@ final class CertifyCommand implements Callable<Integer> {
     }
     String failing = null;
     String produced = null;
-    if (v.failingTarget() != null && c == Cap5Tables.Construction.PAPER) {
+    if (v.failingTarget() != null && !run.fits(Ranges.heap())) {
+      failing = "(not shown: " + run.what() + " is too large to build; see construct)";
+      produced = "(not run)";
+    } else if (v.failingTarget() != null && c == Cap5Tables.Construction.PAPER) {
       int[][] table = Cap5Paper.failingTable(s);
       int[] pair = v.failingTarget();
       var dfp = io.prefixproof.algebra.Arith.dfp(40);
@@ -127,10 +135,9 @@ final class CertifyCommand implements Callable<Integer> {
     if (!which.equals("cap5") && (construction != null || randomTables != 0 || seed != 0)) {
       throw new IllegalArgumentException("--construction, --random-tables and --seed apply to cap5 only");
     }
-    if (randomTables < 0) {
-      throw new IllegalArgumentException("--random-tables must be at least 0, got " + randomTables);
-    }
     Cap5Tables.Construction c = Cap5Tables.Construction.parse(construction == null ? "own" : construction);
+    // the packed construction runs in 60-digit Dfp at seconds per pair, so its tables are few
+    Ranges.require("--random-tables", randomTables, 0, c == Cap5Tables.Construction.PAPER ? 3 : 100_000);
     if (c == Cap5Tables.Construction.NOTEBOOK && randomTables == 0) {
       throw new IllegalArgumentException("--construction notebook is measured, not certified: give --random-tables K"
           + " (K >= 1)");

@@ -10,7 +10,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code prefixproof construct cap2|cap3}: build a Section 3 construction and run it on a target. */
 @Command(name = "construct", mixinStandardHelpOptions = true,
-    description = "Build a Section 3 construction for a target and print what the model generates.")
+    description = "Build a Section 3 construction for a target and print what the model generates.",
+    footer = {"%nSizes: the run's memory and time are estimated before it starts (Ranges.construction: weight"
+        + " entries times positions summed over the steps, at 5 us per 40-digit multiply-add); a run estimated"
+        + " above half the heap or 600 s is refused with exit code 2."})
 final class ConstructCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CAP", description = "cap2 (any string from one virtual token), cap3 (any"
@@ -43,17 +46,19 @@ final class ConstructCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Settings s = options.settings();
+    // one input first: the maps parsed below are smaller than the model, so this bounds them too
+    Ranges.construction(which, s.vocab(), s.length(), 1).requireFits(Ranges.heap());
+    String a = Constructions.parseArith(arith);
+    int[] users = which.equals("cap2") ? null : Constructions.cap3Input(s, input);
+    if (users != null) {
+      Ranges.construction(which, s.vocab(), s.length(), Math.max(1, which.equals("cap5") ? users.length / 2
+          : users.length)).requireFits(Ranges.heap());
+    }
     String out = switch (which) {
-      case "cap2" -> Constructions.runCap2(s, Constructions.parseArith(arith),
-          Constructions.cap2Target(s, text, tokens));
-      case "cap3" -> Constructions.runCap3(s, Constructions.parseArith(arith), Constructions.cap3Map(s, map),
-          Constructions.cap3Input(s, input));
-      case "cap4" -> Constructions.runCap4(s, Constructions.parseArith(arith), Constructions.cap4Map(s, map),
-          Constructions.cap3Input(s, input));
-      case "cap5" -> Constructions.runCap5(s, Constructions.parseArith(arith), Constructions.cap5Table(s, map),
-          Constructions.cap3Input(s, input));
-      default -> throw new IllegalArgumentException("unknown construction '" + which + "'; available: cap2, cap3, cap4,"
-          + " cap5");
+      case "cap2" -> Constructions.runCap2(s, a, Constructions.cap2Target(s, text, tokens));
+      case "cap3" -> Constructions.runCap3(s, a, Constructions.cap3Map(s, map), users);
+      case "cap4" -> Constructions.runCap4(s, a, Constructions.cap4Map(s, map), users);
+      default -> Constructions.runCap5(s, a, Constructions.cap5Table(s, map), users);
     };
     System.out.println(out);
     return 0;

@@ -47,10 +47,12 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--tokens", split = ",", paramLabel = "IDS", description = "Content token ids (needs a vocabulary).")
   int[] tokens;
 
-  @Option(names = "--random-content", paramLabel = "N", description = "N random N(0,1) content rows instead of tokens.")
+  @Option(names = "--random-content", paramLabel = "N", description = "N random N(0,1) content rows"
+      + " instead of tokens, 1 to 4096.")
   Integer randomContent;
 
-  @Option(names = "--prefix", defaultValue = "2", paramLabel = "P", description = "Prefix length. Default ${DEFAULT-VALUE}.")
+  @Option(names = "--prefix", defaultValue = "2", paramLabel = "P", description = "Prefix length, 1 to 4096 (and"
+      + " within the model's context). Default ${DEFAULT-VALUE}.")
   int prefix;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed for prefixes and content. Default ${DEFAULT-VALUE}.")
@@ -59,10 +61,18 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Write one object per (layer, head, claim).")
   Path json;
 
+  @Option(names = "--allow-outside-weights", description = "Let the config's \"weights\" name a file outside the"
+      + " config's folder (refused by default).")
+  boolean allowOutsideWeights;
+
   @Override
   public Integer call() throws Exception {
-    if (prefix < 1) {
-      throw new IllegalArgumentException("--prefix must be at least 1, got " + prefix);
+    Ranges.require("--prefix", prefix, 1, Ranges.POSITIONS_MAX);
+    if (randomContent != null) {
+      Ranges.require("--random-content", randomContent, 1, Ranges.POSITIONS_MAX);
+    }
+    if (json != null) {
+      Ranges.requireWritableFile("--json", json);
     }
     if (!mask.equals("trained") && !mask.equals("causal")) {
       throw new IllegalArgumentException("--mask must be trained or causal, got '" + mask + "'");
@@ -95,7 +105,7 @@ final class InspectCommand implements Callable<Integer> {
     if ((tokens == null) == (randomContent == null)) {
       throw new IllegalArgumentException("give exactly one of --tokens and --random-content");
     }
-    FastModel m = masked(ModelConfig.load(Path.of(model)));
+    FastModel m = masked(ModelConfig.load(Path.of(model), allowOutsideWeights));
     DMatrixRMaj content;
     if (tokens != null) {
       if (m.arch().vocab() == 0) {
@@ -103,9 +113,6 @@ final class InspectCommand implements Callable<Integer> {
       }
       content = m.embed(tokens);
     } else {
-      if (randomContent < 1) {
-        throw new IllegalArgumentException("--random-content must be at least 1, got " + randomContent);
-      }
       content = DoubleCases.gaussian(new SplittableRandom(seed), randomContent, m.arch().dModel(), 0, 1);
     }
     if (prefix + content.numRows > m.arch().maxContext()) {

@@ -20,7 +20,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--claim", paramLabel = "ID", description = "Claim IDs to run (default: all). Repeatable.")
   List<String> claims = new ArrayList<>();
 
-  @Option(names = "--tries", paramLabel = "N", description = "Cases per claim (default: each claim's CI budget).")
+  @Option(names = "--tries", paramLabel = "N", description = "Cases per claim, 1 to 1000000 (default: each claim's CI"
+      + " budget).")
   Integer tries;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -40,8 +41,14 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (tries != null && tries < 1) {
-      throw new IllegalArgumentException("--tries must be at least 1, got " + tries);
+    if (tries != null) {
+      Ranges.require("--tries", tries, 1, Ranges.TRIES_MAX);
+    }
+    if (json != null) {
+      Ranges.requireWritableFile("--json", json);
+    }
+    if (save != null) {
+      Ranges.requireWritableFolder("--save", save);
     }
     if (large) {
       System.setProperty("prefixproof.large", "true");

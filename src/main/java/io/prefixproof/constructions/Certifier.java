@@ -84,15 +84,25 @@ public final class Certifier {
     return DFP.toDouble(best);
   }
 
-  /** The largest N for which CAP-2 is correct at these settings' V and T (searched up to {@code cap}). */
+  /**
+   * The largest N for which CAP-2 is correct at these settings' V and T (searched up to {@code cap}). The
+   * condition exp(σ_n) &gt; (n − 1)(4V − 3) holds on an initial run of n and fails from then on: its left
+   * side is constant (fixed scale) or decreasing (σ_n = T/√n) in n, its right side increasing. So the
+   * first failing n is found by bisection, with about log₂(cap) exps rather than one per n.
+   */
   public static int maxLengthCap2(Settings s, int cap) {
-    for (int n = 2; n <= cap; n++) {
+    int holds = 1;
+    int fails = cap + 1;
+    while (fails - holds > 1) {
+      int n = holds + (fails - holds) / 2;
       Dfp k = DFP.kernel(sigma(s, n));
       if (DFP.compare(k, DFP.of((long) (n - 1) * (4L * s.vocab() - 3))) <= 0) {
-        return n - 1;
+        fails = n;
+      } else {
+        holds = n;
       }
     }
-    return cap;
+    return holds;
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.prefixproof.io;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,10 +19,18 @@ import java.util.Map;
  * data after the header; an optional {@code "__metadata__"} entry is ignored), then the data. Every
  * inconsistency is an {@link IllegalArgumentException} naming the file, the tensor and the numbers:
  * truncated file, header longer than the file, offsets outside the data or disagreeing with dtype × shape,
- * overlapping tensors, unknown dtype, non-finite values.
+ * overlapping tensors, unknown dtype, non-finite values, and a shape, offset or dtype of the wrong JSON type
+ * (a dimension given as the string {@code "8"}). No message quotes the file's bytes: a file that is not
+ * safetensors at all is reported by its size, not by what its first eight bytes spell. Files are read
+ * whole, so one larger than {@link #FILE_BYTES_MAX} or than half the heap is refused before reading.
  */
 public final class Safetensors {
   private Safetensors() {}
+
+  /** The largest file read: its bytes must fit one Java array. */
+  static final long FILE_BYTES_MAX = Integer.MAX_VALUE - 8;
+  /** The largest header, as the format's reference implementation limits it (100 MB). */
+  static final long HEADER_BYTES_MAX = 100_000_000;
 
   /** One tensor, converted to doubles, row-major. */
   public record Tensor(String name, String dtype, long[] shape, double[] data) {
@@ -52,9 +60,19 @@ public final class Safetensors {
   public static Map<String, Tensor> read(Path file) {
     byte[] bytes;
     try {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("cannot read " + file + ": no such file");
+      }
+      long size = Files.size(file);
+      // the bytes and the decoded doubles (up to 4 per byte for F16) are held at once
+      long heap = Runtime.getRuntime().maxMemory();
+      if (size > FILE_BYTES_MAX || size > heap / 10) {
+        throw new IllegalArgumentException(file + ": " + size + " bytes is too large to read into a heap of "
+            + (heap >> 20) + " MB (at most " + Math.min(FILE_BYTES_MAX, heap / 10) + " bytes; raise it with -Xmx)");
+      }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+      throw new IllegalArgumentException("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
     return parse(bytes, file.toString());
   }
@@ -66,15 +84,16 @@ public final class Safetensors {
           + " header length");
     }
     long headerLen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    if (headerLen < 2 || headerLen > bytes.length - 8L) {
-      throw new IllegalArgumentException(where + ": header length " + headerLen + " does not fit in a file of "
-          + bytes.length + " bytes");
+    if (headerLen < 2 || headerLen > bytes.length - 8L || headerLen > HEADER_BYTES_MAX) {
+      throw new IllegalArgumentException(where + ": not a safetensors file: its header length field does not fit in"
+          + " a file of " + bytes.length + " bytes");
     }
     JsonNode header;
     try {
-      header = new ObjectMapper().readTree(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalArgumentException(where + ": header is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      header = ModelConfig.STRICT.readTree(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(where + ": header is not valid JSON" + (e.getLocation() == null ? ""
+          : " (at character " + e.getLocation().getCharOffset() + ")"));
     }
     if (header == null || !header.isObject()) {
       throw new IllegalArgumentException(where + ": header is not a JSON object");
@@ -89,10 +108,10 @@ public final class Safetensors {
         continue;
       }
       JsonNode t = e.getValue();
-      String dtype = t.path("dtype").asText(null);
-      if (dtype == null) {
-        throw new IllegalArgumentException(where + ": tensor " + name + " has no dtype");
+      if (!t.isObject() || !t.path("dtype").isTextual()) {
+        throw new IllegalArgumentException(where + ": tensor " + name + " has no dtype string");
       }
+      String dtype = t.path("dtype").textValue();
       int size = bytesOf(dtype);
       if (size < 0) {
         throw new IllegalArgumentException(where + ": tensor " + name + " has unsupported dtype " + dtype
@@ -106,20 +125,21 @@ public final class Safetensors {
       long[] shape = new long[shapeNode.size()];
       long count = 1;
       for (int i = 0; i < shape.length; i++) {
-        shape[i] = shapeNode.get(i).asLong(-1);
-        if (shape[i] < 0) {
-          throw new IllegalArgumentException(where + ": tensor " + name + " has a negative or non-integer dimension "
-              + shapeNode.get(i));
+        shape[i] = index(shapeNode.get(i), Integer.MAX_VALUE, where, name, "dimension " + i);
+        try {
+          count = Math.multiplyExact(count, shape[i]);
+        } catch (ArithmeticException overflow) {
+          throw new IllegalArgumentException(where + ": tensor " + name + " has shape " + java.util.Arrays.toString(shape)
+              + " with more than 2^63 entries");
         }
-        count = Math.multiplyExact(count, shape[i]);
       }
-      long begin = offsets.get(0).asLong(-1);
-      long end = offsets.get(1).asLong(-1);
+      long begin = index(offsets.get(0), Long.MAX_VALUE, where, name, "data_offsets[0]");
+      long end = index(offsets.get(1), Long.MAX_VALUE, where, name, "data_offsets[1]");
       if (begin < 0 || end < begin || end > dataLen) {
         throw new IllegalArgumentException(where + ": tensor " + name + " has data_offsets [" + begin + ", " + end
             + "] outside the " + dataLen + " data bytes (truncated file or a header that lies)");
       }
-      if (end - begin != count * size) {
+      if (count > (end - begin) / size || end - begin != count * size) {
         throw new IllegalArgumentException(where + ": tensor " + name + " is " + dtype + " " + java.util.Arrays.toString(shape)
             + " = " + count * size + " bytes, but its data_offsets span " + (end - begin));
       }
@@ -140,6 +160,16 @@ public final class Safetensors {
       out.put(name, new Tensor(name, dtype, shape, data));
     }
     return out;
+  }
+
+  /** A JSON integer in [0, max]; anything else (a string, a fraction, a negative) names the tensor and field. */
+  static long index(JsonNode v, long max, String where, String tensor, String field) {
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0 || v.longValue() > max) {
+      throw new IllegalArgumentException(where + ": tensor " + tensor + " has " + field + " "
+          + (v.isIntegralNumber() ? v.toString() : "of JSON type " + v.getNodeType().toString().toLowerCase())
+          + "; expected an integer in [0, " + max + "]");
+    }
+    return v.longValue();
   }
 
   static double[] decode(byte[] bytes, int start, int count, String dtype) {

@@ -41,9 +41,9 @@ public final class Store {
               : Arrays.stream(body.split("\\s+")).mapToLong(Long::parseLong).toArray());
         }
       }
-      throw new IllegalStateException("saved counterexample " + f + " has no 'choices:' line");
+      throw new IllegalArgumentException("saved counterexample " + f + " has no 'choices:' line");
     } catch (NumberFormatException e) {
-      throw new IllegalStateException("saved counterexample " + f + " has a non-integer choice: " + e.getMessage());
+      throw new IllegalArgumentException("saved counterexample " + f + " has a non-integer choice: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read saved counterexample " + f, e);
     }
