@@ -138,6 +138,7 @@ final class CertifyCommand implements Callable<Integer> {
     Cap5Tables.Construction c = Cap5Tables.Construction.parse(construction == null ? "own" : construction);
     // the packed construction runs in 60-digit Dfp at seconds per pair, so its tables are few
     Ranges.require("--random-tables", randomTables, 0, c == Cap5Tables.Construction.PAPER ? 3 : 100_000);
+    Ranges.require("--seed", seed, 0, Integer.MAX_VALUE);
     if (c == Cap5Tables.Construction.NOTEBOOK && randomTables == 0) {
       throw new IllegalArgumentException("--construction notebook is measured, not certified: give --random-tables K"
           + " (K >= 1)");
