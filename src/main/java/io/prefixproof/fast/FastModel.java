@@ -243,12 +243,18 @@ public final class FastModel {
       DMatrixRMaj hid = new DMatrixRMaj(rows, arch.mlpHidden());
       Gemm.multTransB(h2, param(Names.w1(l)), hid);
       addRow(hid, param(Names.c1(l)));
+      DMatrixRMaj gate = null;
+      if (arch.activation() == Architecture.Activation.SWIGLU) {
+        gate = new DMatrixRMaj(rows, arch.mlpHidden());
+        Gemm.multTransB(h2, param(Names.wg(l)), gate);
+      }
       for (int i = 0; i < hid.getNumElements(); i++) {
         double u = hid.data[i];
         hid.data[i] = switch (arch.activation()) {
           case RELU -> Math.max(0, u);
           case GELU -> gelu(u);
           case GELU_ERF -> 0.5 * u * (1 + org.apache.commons.math3.special.Erf.erf(u / Math.sqrt(2)));
+          case SWIGLU -> gate.data[i] / (1 + Math.exp(-gate.data[i])) * u;
         };
       }
       DMatrixRMaj mo = new DMatrixRMaj(rows, arch.dModel());
