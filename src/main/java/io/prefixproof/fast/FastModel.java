@@ -92,10 +92,10 @@ public final class FastModel {
 
   /**
    * One head's intermediates: queries, values (prefix rows first), scaled scores, weights, outputs, mask,
-   * and per query the spread max − min of the scaled scores it sees.
+   * per query the spread max − min of the scaled scores it sees, and the keys (prefix rows first).
    */
   public record Head(DMatrixRMaj queries, DMatrixRMaj values, DMatrixRMaj scores, DMatrixRMaj weights,
-      DMatrixRMaj out, boolean[][] allowed, double[] spread) {}
+      DMatrixRMaj out, boolean[][] allowed, double[] spread, DMatrixRMaj keys) {}
 
   /** One block's intermediates. */
   public record Layer(DMatrixRMaj input, List<Head> heads, DMatrixRMaj attentionOut, DMatrixRMaj output) {}
@@ -336,7 +336,7 @@ public final class FastModel {
     }
     DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
     Gemm.mult(w, v, out, reach);
-    return new Head(q, v, s, w, out, allowed, spread);
+    return new Head(q, v, s, w, out, allowed, spread, k);
   }
 
   private DMatrixRMaj affine(DMatrixRMaj x, String w, String b) {
