@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prefixproof.algebra.Arith;
+import io.prefixproof.algebra.Mat;
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.model.Architecture;
+import io.prefixproof.model.Content;
+import io.prefixproof.model.Forward;
 import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.apache.commons.math3.dfp.Dfp;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.DisplayName;
@@ -59,6 +64,25 @@ class HfCheckpointsTest {
     DMatrixRMaj planted = logits(m, ref.tokens());
     planted.add(ref.tokens().length - 1, 3, 1.1 * c.tolerance());
     assertFalse(ref.compare(planted, c.tolerance()).within(), "a difference of 1.1 tolerance was not caught");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"llama", "qwen2"})
+  @DisplayName("the generic core in Dfp (SwiGLU, RoPE, RMSNorm) on the imported weights also matches the torch logits")
+  void genericCoreMatchesReference(String family) {
+    FastModel fast = HfModel.load(DIR.resolve(family));
+    Arith<Dfp> dfp = Arith.dfp(30);
+    Map<String, Mat<Dfp>> p = new LinkedHashMap<>();
+    for (String name : Model.shapes(fast.arch()).keySet()) {
+      DMatrixRMaj w = fast.param(name);
+      p.put(name, Mat.of(dfp.field(), w.numRows, w.numCols, (i, j) -> dfp.ofDouble(w.get(i, j))));
+    }
+    ReferenceLogits ref = reference(family, fast);
+    Mat<Dfp> logits = Forward.run(new Model<>(fast.arch(), dfp, p), Prefix.<Dfp>none(),
+        Content.<Dfp>tokens(ref.tokens())).logits();
+    ReferenceLogits.Comparison c = ref.compare(new DMatrixRMaj(logits.toDoubles(dfp)), ref.tolerance(fast.arch()));
+    System.out.printf("%s, Dfp core: %s%n", family, c);
+    assertTrue(c.within(), c.toString());
   }
 
   @Test
