@@ -27,11 +27,21 @@ public final class RopeShift {
 
   /** One row per layer and head, claim "CONJ-3"; empty unless the model uses RoPE. */
   public static List<Inspection.Row> check(FastModel model, DMatrixRMaj content, int p, long seed) {
-    Architecture a = model.arch();
     List<Inspection.Row> rows = new ArrayList<>();
-    if (a.positions() != Architecture.PositionKind.ROPE) {
+    if (model.arch().positions() != Architecture.PositionKind.ROPE) {
       return rows;
     }
+    int[] unshifted = new int[content.numRows];
+    for (int i = 0; i < unshifted.length; i++) {
+      unshifted[i] = i;
+    }
+    compare(model, prefixed(model, content, p, seed), p, unshifted, rows);
+    return rows;
+  }
+
+  /** The run with a key/value prefix of p positions, N(0,1) keys and values drawn from {@code seed}. */
+  static FastModel.Trace prefixed(FastModel model, DMatrixRMaj content, int p, long seed) {
+    Architecture a = model.arch();
     SplittableRandom r = new SplittableRandom(seed);
     List<List<DMatrixRMaj>> keys = new ArrayList<>();
     List<List<DMatrixRMaj>> values = new ArrayList<>();
@@ -45,12 +55,7 @@ public final class RopeShift {
       keys.add(kl);
       values.add(vl);
     }
-    int[] unshifted = new int[content.numRows];
-    for (int i = 0; i < unshifted.length; i++) {
-      unshifted[i] = i;
-    }
-    compare(model, model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, keys, values), p, unshifted, rows);
-    return rows;
+    return model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, keys, values);
   }
 
   /** Compares each layer of the prefixed run {@code t} with the layer run at {@code reference} positions. */

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prefixproof.cases.DoubleCases;
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.io.hf.HfModel;
-import io.prefixproof.model.Prefix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,20 +37,7 @@ class RopeShiftTest {
     FastModel m = HfModel.load(Path.of("src/test/resources/hf", family));
     int p = 4;
     DMatrixRMaj content = m.embed(new int[] {3, 1, 4, 1, 5, 9, 2, 6, 5, 3});
-    SplittableRandom r = new SplittableRandom(7);
-    List<List<DMatrixRMaj>> keys = new ArrayList<>();
-    List<List<DMatrixRMaj>> values = new ArrayList<>();
-    for (int l = 0; l < m.arch().layers(); l++) {
-      List<DMatrixRMaj> kl = new ArrayList<>();
-      List<DMatrixRMaj> vl = new ArrayList<>();
-      for (int h = 0; h < m.arch().heads(); h++) {
-        kl.add(DoubleCases.gaussian(r, p, m.arch().dHead(), 0, 1));
-        vl.add(DoubleCases.gaussian(r, p, m.arch().dValue(), 0, 1));
-      }
-      keys.add(kl);
-      values.add(vl);
-    }
-    FastModel.Trace t = m.run(Prefix.Kind.KEY_VALUE, p, content, null, null, keys, values);
+    FastModel.Trace t = RopeShift.prefixed(m, content, p, 7);
     // reference positions 0, 2, 3, …: the first gap differs from the prefixed run's, so relative positions change
     int[] uneven = new int[content.numRows];
     for (int i = 1; i < uneven.length; i++) {
