@@ -8,6 +8,7 @@ import io.prefixproof.claims.Inspection;
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.io.MiniLm;
 import io.prefixproof.io.ModelConfig;
+import io.prefixproof.io.hf.ByteLevelBpe;
 import io.prefixproof.io.hf.HfModel;
 import io.prefixproof.io.hf.ReferenceLogits;
 import io.prefixproof.model.Architecture;
@@ -39,8 +40,8 @@ final class InspectCommand implements Callable<Integer> {
           + " naming the architecture and a .safetensors weights file (see the README).")
   String model;
 
-  @Option(names = "--text", paramLabel = "TEXT", description = "Input sentence (minilm); repeatable. Default: three"
-      + " built-in sentences.")
+  @Option(names = "--text", paramLabel = "TEXT", description = "Input sentence (minilm, repeatable; default: three"
+      + " built-in sentences), or one text for a Hugging Face checkpoint with a byte-level BPE tokenizer.json.")
   List<String> texts;
 
   @Option(names = "--mask", defaultValue = "trained", paramLabel = "MASK", description = "trained (as the model was"
@@ -106,7 +107,16 @@ final class InspectCommand implements Callable<Integer> {
       return report(rows);
     }
     if (texts != null) {
-      throw new IllegalArgumentException("--text needs the minilm tokenizer; give --tokens or --random-content");
+      Path tokenizer = Path.of(model).resolve("tokenizer.json");
+      if (!HfModel.isCheckpoint(Path.of(model)) || !java.nio.file.Files.isRegularFile(tokenizer)) {
+        throw new IllegalArgumentException("--text needs the minilm tokenizer or a Hugging Face checkpoint with a"
+            + " tokenizer.json; give --tokens or --random-content");
+      }
+      if (texts.size() != 1 || tokens != null || expectLogits != null) {
+        throw new IllegalArgumentException("give one --text, without --tokens or --expect-logits");
+      }
+      tokens = ByteLevelBpe.read(tokenizer).encode(texts.get(0));
+      System.out.println("text: " + texts.get(0) + " -> tokens " + java.util.Arrays.toString(tokens));
     }
     if ((tokens == null && expectLogits == null) == (randomContent == null)) {
       throw new IllegalArgumentException("give exactly one of --tokens (or --expect-logits) and --random-content");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -51,6 +52,18 @@ class InspectHfTest {
     json.writeValue(file.toFile(), ref);
     assertEquals(1, Main.execute("inspect", "--model", LLAMA, "--expect-logits", file.toString()));
     assertEquals(0, Main.execute("inspect", "--model", LLAMA, "--expect-logits", file.toString(), "--tolerance", "1e-6"));
+  }
+
+  @Test
+  @DisplayName("--text is encoded by the checkpoint's byte-level BPE tokenizer.json")
+  void text(@TempDir Path dir) throws Exception {
+    for (String f : new String[] {"config.json", "model.safetensors"}) {
+      Files.copy(Path.of("src/test/resources/hf/gpt2", f), dir.resolve(f));
+    }
+    assertEquals(2, Main.execute("inspect", "--model", dir.toString(), "--text", "hello hello!"), "no tokenizer.json");
+    Files.copy(Path.of("src/test/resources/hf-tokenizer/tokenizer.json"), dir.resolve("tokenizer.json"));
+    assertEquals(0, Main.execute("inspect", "--model", dir.toString(), "--text", "hello hello!"));
+    assertEquals(2, Main.execute("inspect", "--model", dir.toString(), "--text", "hex"), "x is not in the vocabulary");
   }
 
   @Test
