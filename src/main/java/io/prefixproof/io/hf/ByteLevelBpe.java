@@ -1,8 +1,6 @@
 package io.prefixproof.io.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,12 +34,7 @@ public final class ByteLevelBpe {
   }
 
   public static ByteLevelBpe read(Path file) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
-    }
+    JsonNode root = HfConfig.json(file);
     JsonNode model = root == null ? null : root.get("model");
     if (model == null || !"BPE".equals(model.path("type").asText())) {
       throw new IllegalArgumentException(file + ": \"model.type\" is " + (model == null ? "missing" : model.get("type"))

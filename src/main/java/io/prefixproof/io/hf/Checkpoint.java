@@ -1,7 +1,6 @@
 package io.prefixproof.io.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prefixproof.io.Safetensors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,12 +42,7 @@ public final class Checkpoint {
     Path index = dir.resolve("model.safetensors.index.json");
     Map<String, Located> all = new LinkedHashMap<>();
     if (Files.exists(index)) {
-      JsonNode root;
-      try {
-        root = new ObjectMapper().readTree(index.toFile());
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read " + index + ": " + e.getMessage().lines().findFirst().orElse(""));
-      }
+      JsonNode root = HfConfig.json(index);
       JsonNode map = root == null ? null : root.get("weight_map");
       if (map == null || !map.isObject() || map.isEmpty()) {
         throw new IllegalArgumentException(index + ": missing or empty object \"weight_map\"");

@@ -35,8 +35,13 @@ final class HfConfig {
   }
 
   static HfConfig read(Path file) {
+    return new HfConfig(json(file), file.toString());
+  }
+
+  /** A JSON file's tree; an unreadable or malformed file is an error naming it and the parser's first line. */
+  static JsonNode json(Path file) {
     try {
-      return new HfConfig(new ObjectMapper().readTree(file.toFile()), file.toString());
+      return new ObjectMapper().readTree(file.toFile());
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
     }

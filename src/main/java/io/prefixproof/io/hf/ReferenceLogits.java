@@ -1,9 +1,7 @@
 package io.prefixproof.io.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prefixproof.model.Architecture;
-import java.io.IOException;
 import java.nio.file.Path;
 import org.ejml.data.DMatrixRMaj;
 
@@ -27,12 +25,7 @@ public record ReferenceLogits(int[] tokens, double[][] logits) {
 
   /** Reads and validates the file against a vocabulary of {@code vocab} tokens. */
   public static ReferenceLogits read(Path file, int vocab) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
-    }
+    JsonNode root = HfConfig.json(file);
     if (root == null || !root.isObject() || !root.path("tokens").isArray() || !root.path("logits").isArray()) {
       throw new IllegalArgumentException(file + ": expected an object with arrays \"tokens\" and \"logits\"");
     }
