@@ -77,6 +77,11 @@ public interface Arith<T extends FieldElement<T>> {
     return compare(a, b) >= 0 ? a : b;
   }
 
+  /** {@code silu(x) = x/(1 + κ(−x))}: the SiLU with exp in the real modes, a rational stand-in in exact mode. */
+  default T silu(T x) {
+    return x.divide(one().add(kernel(x.negate())));
+  }
+
   default T relu(T x) {
     return compare(x, zero()) > 0 ? x : zero();
   }

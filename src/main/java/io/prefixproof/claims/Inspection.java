@@ -13,7 +13,8 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * The limitation claims on a given model (real or user weights): for each prefix kind and prefix choice,
  * the prefixed run is checked at every layer and head against the prefix-free layer on the same inputs
- * (LIM-1, LIM-2/3, LIM-4; all layers together are LIM-6), in double with the derived tolerances.
+ * (LIM-1, LIM-2/3, LIM-4; all layers together are LIM-6), in double with the derived tolerances; with RoPE
+ * also CONJ-3 ({@link RopeShift}).
  */
 public final class Inspection {
   private Inspection() {}
@@ -68,6 +69,7 @@ public final class Inspection {
       check(rows, "aligned residual", model, model.run(Prefix.Kind.RESIDUAL, p, content, null, alignedRows, null,
           null));
     }
+    rows.addAll(RopeShift.check(model, content, p, seed));
     return rows;
   }
 

@@ -8,6 +8,9 @@ import io.prefixproof.claims.Inspection;
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.io.MiniLm;
 import io.prefixproof.io.ModelConfig;
+import io.prefixproof.io.hf.ByteLevelBpe;
+import io.prefixproof.io.hf.HfModel;
+import io.prefixproof.io.hf.ReferenceLogits;
 import io.prefixproof.model.Architecture;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,12 +35,13 @@ final class InspectCommand implements Callable<Integer> {
       "Sort these digits in descending order: 3 1 4 1 5 9 2 6.");
 
   @Option(names = "--model", defaultValue = "minilm", paramLabel = "MODEL",
-      description = "minilm (the embedded all-MiniLM-L6-v2, default) or a JSON config naming the architecture and a"
-          + " .safetensors weights file (see the README).")
+      description = "minilm (the embedded all-MiniLM-L6-v2, default), a Hugging Face checkpoint directory (config.json"
+          + " and model.safetensors or model.safetensors.index.json; gpt2, llama, mistral, qwen2) or a JSON config"
+          + " naming the architecture and a .safetensors weights file (see the README).")
   String model;
 
-  @Option(names = "--text", paramLabel = "TEXT", description = "Input sentence (minilm); repeatable. Default: three"
-      + " built-in sentences.")
+  @Option(names = "--text", paramLabel = "TEXT", description = "Input sentence (minilm, repeatable; default: three"
+      + " built-in sentences), or one text for a Hugging Face checkpoint with a byte-level BPE tokenizer.json.")
   List<String> texts;
 
   @Option(names = "--mask", defaultValue = "trained", paramLabel = "MASK", description = "trained (as the model was"
@@ -64,6 +68,19 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--allow-outside-weights", description = "Let the config's \"weights\" name a file outside the"
       + " config's folder (refused by default).")
   boolean allowOutsideWeights;
+
+  @Option(names = "--expect-logits", paramLabel = "FILE", description = "Reference logits {\"tokens\": [ids],"
+      + " \"logits\": [[vocab numbers] per position]}: runs those tokens, compares, and stops with exit 1 when a logit"
+      + " differs by more than the tolerance.")
+  Path expectLogits;
+
+  @Option(names = "--tolerance", paramLabel = "X", description = "Tolerance for --expect-logits. Default: the float64"
+      + " error model (a float32 or bfloat16 reference needs more).")
+  Double tolerance;
+
+  @Option(names = "--continue", defaultValue = "8", paramLabel = "N", description = "Greedy continuation length shown"
+      + " for --tokens. Default ${DEFAULT-VALUE}.")
+  int steps;
 
   @Override
   public Integer call() throws Exception {
@@ -100,18 +117,50 @@ final class InspectCommand implements Callable<Integer> {
       return report(rows);
     }
     if (texts != null) {
-      throw new IllegalArgumentException("--text needs the minilm tokenizer; give --tokens or --random-content");
+      Path tokenizer = Path.of(model).resolve("tokenizer.json");
+      if (!HfModel.isCheckpoint(Path.of(model)) || !java.nio.file.Files.isRegularFile(tokenizer)) {
+        throw new IllegalArgumentException("--text needs the minilm tokenizer or a Hugging Face checkpoint with a"
+            + " tokenizer.json; give --tokens or --random-content");
+      }
+      if (texts.size() != 1 || tokens != null || expectLogits != null) {
+        throw new IllegalArgumentException("give one --text, without --tokens or --expect-logits");
+      }
+      tokens = ByteLevelBpe.read(tokenizer).encode(texts.get(0));
+      System.out.println("text: " + texts.get(0) + " -> tokens " + java.util.Arrays.toString(tokens));
     }
-    if ((tokens == null) == (randomContent == null)) {
-      throw new IllegalArgumentException("give exactly one of --tokens and --random-content");
+    if ((tokens == null && expectLogits == null) == (randomContent == null)) {
+      throw new IllegalArgumentException("give exactly one of --tokens (or --expect-logits) and --random-content");
     }
-    FastModel m = masked(ModelConfig.load(Path.of(model), allowOutsideWeights));
+    FastModel m = masked(HfModel.isCheckpoint(Path.of(model)) ? HfModel.load(Path.of(model))
+        : ModelConfig.load(Path.of(model), allowOutsideWeights));
+    ReferenceLogits ref = null;
+    if (expectLogits != null) {
+      if (m.arch().vocab() == 0 || randomContent != null) {
+        throw new IllegalArgumentException("--expect-logits needs a model with a vocabulary and token input");
+      }
+      ref = ReferenceLogits.read(expectLogits, m.arch().vocab());
+      if (tokens != null && !java.util.Arrays.equals(tokens, ref.tokens())) {
+        throw new IllegalArgumentException("--tokens differ from the tokens of " + expectLogits + "; give one of them");
+      }
+      tokens = ref.tokens();
+    } else if (tolerance != null) {
+      throw new IllegalArgumentException("--tolerance needs --expect-logits");
+    }
+    if (tolerance != null && !(tolerance >= 0)) {
+      throw new IllegalArgumentException("--tolerance must be a non-negative number, got " + tolerance);
+    }
     DMatrixRMaj content;
     if (tokens != null) {
       if (m.arch().vocab() == 0) {
         throw new IllegalArgumentException(model + " has no vocabulary (vocab 0): use --random-content");
       }
       content = m.embed(tokens);
+      Ranges.require("--continue", steps, 0, Ranges.POSITIONS_MAX);
+      System.out.println(model + ": " + m.arch().summary());
+      if (!Preview.show(m, tokens, steps, ref, tolerance, System.out)) {
+        System.out.println("the model does not reproduce the reference logits: claims not checked");
+        return 1;
+      }
     } else {
       content = DoubleCases.gaussian(new SplittableRandom(seed), randomContent, m.arch().dModel(), 0, 1);
     }

@@ -92,10 +92,10 @@ public final class FastModel {
 
   /**
    * One head's intermediates: queries, values (prefix rows first), scaled scores, weights, outputs, mask,
-   * and per query the spread max − min of the scaled scores it sees.
+   * per query the spread max − min of the scaled scores it sees, and the keys (prefix rows first).
    */
   public record Head(DMatrixRMaj queries, DMatrixRMaj values, DMatrixRMaj scores, DMatrixRMaj weights,
-      DMatrixRMaj out, boolean[][] allowed, double[] spread) {}
+      DMatrixRMaj out, boolean[][] allowed, double[] spread, DMatrixRMaj keys) {}
 
   /** One block's intermediates. */
   public record Layer(DMatrixRMaj input, List<Head> heads, DMatrixRMaj attentionOut, DMatrixRMaj output) {}
@@ -243,12 +243,18 @@ public final class FastModel {
       DMatrixRMaj hid = new DMatrixRMaj(rows, arch.mlpHidden());
       Gemm.multTransB(h2, param(Names.w1(l)), hid);
       addRow(hid, param(Names.c1(l)));
+      DMatrixRMaj gate = null;
+      if (arch.activation() == Architecture.Activation.SWIGLU) {
+        gate = new DMatrixRMaj(rows, arch.mlpHidden());
+        Gemm.multTransB(h2, param(Names.wg(l)), gate);
+      }
       for (int i = 0; i < hid.getNumElements(); i++) {
         double u = hid.data[i];
         hid.data[i] = switch (arch.activation()) {
           case RELU -> Math.max(0, u);
           case GELU -> gelu(u);
           case GELU_ERF -> 0.5 * u * (1 + org.apache.commons.math3.special.Erf.erf(u / Math.sqrt(2)));
+          case SWIGLU -> gate.data[i] / (1 + Math.exp(-gate.data[i])) * u;
         };
       }
       DMatrixRMaj mo = new DMatrixRMaj(rows, arch.dModel());
@@ -330,7 +336,7 @@ public final class FastModel {
     }
     DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
     Gemm.mult(w, v, out, reach);
-    return new Head(q, v, s, w, out, allowed, spread);
+    return new Head(q, v, s, w, out, allowed, spread, k);
   }
 
   private DMatrixRMaj affine(DMatrixRMaj x, String w, String b) {

@@ -88,9 +88,23 @@ public final class Safetensors {
       throw new IllegalArgumentException(where + ": not a safetensors file: its header length field does not fit in"
           + " a file of " + bytes.length + " bytes");
     }
+    JsonNode header = header(bytes, 8, (int) headerLen, where);
+    long dataStart = 8 + headerLen;
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (Entry t : entries(header, bytes.length - dataStart, where)) {
+      double[] data = decode(ByteBuffer.wrap(bytes, (int) (dataStart + t.begin()), (int) (t.end() - t.begin())),
+          (int) t.count(), t.dtype());
+      requireFinite(data, where, t.name());
+      out.put(t.name(), new Tensor(t.name(), t.dtype(), t.shape(), data));
+    }
+    return out;
+  }
+
+  /** The JSON header in {@code len} bytes from {@code offset}; it must be an object. */
+  public static JsonNode header(byte[] bytes, int offset, int len, String where) {
     JsonNode header;
     try {
-      header = ModelConfig.STRICT.readTree(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8));
+      header = ModelConfig.STRICT.readTree(new String(bytes, offset, len, StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(where + ": header is not valid JSON" + (e.getLocation() == null ? ""
           : " (at character " + e.getLocation().getCharOffset() + ")"));
@@ -98,9 +112,34 @@ public final class Safetensors {
     if (header == null || !header.isObject()) {
       throw new IllegalArgumentException(where + ": header is not a JSON object");
     }
-    long dataStart = 8 + headerLen;
-    long dataLen = bytes.length - dataStart;
-    Map<String, Tensor> out = new LinkedHashMap<>();
+    return header;
+  }
+
+  /** Throws naming the tensor and flat index of the first NaN or infinity. */
+  public static void requireFinite(double[] data, String where, String name) {
+    for (int i = 0; i < data.length; i++) {
+      if (!Double.isFinite(data[i])) {
+        throw new IllegalArgumentException(where + ": tensor " + name + " has the non-finite value " + data[i]
+            + " at flat index " + i);
+      }
+    }
+  }
+
+  /** A tensor's header entry: dtype, shape and its byte range [begin, end) in the data after the header. */
+  public record Entry(String name, String dtype, long[] shape, long begin, long end) {
+    /** Number of elements. */
+    public long count() {
+      return (end - begin) / bytesOf(dtype);
+    }
+  }
+
+  /**
+   * The validated entries of a parsed header, for {@code dataLen} data bytes: every tensor has a known
+   * dtype, non-negative dimensions and offsets inside the data that match dtype × shape and overlap no other
+   * tensor's. {@code where} names the file in messages.
+   */
+  public static List<Entry> entries(JsonNode header, long dataLen, String where) {
+    List<Entry> out = new ArrayList<>();
     List<long[]> ranges = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : header.properties()) {
       String name = e.getKey();
@@ -150,14 +189,7 @@ public final class Safetensors {
         }
       }
       ranges.add(new long[] {begin, end});
-      double[] data = decode(bytes, (int) (dataStart + begin), (int) count, dtype);
-      for (int i = 0; i < data.length; i++) {
-        if (!Double.isFinite(data[i])) {
-          throw new IllegalArgumentException(where + ": tensor " + name + " has the non-finite value " + data[i]
-              + " at flat index " + i);
-        }
-      }
-      out.put(name, new Tensor(name, dtype, shape, data));
+      out.add(new Entry(name, dtype, shape, begin, end));
     }
     return out;
   }
@@ -172,8 +204,9 @@ public final class Safetensors {
     return v.longValue();
   }
 
-  static double[] decode(byte[] bytes, int start, int count, String dtype) {
-    ByteBuffer b = ByteBuffer.wrap(bytes, start, count * bytesOf(dtype)).order(ByteOrder.LITTLE_ENDIAN);
+  /** The {@code count} values of {@code dtype} at the buffer's position, little-endian, as doubles. */
+  public static double[] decode(ByteBuffer buffer, int count, String dtype) {
+    ByteBuffer b = buffer.order(ByteOrder.LITTLE_ENDIAN);
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {
       out[i] = switch (dtype) {

@@ -89,7 +89,12 @@ public record Architecture(
     /** tanh approximation {@code x/2 (1 + tanh(√(2/π)(x + 0.044715 x³)))} (GPT-2). */
     GELU,
     /** exact {@code x/2 (1 + erf(x/√2))} (BERT). */
-    GELU_ERF
+    GELU_ERF,
+    /**
+     * Gated: the hidden row is {@code silu(x W_gᵀ) ⊙ (x W_1ᵀ + c_1)} with {@code silu(u) = u/(1 + κ(−u))}
+     * (LLaMA, Mistral, Qwen2; κ = exp in the real modes, the rational kernel in exact mode).
+     */
+    SWIGLU
   }
 
   public Architecture {

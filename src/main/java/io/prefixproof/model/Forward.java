@@ -297,15 +297,22 @@ public final class Forward {
     return Mat.of(f, x.rows(), d, (i, j) -> cast(out[i][j]));
   }
 
-  /** {@code W_2 φ(W_1 x + c_1) + c_2} on each row. */
+  /** {@code W_2 φ(W_1 x + c_1) + c_2} on each row; gated, {@code W_2 (silu(W_g x) ⊙ (W_1 x + c_1)) + c_2}. */
   public static <T extends FieldElement<T>> Mat<T> mlp(Model<T> m, int l, Mat<T> x) {
     Arith<T> ar = m.arith();
     Mat<T> h = x.timesTransposed(m.param(Names.w1(l))).plusRow(m.param(Names.c1(l)));
-    h = h.map(switch (m.arch().activation()) {
-      case RELU -> ar::relu;
-      case GELU -> ar::gelu;
-      case GELU_ERF -> ar::geluErf;
-    });
+    if (m.arch().activation() == Architecture.Activation.SWIGLU) {
+      Mat<T> gate = x.timesTransposed(m.param(Names.wg(l)));
+      Mat<T> up = h;
+      h = Mat.of(ar.field(), up.rows(), up.cols(), (i, j) -> ar.silu(gate.get(i, j)).multiply(up.get(i, j)));
+    } else {
+      h = h.map(switch (m.arch().activation()) {
+        case RELU -> ar::relu;
+        case GELU -> ar::gelu;
+        case GELU_ERF -> ar::geluErf;
+        case SWIGLU -> throw new IllegalStateException("the gated MLP is handled above");
+      });
+    }
     return h.timesTransposed(m.param(Names.w2(l))).plusRow(m.param(Names.c2(l)));
   }
 

@@ -99,6 +99,9 @@ public final class Model<T extends FieldElement<T>> {
           }
         }
         s.put(Names.w1(l), new int[] {a.mlpHidden(), d});
+        if (a.activation() == Architecture.Activation.SWIGLU) {
+          s.put(Names.wg(l), new int[] {a.mlpHidden(), d});
+        }
         s.put(Names.c1(l), new int[] {1, a.mlpHidden()});
         s.put(Names.w2(l), new int[] {d, a.mlpHidden()});
         s.put(Names.c2(l), new int[] {1, d});

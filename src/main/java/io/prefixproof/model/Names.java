@@ -77,6 +77,11 @@ public final class Names {
     return layer(l, "mlp.c1");
   }
 
+  /** The gate {@code W_g} of a {@link Architecture.Activation#SWIGLU} MLP. */
+  public static String wg(int l) {
+    return layer(l, "mlp.Wg");
+  }
+
   public static String w2(int l) {
     return layer(l, "mlp.W2");
   }

@@ -1,0 +1,106 @@
+package io.prefixproof.claims;
+
+import io.prefixproof.cases.DoubleCases;
+import io.prefixproof.fast.FastModel;
+import io.prefixproof.model.Architecture;
+import io.prefixproof.model.Prefix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * CONJ-3 on a model's own RoPE weights: a key/value prefix of p positions puts the content at positions
+ * p … p + n − 1, and at every layer and head the content attention must still be the prefix-free layer's
+ * on the same inputs at positions 0 … n − 1, rescaled: {@code A^pt_ij = A_ij (1 − a_i)} (LIM-1 with the
+ * shift).
+ *
+ * <p>Tolerance: LIM-1's {@link DoubleLimitations#weightTolerance} plus the rounding of the rotations. The
+ * engine builds cos/sin of pos·θ by pos steps of the angle-addition recurrence, each off by at most about
+ * 4u (two products, a sum, and the rounded cos θ, sin θ it starts from), so a rotated vector is off by at
+ * most 4·P·u times its length, P the largest position. A score σ⟨q, k⟩ with both sides rotated is then off
+ * by 8·P·u·σ|q||k| in each run, 16·P·u·σ|q||k| between the two, and a softmax weight w moves by at most
+ * twice the largest score change times w: {@code 32·P·u·σ·max|q|·max|k|·w} is added.
+ */
+public final class RopeShift {
+  private RopeShift() {}
+
+  /** One row per layer and head, claim "CONJ-3"; empty unless the model uses RoPE. */
+  public static List<Inspection.Row> check(FastModel model, DMatrixRMaj content, int p, long seed) {
+    List<Inspection.Row> rows = new ArrayList<>();
+    if (model.arch().positions() != Architecture.PositionKind.ROPE) {
+      return rows;
+    }
+    int[] unshifted = new int[content.numRows];
+    for (int i = 0; i < unshifted.length; i++) {
+      unshifted[i] = i;
+    }
+    compare(model, prefixed(model, content, p, seed), p, unshifted, rows);
+    return rows;
+  }
+
+  /** The run with a key/value prefix of p positions, N(0,1) keys and values drawn from {@code seed}. */
+  static FastModel.Trace prefixed(FastModel model, DMatrixRMaj content, int p, long seed) {
+    Architecture a = model.arch();
+    SplittableRandom r = new SplittableRandom(seed);
+    List<List<DMatrixRMaj>> keys = new ArrayList<>();
+    List<List<DMatrixRMaj>> values = new ArrayList<>();
+    for (int l = 0; l < a.layers(); l++) {
+      List<DMatrixRMaj> kl = new ArrayList<>();
+      List<DMatrixRMaj> vl = new ArrayList<>();
+      for (int h = 0; h < a.heads(); h++) {
+        kl.add(DoubleCases.gaussian(r, p, a.dHead(), 0, 1));
+        vl.add(DoubleCases.gaussian(r, p, a.dValue(), 0, 1));
+      }
+      keys.add(kl);
+      values.add(vl);
+    }
+    return model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, keys, values);
+  }
+
+  /** Compares each layer of the prefixed run {@code t} with the layer run at {@code reference} positions. */
+  static void compare(FastModel model, FastModel.Trace t, int p, int[] reference, List<Inspection.Row> rows) {
+    Architecture a = model.arch();
+    int n = reference.length;
+    double sigma = Math.abs(Inspection.sigma(model));
+    for (int l = 0; l < a.layers(); l++) {
+      FastModel.Layer ref = model.layer(l, t.layers().get(l).input(), reference, null, null, new int[0], n);
+      for (int h = 0; h < a.heads(); h++) {
+        FastModel.Head hp = t.layers().get(l).heads().get(h);
+        FastModel.Head hr = ref.heads().get(h);
+        double rope = 32.0 * (p + n) * DoubleLimitations.U * sigma * maxRowNorm(hp.queries())
+            * Math.max(maxRowNorm(hp.keys()), maxRowNorm(hr.keys()));
+        double maxErr = 0;
+        double maxRatio = 0;
+        for (int i = 0; i < n; i++) {
+          double prefixMass = 0;
+          for (int m = 0; m < p; m++) {
+            prefixMass += hp.weights().get(i, m);
+          }
+          double spread = Math.max(hp.spread()[i], hr.spread()[i]);
+          for (int j = 0; j <= i; j++) {
+            double apt = hp.weights().get(i, p + j);
+            double ar = hr.weights().get(i, j);
+            double err = Math.abs(apt - ar * (1 - prefixMass));
+            double tol = DoubleLimitations.weightTolerance(p + i + 1, spread, apt, ar) + rope * Math.max(apt, ar);
+            maxErr = Math.max(maxErr, err);
+            maxRatio = Math.max(maxRatio, err / tol);
+          }
+        }
+        rows.add(new Inspection.Row("shifted key/value", l, h, "CONJ-3", maxErr, maxRatio, maxRatio <= 1));
+      }
+    }
+  }
+
+  static double maxRowNorm(DMatrixRMaj m) {
+    double best = 0;
+    for (int i = 0; i < m.numRows; i++) {
+      double s = 0;
+      for (int j = 0; j < m.numCols; j++) {
+        s += m.get(i, j) * m.get(i, j);
+      }
+      best = Math.max(best, Math.sqrt(s));
+    }
+    return best;
+  }
+}

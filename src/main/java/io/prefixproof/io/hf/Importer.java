@@ -1,0 +1,78 @@
+package io.prefixproof.io.hf;
+
+import io.prefixproof.fast.FastModel;
+import io.prefixproof.model.Architecture;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+/**
+ * Collects a converter's weights under PrefixProof's names (each as {@code W} in {@code x Wᵀ}) from a
+ * checkpoint, and at the end requires that every tensor of the checkpoint was used, so a checkpoint of
+ * another family or with parts the converter does not understand is an error naming the tensor.
+ */
+final class Importer {
+  private final Checkpoint checkpoint;
+  private final String prefix;
+  private final Set<String> used = new HashSet<>();
+  private final Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
+
+  /** {@code prefix} is prepended to every tensor name ("transformer.", "model." or ""). */
+  Importer(Checkpoint checkpoint, String prefix) {
+    this.checkpoint = checkpoint;
+    this.prefix = prefix;
+  }
+
+  boolean has(String name) {
+    return checkpoint.has(prefix + name);
+  }
+
+  /** The tensor {@code prefix + name}, required to have shape rows × cols (a vector when rows is 1). */
+  DMatrixRMaj take(String name, int rows, int cols) {
+    used.add(prefix + name);
+    if (!checkpoint.has(prefix + name)) {
+      throw new IllegalArgumentException("checkpoint has no tensor " + prefix + name + " (expected "
+          + (rows == 1 ? "[" + cols + "]" : "[" + rows + ", " + cols + "]") + ")");
+    }
+    return checkpoint.matrix(prefix + name, rows, cols);
+  }
+
+  /** Takes a tensor by its full name without reading it (a tied copy the model does not use). */
+  void skip(String fullName) {
+    used.add(fullName);
+  }
+
+  void put(String ours, DMatrixRMaj m) {
+    params.put(ours, m);
+  }
+
+  /** Rows [from, from + count) of m. */
+  static DMatrixRMaj rows(DMatrixRMaj m, int from, int count) {
+    return CommonOps_DDRM.extract(m, from, from + count, 0, m.numCols);
+  }
+
+  /** The transpose of columns [from, from + count) of m: a Conv1D ({@code x W}) slice as {@code x Wᵀ}. */
+  static DMatrixRMaj columnsTransposed(DMatrixRMaj m, int from, int count) {
+    return CommonOps_DDRM.transpose(CommonOps_DDRM.extract(m, 0, m.numRows, from, from + count), null);
+  }
+
+  /** The model, after checking that each checkpoint tensor was used or is a buffer {@code ignorable} accepts. */
+  FastModel finish(Architecture arch, String family, Predicate<String> ignorable) {
+    Set<String> left = new TreeSet<>();
+    for (String n : checkpoint.names()) {
+      if (!used.contains(n) && !ignorable.test(n)) {
+        left.add(n);
+      }
+    }
+    if (!left.isEmpty()) {
+      throw new IllegalArgumentException("checkpoint tensor " + left.iterator().next() + " is not part of a " + family
+          + " model as configured" + (left.size() > 1 ? " (" + left.size() + " such tensors: " + left + ")" : ""));
+    }
+    return new FastModel(arch, params);
+  }
+}

@@ -1,0 +1,77 @@
+package io.prefixproof.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code inspect --model DIR} on a shipped Hugging Face checkpoint: logits first, then the claims. */
+class InspectHfTest {
+
+  static final String LLAMA = "src/test/resources/hf/llama";
+
+  @Test
+  @DisplayName("matching reference logits: exit 0 and one JSON row per layer, head and claim, CONJ-3 included")
+  void matchingReference(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("rows.json");
+    assertEquals(0, Main.execute("inspect", "--model", LLAMA, "--expect-logits", LLAMA + "/reference.json",
+        "--json", json.toString()));
+    Set<String> seen = new HashSet<>();
+    for (JsonNode row : new ObjectMapper().readTree(json.toFile())) {
+      if (!row.get("head").isNull()) {
+        seen.add(row.get("claim").asText() + " " + row.get("layer").asInt() + " " + row.get("head").asInt());
+      }
+    }
+    for (String claim : new String[] {"LIM-1", "LIM-3", "CONJ-3"}) {
+      for (int l = 0; l < 2; l++) {
+        for (int h = 0; h < 4; h++) {
+          assertTrue(seen.contains(claim + " " + l + " " + h), claim + " layer " + l + " head " + h + " missing");
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a reference logit off by 1e-9 exits 1 under the float64 tolerance and 0 under --tolerance 1e-6")
+  void differingReference(@TempDir Path dir) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode ref = (ObjectNode) json.readTree(Path.of(LLAMA, "reference.json").toFile());
+    ArrayNode row = (ArrayNode) ref.get("logits").get(3);
+    row.set(5, row.get(5).doubleValue() + 1e-9);
+    Path file = dir.resolve("off.json");
+    json.writeValue(file.toFile(), ref);
+    assertEquals(1, Main.execute("inspect", "--model", LLAMA, "--expect-logits", file.toString()));
+    assertEquals(0, Main.execute("inspect", "--model", LLAMA, "--expect-logits", file.toString(), "--tolerance", "1e-6"));
+  }
+
+  @Test
+  @DisplayName("--text is encoded by the checkpoint's byte-level BPE tokenizer.json")
+  void text(@TempDir Path dir) throws Exception {
+    for (String f : new String[] {"config.json", "model.safetensors"}) {
+      Files.copy(Path.of("src/test/resources/hf/gpt2", f), dir.resolve(f));
+    }
+    assertEquals(2, Main.execute("inspect", "--model", dir.toString(), "--text", "hello hello!"), "no tokenizer.json");
+    Files.copy(Path.of("src/test/resources/hf-tokenizer/tokenizer.json"), dir.resolve("tokenizer.json"));
+    assertEquals(0, Main.execute("inspect", "--model", dir.toString(), "--text", "hello hello!"));
+    assertEquals(2, Main.execute("inspect", "--model", dir.toString(), "--text", "hex"), "x is not in the vocabulary");
+  }
+
+  @Test
+  @DisplayName("bad options exit 2")
+  void badOptions() {
+    assertEquals(2, Main.execute("inspect", "--model", LLAMA, "--tokens", "1,2", "--expect-logits",
+        LLAMA + "/reference.json"));
+    assertEquals(2, Main.execute("inspect", "--model", LLAMA, "--tokens", "1,2", "--tolerance", "1"));
+    assertEquals(2, Main.execute("inspect", "--model", LLAMA, "--tokens", "1,99"));
+  }
+}
