@@ -327,27 +327,7 @@ public final class Catalogue {
 
   /** True when, for every content query, the order of its attention over content keys is the same. */
   static boolean sameOrder(Arith<BigFraction> ar, Trace<BigFraction> a, Trace<BigFraction> b) {
-    for (int h = 0; h < a.layers().get(0).attention().heads().size(); h++) {
-      Mat<BigFraction> wa = a.contentWeights(0, h);
-      Mat<BigFraction> wb = b.contentWeights(0, h);
-      for (int i = 0; i < wa.rows(); i++) {
-        for (int j = 0; j < wa.cols(); j++) {
-          for (int k = 0; k < wa.cols(); k++) {
-            boolean seen = a.head(0, h).allowed()[i][j] && a.head(0, h).allowed()[i][k];
-            if (seen && Integer.signum(ar.compare(wa.get(i, j), wa.get(i, k)))
-                != Integer.signum(ar.compare(wb.get(i, j), wb.get(i, k)))) {
-              return false;
-            }
-          }
-        }
-      }
-    }
-    return true;
-  }
-
-  static CaseOptions single() {
-    return base().withLayers(1, 1).withHeads(1, 2).withKinds(List.of(Prefix.Kind.RESIDUAL))
-        .withLengths(new int[] {1, 3}, new int[] {1, 1});
+    return !anyContentPair(ar, a, b, (before, after) -> !before.equals(after));
   }
 
   /**
@@ -355,6 +335,15 @@ public final class Catalogue {
    * {@code A_ij − A_ik} is non-zero in both and changes sign (a tie that becomes an order does not count).
    */
   static boolean strictlyReversed(Arith<BigFraction> ar, Trace<BigFraction> a, Trace<BigFraction> b) {
+    return anyContentPair(ar, a, b, (before, after) -> before * after < 0);
+  }
+
+  /**
+   * True when {@code test} holds for some layer-1 head, content query i and content keys j, k it sees, given
+   * the signs of {@code A_ij − A_ik} in run {@code a} and in run {@code b}.
+   */
+  static boolean anyContentPair(Arith<BigFraction> ar, Trace<BigFraction> a, Trace<BigFraction> b,
+      java.util.function.BiPredicate<Integer, Integer> test) {
     for (int h = 0; h < a.layers().get(0).attention().heads().size(); h++) {
       Mat<BigFraction> wa = a.contentWeights(0, h);
       Mat<BigFraction> wb = b.contentWeights(0, h);
@@ -362,8 +351,8 @@ public final class Catalogue {
         for (int j = 0; j < wa.cols(); j++) {
           for (int k = 0; k < wa.cols(); k++) {
             boolean seen = a.head(0, h).allowed()[i][j] && a.head(0, h).allowed()[i][k];
-            if (seen && Integer.signum(ar.compare(wa.get(i, j), wa.get(i, k)))
-                * Integer.signum(ar.compare(wb.get(i, j), wb.get(i, k))) < 0) {
+            if (seen && test.test(Integer.signum(ar.compare(wa.get(i, j), wa.get(i, k))),
+                Integer.signum(ar.compare(wb.get(i, j), wb.get(i, k))))) {
               return true;
             }
           }
@@ -371,6 +360,11 @@ public final class Catalogue {
       }
     }
     return false;
+  }
+
+  static CaseOptions single() {
+    return base().withLayers(1, 1).withHeads(1, 2).withKinds(List.of(Prefix.Kind.RESIDUAL))
+        .withLengths(new int[] {1, 3}, new int[] {1, 1});
   }
 
   static Claim ft1() {
