@@ -49,10 +49,14 @@ class ClaimMutationsTest {
     assertEquals(TRIES, r.tries());
   }
 
-  /** A "holds" claim whose planted defect must be caught. */
-  static void caught(Claim broken) {
-    Claim.Result r = run(broken);
-    assertEquals(Claim.Status.FAILED, r.status(), () -> broken.id() + " missed the planted defect");
+  /** A "holds" claim whose planted defect must be caught (its CI budget and seed; no shrinking). */
+  static <T> void caught(Claim broken) {
+    @SuppressWarnings("unchecked")
+    PropertyClaim<T> c = (PropertyClaim<T>) broken;
+    Result<T> r = c.property(new Claim.Settings(c.defaultTries(), 1, null))
+        .shrinkBudget(PlantedDefectsTest.NO_SHRINK, 60_000).run(c.check());
+    System.out.println(broken.id() + ": planted defect caught after " + r.tries() + " tries");
+    assertTrue(r.failed(), () -> broken.id() + " missed the planted defect");
   }
 
   @Nested
@@ -189,7 +193,8 @@ class ClaimMutationsTest {
         return PlantedDefectsTest.withWeights(t, Forward.softmaxRows(Catalogue.EXACT, s, h.allowed()));
       };
       Result<PrefixCase<BigFraction>> r = Property.of("planted-position-leak",
-          Catalogue.cases(Catalogue.shiftOptions(scheme))).tries(200).seed(7).run(c -> {
+          Catalogue.cases(Catalogue.shiftOptions(scheme))).tries(200).seed(7)
+          .shrinkBudget(PlantedDefectsTest.NO_SHRINK, 60_000).run(c -> {
             Model<BigFraction> m = c.model();
             return Catalogue.rescaleAgainstPlain(m, leak.apply(Forward.run(m, c.prefix(), c.contentInput())),
                 leak.apply(Forward.run(m, Prefix.none(), c.contentInput())), 0);
@@ -230,7 +235,7 @@ class ClaimMutationsTest {
     void lim6SecondLayerRescale() {
       CaseOptions o = CaseOptions.exactDefaults().withLayers(2, 2).withLengths(new int[] {2, 3}, new int[] {1, 2});
       Result<PrefixCase<BigFraction>> r = Property.of("planted-layer-2", Cases.exact(o, Catalogue.EXACT, false))
-          .tries(200).seed(7).run(c -> {
+          .tries(200).seed(7).shrinkBudget(PlantedDefectsTest.NO_SHRINK, 60_000).run(c -> {
             Model<BigFraction> m = c.model();
             Trace<BigFraction> broken = PlantedDefectsTest.doubleContentScores(
                 Forward.run(m, c.prefix(), c.contentInput()), 1);

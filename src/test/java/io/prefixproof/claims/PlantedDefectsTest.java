@@ -28,14 +28,19 @@ class PlantedDefectsTest {
 
   static final Arith<BigFraction> EXACT = Arith.exact();
 
+  /** Shrink calls allowed after a planted defect is caught: one, since only the catching matters here. */
+  static final int NO_SHRINK = 1;
+
   /** Runs the LIM-1/1c checks on traces corrupted by {@code defect}; the property must be falsified. */
   static Result<PrefixCase<BigFraction>> runWith(String name, UnaryOperator<Trace<BigFraction>> defect,
       EnumSet<Limitations.Check> checks, CaseOptions o) {
-    return Property.of(name, Cases.exact(o, EXACT, false)).tries(200).seed(7).run(c -> {
-      Model<BigFraction> m = c.model();
-      Trace<BigFraction> broken = defect.apply(Forward.run(m, c.prefix(), c.contentInput()));
-      return Limitations.check(m, new Limitations.Pair<>(broken, Limitations.reference(m, broken)), 0, 1, checks);
-    });
+    return Property.of(name, Cases.exact(o, EXACT, false)).tries(200).seed(7).shrinkBudget(NO_SHRINK, 60_000)
+        .run(c -> {
+          Model<BigFraction> m = c.model();
+          Trace<BigFraction> broken = defect.apply(Forward.run(m, c.prefix(), c.contentInput()));
+          return Limitations.check(m, new Limitations.Pair<>(broken, Limitations.reference(m, broken)), 0, 1,
+              checks);
+        });
   }
 
   /** The trace with head (0, 0)'s weights replaced (and its output recomputed from them). */
@@ -109,7 +114,7 @@ class PlantedDefectsTest {
     CaseOptions o = CaseOptions.exactDefaults().withLayers(1, 1).withNorms(List.of(NormKind.RATIONAL_LAYER,
         NormKind.RATIONAL_RMS), 2).withMlp(0, 2).withPostNorm().withKinds(List.of(Prefix.Kind.RESIDUAL));
     Result<PrefixCase<BigFraction>> r = Property.of("planted-norm", Cases.exact(o, EXACT, false)).tries(200).seed(7)
-        .run(c -> {
+        .shrinkBudget(NO_SHRINK, 60_000).run(c -> {
           Model<BigFraction> m = c.model();
           Mat<BigFraction> prefixRows = c.prefix().layerRows().get(0);
           Mat<BigFraction> all = prefixRows.vstack(c.content());
