@@ -24,10 +24,13 @@ import io.prefixproof.model.Trace;
 import io.prefixproof.property.Gen;
 import io.prefixproof.property.Stats;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
+import java.util.function.UnaryOperator;
 import org.apache.commons.math3.dfp.Dfp;
 import org.apache.commons.math3.fraction.BigFraction;
 
@@ -81,6 +84,46 @@ public final class Catalogue {
         && (n < 0 || c.content().rows() == n) && (p < 0 || c.prefix().length() == p);
   }
 
+  // ---- trivial cases ----------------------------------------------------------------------------
+
+  /** Label prefix of the cases where a claim's statement holds for a reason unrelated to it. */
+  public static final String TRIVIAL = "trivial case: ";
+
+  /** Label of the cases that are not trivial. */
+  public static final String NON_TRIVIAL = "non-trivial case";
+
+  /** Labels the case trivial (with the reason) or non-trivial, and returns {@code trivial}. */
+  static boolean labelTrivial(boolean trivial, String why) {
+    Stats.label(trivial ? TRIVIAL + why : NON_TRIVIAL);
+    return trivial;
+  }
+
+  /** True when the prefix leaves every content head output of layers {@code 0..layers-1} unchanged. */
+  static boolean outputsUnmoved(Limitations.Pair<BigFraction> pair, int layers) {
+    for (int l = 0; l < layers; l++) {
+      for (int h = 0; h < pair.reference().get(l).heads().size(); h++) {
+        if (!pair.prefixed().contentHeadOut(l, h).equals(pair.reference().get(l).heads().get(h).out())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Labels a Section 4 case trivial when every part of the statement it checks is: the ratio and order
+   * statements with one content position (no query sees two content keys), the output statements when the
+   * prefix moves no content head output.
+   */
+  static void labelLimitationCase(PrefixCase<BigFraction> c, Limitations.Pair<BigFraction> pair, int layers,
+      Set<Limitations.Check> checks) {
+    boolean ratios = checks.contains(Limitations.Check.RESCALE) || checks.contains(Limitations.Check.COROLLARIES);
+    boolean outputs = checks.contains(Limitations.Check.OUTPUT) || checks.contains(Limitations.Check.MULTI_HEAD);
+    String why = ratios && outputs ? "one content position and no head output moved"
+        : ratios ? "one content position" : "no head output moved";
+    labelTrivial((!ratios || c.content().rows() == 1) && (!outputs || outputsUnmoved(pair, layers)), why);
+  }
+
   // ---- LIM family -------------------------------------------------------------------------------
 
   static PropertyClaim<PrefixCase<BigFraction>> limAtFirstLayer(String id, String statement, CaseOptions o,
@@ -94,6 +137,7 @@ public final class Catalogue {
           throw new AssertionError("layer-0 reference differs from the prefix-free run at head " + h);
         }
       }
+      labelLimitationCase(c, pair, 1, checks);
       return Limitations.check(m, pair, 0, 1, checks);
     });
   }
@@ -148,22 +192,29 @@ public final class Catalogue {
         .withPostNorm();
     String statement = "at every layer, LIM-1..4 hold against the prefix-free layer evaluated on the prefixed run's"
         + " own layer inputs";
-    Claim depth2 = PropertyClaim.holds("LIM-6", statement, "4", 200, cases(o), Limitations::checkAll);
+    Claim depth2 = PropertyClaim.holds("LIM-6", statement, "4", 200, cases(o), Catalogue::checkEveryLayer);
     Claim depth3 = PropertyClaim.holds("LIM-6", "exact at depth 3", "4", 30, cases(o.withLayers(3, 3)),
-        Limitations::checkAll);
+        Catalogue::checkEveryLayer);
     return new AllOf("LIM-6", statement, "4", List.of(depth2, depth3,
         new DoubleClaim("LIM-6", "double", "4", 50, Set.of("LIM-1", "LIM-2", "LIM-3", "LIM-4"))));
   }
 
+  /** All identities at every layer, with the case labelled trivial or not (LIM-6). */
+  static boolean checkEveryLayer(PrefixCase<BigFraction> c) {
+    Limitations.Pair<BigFraction> pair = Limitations.run(c.model(), c.prefix(), c.contentInput());
+    labelLimitationCase(c, pair, c.model().arch().layers(), EnumSet.allOf(Limitations.Check.class));
+    return Limitations.check(c.model(), pair, 0, c.model().arch().layers(), EnumSet.allOf(Limitations.Check.class));
+  }
+
   // ---- hierarchy --------------------------------------------------------------------------------
 
-  /** Cases with a vocabulary and token content for the prompting claims. */
-  static Gen<Object[]> tokenCases(CaseOptions o, Mask mask) {
+  /** Cases with a vocabulary and token content for the prompting claims, with room for {@code steps} more tokens. */
+  static Gen<Object[]> tokenCases(CaseOptions o, Mask mask, int steps) {
     return s -> {
       int vocab = 2 + (int) s.choice(2);
       int n = 1 + (int) s.choice(2);
       int p = 1 + (int) s.choice(2);
-      Architecture a = Cases.architectures(o.withMasks(List.of(mask)), vocab, n + p + 1).generate(s);
+      Architecture a = Cases.architectures(o.withMasks(List.of(mask)), vocab, n + p + steps).generate(s);
       Model<BigFraction> m = Cases.weights(a, o, EXACT).generate(s);
       int[] prompt = new int[p];
       int[] content = new int[n];
@@ -177,20 +228,47 @@ public final class Catalogue {
     };
   }
 
-  @SuppressWarnings("unchecked")
   static Claim hier1() {
+    return hier1(IntUnaryOperator.identity());
+  }
+
+  /** HIER-1 with the soft prompt made of the embedding rows {@code rowOf(token)} (the token's own in the catalogue). */
+  @SuppressWarnings("unchecked")
+  static Claim hier1(IntUnaryOperator rowOf) {
     CaseOptions o = base().withPositions(List.of(PositionKind.NONE, PositionKind.LEARNED)).withLayers(1, 2);
     return PropertyClaim.holds("HIER-1", "a hard prompt is the soft prompt whose vectors are embedding rows", "3",
-        200, tokenCases(o, Mask.CAUSAL), c -> {
+        200, tokenCases(o, Mask.CAUSAL, 1).filter(c -> promptMovesLogits(c)), c -> {
           Model<BigFraction> m = (Model<BigFraction>) c[0];
           int[] prompt = (int[]) c[1];
           Content<BigFraction> content = Content.tokens((int[]) c[2]);
           Mat<BigFraction> e = m.param(Names.EMBED);
-          Mat<BigFraction> rows = Mat.of(e.field(), prompt.length, e.cols(), (i, j) -> e.get(prompt[i], j));
+          Mat<BigFraction> rows = Mat.of(e.field(), prompt.length, e.cols(),
+              (i, j) -> e.get(rowOf.applyAsInt(prompt[i]) % e.rows(), j));
           Trace<BigFraction> hard = new HardPrompt<BigFraction>(prompt).run(m, content);
           Trace<BigFraction> soft = new SoftPrompt<>(rows).run(m, content);
+          labelTrivial(!promptMovesLogits(c), "the prompt moves no content logit");
           return hard.logits().equals(soft.logits()) && hard.hidden().equals(soft.hidden());
         });
+  }
+
+  /**
+   * True when the hard prompt of a token case moves some content logit against the prompt-free run. HIER-1
+   * draws only such cases: where the prompt moves nothing, hard and soft prompts agree for no reason of
+   * theirs (the case would be trivial).
+   */
+  @SuppressWarnings("unchecked")
+  static boolean promptMovesLogits(Object[] c) {
+    Model<BigFraction> m = (Model<BigFraction>) c[0];
+    int[] prompt = (int[]) c[1];
+    Content<BigFraction> content = Content.tokens((int[]) c[2]);
+    Mat<BigFraction> prompted = new HardPrompt<BigFraction>(prompt).run(m, content).logits();
+    return !prompted.rows(prompt.length, prompted.rows()).equals(Forward.run(m, Prefix.none(), content).logits());
+  }
+
+  /** True when the soft prompt of a case moves some last-layer content output against the prompt-free run. */
+  static boolean promptMovesOutputs(PrefixCase<BigFraction> c) {
+    return !Reach.contentOutput(Forward.run(c.model(), c.prefix(), c.contentInput()))
+        .equals(Reach.contentOutput(Forward.run(c.model(), Prefix.none(), c.contentInput())));
   }
 
   /** The per-layer prefixes a prompt induces: the stream rows of the prompt positions at each layer input. */
@@ -204,14 +282,24 @@ public final class Catalogue {
   }
 
   static Claim hier2() {
+    return hier2(Catalogue::induced);
+  }
+
+  /**
+   * HIER-2 with the per-layer prefixes read from a trace by {@code inducedRows} ({@link #induced}
+   * in the catalogue).
+   */
+  static Claim hier2(Function<Trace<BigFraction>, List<Mat<BigFraction>>> inducedRows) {
     CaseOptions o = base().withLayers(1, 2).withMasks(List.of(Mask.CAUSAL)).withMlp(0, 2)
         .withNorms(List.of(NormKind.NONE, NormKind.RATIONAL_LAYER), 1).withEntries(-2, 2, 2)
         .withPositions(List.of(PositionKind.NONE, PositionKind.LEARNED));
     return PropertyClaim.holds("HIER-2", "causal: a soft prompt equals the residual prefix of the per-layer rows it"
-        + " induces, and these do not depend on the user input", "3", 200, softPromptCases(o), c -> {
+        + " induces, and these do not depend on the user input", "3", 200,
+        softPromptCases(o).filter(Catalogue::promptMovesOutputs), c -> {
           Model<BigFraction> m = c.model();
           Trace<BigFraction> soft = Forward.run(m, c.prefix(), c.contentInput());
-          List<Mat<BigFraction>> rows = induced(soft);
+          labelTrivial(!promptMovesOutputs(c), "the prompt moves no content output");
+          List<Mat<BigFraction>> rows = inducedRows.apply(soft);
           Trace<BigFraction> res = new ResidualPrefix<>(rows).run(m, c.contentInput());
           for (int l = 0; l < m.arch().layers(); l++) {
             Mat<BigFraction> a = soft.layers().get(l).output();
@@ -221,7 +309,7 @@ public final class Catalogue {
             }
           }
           Trace<BigFraction> other = Forward.run(m, c.prefix(), Content.vectors(c.otherContent()));
-          if (!induced(other).equals(rows)) {
+          if (!inducedRows.apply(other).equals(rows)) {
             throw new AssertionError("induced prefixes depend on the user input");
           }
           return true;
@@ -229,24 +317,48 @@ public final class Catalogue {
   }
 
   static Claim hier3() {
+    return hier3(UnaryOperator.identity());
+  }
+
+  /**
+   * HIER-3 searched among models whose attention ignores the prompt ({@link Reach#uniformAttention}), where
+   * the content outputs of all soft prompts of length p form an exact affine set; {@code tune} maps the drawn
+   * case to the prefix-tuned one (the identity in the catalogue; a planted defect may tie layer 2 to layer 1).
+   */
+  static Claim hier3(UnaryOperator<PrefixCase<BigFraction>> tune) {
     CaseOptions o = base().withLayers(2, 2).withHeads(1, 2).withKinds(List.of(Prefix.Kind.RESIDUAL))
         .withMasks(List.of(Mask.CAUSAL)).withDims(new int[] {1, 2}, new int[] {1, 2}, new int[] {1, 2})
         .withLengths(new int[] {1, 2}, new int[] {1, 2});
-    return PropertyClaim.counterexample("HIER-3", "a per-layer prefix that no soft prompt induces exists (searched"
-        + " as a counterexample to 'every residual prefix is induced by its own layer-1 rows')", "3", 200, cases(o),
-        c -> {
-          Model<BigFraction> m = c.model();
-          List<Mat<BigFraction>> rows = c.prefix().layerRows();
-          // the only soft prompt that can induce rows S^(1) at layer 1 is S^(1) itself (positions: none)
-          Trace<BigFraction> soft = new SoftPrompt<>(rows.get(0)).run(m, c.contentInput());
-          return induced(soft).equals(rows);
-        }, c -> shape(c, 2, 1, 1, 1, 1));
+    Gen<PrefixCase<BigFraction>> gen = cases(o).map(c -> tune.apply(new PrefixCase<>(
+        Reach.uniformAttention(c.model()), c.prefix(), c.content(), c.otherContent())));
+    return PropertyClaim.counterexample("HIER-3", "prefix-tuning reaches content outputs that no soft prompt of the"
+        + " same length reaches (exact certificate over all soft prompts)", "3", 200, gen, c -> {
+          Mat<BigFraction> target = Reach.contentOutput(Forward.run(c.model(), c.prefix(), c.contentInput()));
+          return !Reach.noSoftPromptReaches(c.model(), c.contentInput(), c.prefix().length(), target);
+        }, c -> shape(c, 2, 1, 1, -1, 1) && c.content().rows() <= 2);
   }
 
   // ---- fine-tuning ------------------------------------------------------------------------------
 
   /** True when, for every content query, the order of its attention over content keys is the same. */
   static boolean sameOrder(Arith<BigFraction> ar, Trace<BigFraction> a, Trace<BigFraction> b) {
+    return !anyContentPair(ar, a, b, (before, after) -> !before.equals(after));
+  }
+
+  /**
+   * True when some content query strictly reverses its attention to two content keys between the runs:
+   * {@code A_ij − A_ik} is non-zero in both and changes sign (a tie that becomes an order does not count).
+   */
+  static boolean strictlyReversed(Arith<BigFraction> ar, Trace<BigFraction> a, Trace<BigFraction> b) {
+    return anyContentPair(ar, a, b, (before, after) -> before * after < 0);
+  }
+
+  /**
+   * True when {@code test} holds for some layer-1 head, content query i and content keys j, k it sees, given
+   * the signs of {@code A_ij − A_ik} in run {@code a} and in run {@code b}.
+   */
+  static boolean anyContentPair(Arith<BigFraction> ar, Trace<BigFraction> a, Trace<BigFraction> b,
+      java.util.function.BiPredicate<Integer, Integer> test) {
     for (int h = 0; h < a.layers().get(0).attention().heads().size(); h++) {
       Mat<BigFraction> wa = a.contentWeights(0, h);
       Mat<BigFraction> wb = b.contentWeights(0, h);
@@ -254,15 +366,15 @@ public final class Catalogue {
         for (int j = 0; j < wa.cols(); j++) {
           for (int k = 0; k < wa.cols(); k++) {
             boolean seen = a.head(0, h).allowed()[i][j] && a.head(0, h).allowed()[i][k];
-            if (seen && Integer.signum(ar.compare(wa.get(i, j), wa.get(i, k)))
-                != Integer.signum(ar.compare(wb.get(i, j), wb.get(i, k)))) {
-              return false;
+            if (seen && test.test(Integer.signum(ar.compare(wa.get(i, j), wa.get(i, k))),
+                Integer.signum(ar.compare(wb.get(i, j), wb.get(i, k))))) {
+              return true;
             }
           }
         }
       }
     }
-    return true;
+    return false;
   }
 
   static CaseOptions single() {
@@ -271,19 +383,24 @@ public final class Catalogue {
   }
 
   static Claim ft1() {
+    return ft1(Names.wk(0, 0));
+  }
+
+  /** FT-1 with the full fine-tune applied to the weight {@code tuned} (W_K in the catalogue). */
+  static Claim ft1(String tuned) {
     Gen<Object[]> gen = cases(single()).flatMap(c -> s -> {
-      Mat<BigFraction> wk = c.model().param(Names.wk(0, 0));
-      return new Object[] {c, Cases.matrix(s, Cases.entries(base()), wk.rows(), wk.cols())};
+      Mat<BigFraction> w = c.model().param(tuned);
+      return new Object[] {c, Cases.matrix(s, Cases.entries(base()), w.rows(), w.cols())};
     });
-    return new PropertyClaim<>("FT-1", "full fine-tuning of W_K can reverse a query's content attention order (no"
-        + " prefix can, LIM-1c)", "6", Claim.Expected.COUNTEREXAMPLE, 200, gen, x -> {
+    return new PropertyClaim<>("FT-1", "full fine-tuning of W_K can strictly reverse a query's attention to two content"
+        + " keys (no prefix can, LIM-1c)", "6", Claim.Expected.COUNTEREXAMPLE, 200, gen, x -> {
           @SuppressWarnings("unchecked")
           PrefixCase<BigFraction> c = (PrefixCase<BigFraction>) x[0];
           @SuppressWarnings("unchecked")
           Mat<BigFraction> delta = (Mat<BigFraction>) x[1];
-          Model<BigFraction> tuned = new FullFineTune<>(Map.of(Names.wk(0, 0), delta)).apply(c.model());
-          return sameOrder(EXACT, Forward.run(c.model(), Prefix.none(), c.contentInput()),
-              Forward.run(tuned, Prefix.none(), c.contentInput()));
+          Model<BigFraction> fineTuned = new FullFineTune<>(Map.of(tuned, delta)).apply(c.model());
+          return !strictlyReversed(EXACT, Forward.run(c.model(), Prefix.none(), c.contentInput()),
+              Forward.run(fineTuned, Prefix.none(), c.contentInput()));
         }, Catalogue::printPair, x -> shape((PrefixCase<?>) x[0], 1, 1, 1, 2, -1));
   }
 
@@ -299,30 +416,41 @@ public final class Catalogue {
 
   // ---- CAP-1 ------------------------------------------------------------------------------------
 
-  @SuppressWarnings("unchecked")
   static Claim cap1() {
-    CaseOptions o = base().withLayers(1, 2).withHeads(1, 2).withDims(new int[] {1, 3}, new int[] {1, 2},
+    return cap1((m, s) -> s);
+  }
+
+  /**
+   * CAP-1 on one model: all V^p hard prompts of length p give at most V^p distinct greedy completions of
+   * p + 1 tokens (counted exhaustively), while the soft prompts of length p with entries in
+   * {@link Reach#GRID} give more. Searched as a counterexample to "soft prompts reach at most V^p";
+   * {@code enter} maps the soft vectors to the rows the model receives (the identity in the catalogue).
+   */
+  @SuppressWarnings("unchecked")
+  static Claim cap1(BiFunction<Model<BigFraction>, Mat<BigFraction>, Mat<BigFraction>> enter) {
+    CaseOptions o = base().withLayers(1, 2).withHeads(1, 2).withDims(new int[] {1, 2}, new int[] {1, 2},
         new int[] {1, 2});
-    return PropertyClaim.holds("CAP-1", "p hard tokens give at most |V|^p distinct greedy completions (counted"
-        + " exhaustively)", "3", 200, tokenCases(o, Mask.CAUSAL), c -> {
+    return new PropertyClaim<>("CAP-1", "p hard tokens give at most |V|^p distinct greedy completions (all counted);"
+        + " p soft tokens on the same model give more", "3", Claim.Expected.COUNTEREXAMPLE, 200,
+        tokenCases(o, Mask.CAUSAL, 3), c -> {
           Model<BigFraction> m = (Model<BigFraction>) c[0];
           int p = ((int[]) c[1]).length;
           int[] content = (int[]) c[2];
-          int v = m.arch().vocab();
-          Set<String> completions = new HashSet<>();
-          int total = (int) Math.pow(v, p);
-          for (int code = 0; code < total; code++) {
-            int[] prompt = new int[p];
-            for (int i = 0, x = code; i < p; i++, x /= v) {
-              prompt[i] = x % v;
-            }
-            int[] joined = new int[p + content.length];
-            System.arraycopy(prompt, 0, joined, 0, p);
-            System.arraycopy(content, 0, joined, p, content.length);
-            completions.add(java.util.Arrays.toString(Forward.generate(m, Prefix.none(), joined, 1)));
-          }
-          Stats.label("distinct=" + completions.size() + " of bound " + total);
-          return completions.size() <= total;
+          int bound = (int) Math.pow(m.arch().vocab(), p);
+          return !(Reach.hardCompletions(m, p, content, p + 1).size() <= bound
+              && Reach.softCompletions(m, p, content, p + 1, enter, bound).size() > bound);
+        }, c -> {
+          Model<BigFraction> m = (Model<BigFraction>) c[0];
+          int p = ((int[]) c[1]).length;
+          int[] content = (int[]) c[2];
+          Set<List<Integer>> hard = Reach.hardCompletions(m, p, content, p + 1);
+          Set<List<Integer>> soft = Reach.softCompletions(m, p, content, p + 1, enter, Integer.MAX_VALUE);
+          return m + "content tokens: " + java.util.Arrays.toString(content) + ", prompt length p=" + p + ", V^p="
+              + (int) Math.pow(m.arch().vocab(), p) + "\nhard completions (" + hard.size() + "): " + hard
+              + "\nsoft completions on the grid (" + soft.size() + "): " + soft;
+        }, c -> {
+          Architecture a = ((Model<?>) c[0]).arch();
+          return a.layers() == 1 && a.heads() == 1 && a.dModel() == 1 && a.vocab() == 2 && ((int[]) c[1]).length == 1;
         });
   }
 
@@ -331,8 +459,12 @@ public final class Catalogue {
   /** LIM-1 against the plain prefix-free run (content from position 0) at {@code layer}. */
   public static boolean rescaleAgainstPlain(PrefixCase<BigFraction> c, int layer) {
     Model<BigFraction> m = c.model();
-    Trace<BigFraction> t = Forward.run(m, c.prefix(), c.contentInput());
-    Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
+    return rescaleAgainstPlain(m, Forward.run(m, c.prefix(), c.contentInput()),
+        Forward.run(m, Prefix.none(), c.contentInput()), layer);
+  }
+
+  /** LIM-1 at {@code layer} between a prefixed trace {@code t} and the plain run's trace. */
+  static boolean rescaleAgainstPlain(Model<BigFraction> m, Trace<BigFraction> t, Trace<BigFraction> plain, int layer) {
     List<Trace.Attention<BigFraction>> ref = plain.layers().stream().map(Trace.Layer::attention).toList();
     try {
       return Limitations.check(m, new Limitations.Pair<>(t, ref), layer, layer + 1,
@@ -347,13 +479,24 @@ public final class Catalogue {
   }
 
   static Claim conj1() {
+    return conj1(1);
+  }
+
+  /** CONJ-1 compared at {@code layer} (layer 2, index 1, in the catalogue). */
+  static Claim conj1(int layer) {
     CaseOptions o = conj().withLayers(2, 2);
     return PropertyClaim.counterexample("CONJ-1", "2 layers, prefix at both: layer-2 content attention ratios equal"
-        + " the prefix-free run's", "4", 200, cases(o), c -> rescaleAgainstPlain(c, 1), c -> shape(c, 2, 1, 1, 2, 1));
+        + " the prefix-free run's", "4", 200, cases(o), c -> rescaleAgainstPlain(c, layer),
+        c -> shape(c, 2, 1, 1, 2, 1));
   }
 
   static Claim conj2() {
-    CaseOptions o = conj().withPositions(List.of(PositionKind.LEARNED));
+    return conj2(PositionKind.LEARNED);
+  }
+
+  /** CONJ-2 with the position scheme {@code scheme} (learned absolute positions in the catalogue). */
+  static Claim conj2(PositionKind scheme) {
+    CaseOptions o = conj().withPositions(List.of(scheme));
     return PropertyClaim.counterexample("CONJ-2", "LIM-1 holds with learned absolute positions when the prefix"
         + " shifts content by p", "4", 200, cases(o), c -> rescaleAgainstPlain(c, 0), c -> shape(c, 1, 1, 1, 2, 1));
   }
@@ -361,12 +504,18 @@ public final class Catalogue {
   /** LIM-1 against the plain run (content from position 0) with a relative position scheme. */
   static Claim shiftInvariant(String id, PositionKind scheme, String name) {
     return PropertyClaim.holds(id, "LIM-1 holds with " + name + " when the prefix shifts content by p (layer 1,"
-        + " against the plain run)", "4", 200, cases(conj().withPositions(List.of(scheme))), c -> {
+        + " against the plain run)", "4", 200, cases(shiftOptions(scheme)), c -> {
+          labelTrivial(c.content().rows() == 1, "one content position");
           if (!rescaleAgainstPlain(c, 0)) {
             throw new AssertionError("LIM-1 against the plain run fails with " + name);
           }
           return true;
         });
+  }
+
+  /** CONJ-3 and CONJ-8 cases: at least two content positions, so some query compares two content keys. */
+  static CaseOptions shiftOptions(PositionKind scheme) {
+    return conj().withLengths(new int[] {2, 5}, new int[] {1, 3}).withPositions(List.of(scheme));
   }
 
   static Claim conj3() {
@@ -417,9 +566,14 @@ public final class Catalogue {
   public static final double DFP_VIOLATION = 1e-30;
 
   static Claim conj4() {
+    return conj4(new ScoreScale.PerAttended(BigFraction.ONE));
+  }
+
+  /** CONJ-4 with the score scale {@code scale} (1/sqrt(attended positions) in the catalogue). */
+  static Claim conj4(ScoreScale scale) {
     CaseOptions o = conj().withLayers(1, 1);
     return PropertyClaim.counterexample("CONJ-4", "LIM-1 holds when scores are scaled by 1/sqrt(attended positions)",
-        "4", 200, cases(o), c -> lim1DeviationDfp(c, new ScoreScale.PerAttended(BigFraction.ONE)) <= DFP_VIOLATION,
+        "4", 200, cases(o), c -> lim1DeviationDfp(c, scale) <= DFP_VIOLATION,
         c -> shape(c, 1, 1, 1, 2, 1));
   }
 
@@ -436,9 +590,14 @@ public final class Catalogue {
   }
 
   static Claim conj5() {
-    CaseOptions o = conj().withLayers(1, 1).withHeads(1, 1).withMlp(1, 2).withLengths(new int[] {1, 2},
-        new int[] {1, 1}).withDims(new int[] {1, 4}, new int[] {1, 2}, new int[] {1, 3}).withNorms(
-            List.of(NormKind.NONE), 0);
+    return conj5(true);
+  }
+
+  /** CONJ-5 with an MLP of width 1..2 after the attention ({@code mlp}, as in the catalogue) or none. */
+  static Claim conj5(boolean mlp) {
+    CaseOptions o = conj().withLayers(1, 1).withHeads(1, 1).withMlp(mlp ? 1 : 0, mlp ? 2 : 0)
+        .withLengths(new int[] {1, 2}, new int[] {1, 1}).withDims(new int[] {1, 4}, new int[] {1, 2}, new int[] {1, 3})
+        .withNorms(List.of(NormKind.NONE), 0);
     return PropertyClaim.counterexample("CONJ-5", "after the MLP that follows a prefixed attention layer, each"
         + " position's shift stays in the plane LIM-2 allows (span of W_O v and W_O t_i)", "4", 200, cases(o), c -> {
           Model<BigFraction> m = c.model();
@@ -460,23 +619,29 @@ public final class Catalogue {
   }
 
   static Claim conj6() {
+    return conj6(UnaryOperator.identity());
+  }
+
+  /**
+   * CONJ-6 decided at the layer output {@code o_i = W_O t_i + b_O}; {@code prefixes} maps the drawn case (the
+   * identity in the catalogue; a mutated statement may move the free values into range(W_V) + b_V).
+   */
+  static Claim conj6(UnaryOperator<PrefixCase<BigFraction>> prefixes) {
     CaseOptions o = conj().withLayers(1, 1).withHeads(1, 1).withKinds(List.of(Prefix.Kind.KEY_VALUE))
         .withLengths(new int[] {1, 3}, new int[] {1, 1});
-    return PropertyClaim.counterexample("CONJ-6", "every key/value prefix is realised by some residual prefix",
-        "3", 200, cases(o), c -> {
+    return PropertyClaim.counterexample("CONJ-6", "every key/value prefix is realised by some residual prefix (at the"
+        + " layer output, after W_O)", "3", 200, cases(o).map(prefixes::apply), c -> {
           Model<BigFraction> m = c.model();
-          Trace<BigFraction> t = Forward.run(m, c.prefix(), c.contentInput());
           Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
           Mat<BigFraction> v = c.prefix().values().get(0).get(0);
-          // residual-prefix values lie in range(W_V) + b_V; so does t_i. a'(u - t_i) = a (v - t_i) needs
-          // v - t_i in span(columns of W_V, b_V)
-          Mat<BigFraction> basis = m.param(Names.wv(0, 0));
-          if (m.arch().attnBiases()) {
-            basis = basis.hstack(m.param(Names.bv(0, 0)).transpose());
-          }
-          for (int i = 0; i < t.contentLength(); i++) {
-            Mat<BigFraction> diff = v.minus(plain.contentHeadOut(0, 0).row(i)).transpose();
-            if (!Ranks.inColumnSpan(basis, diff)) {
+          // a residual prefix's value u_m and t_i both lie in range(W_V) + b_V, so u_m - t_i lies in range(W_V)
+          // (the b_V cancel: t_i's weights sum to 1) and its layer-output shift W_O sum_m A'_im (u_m - t_i) in
+          // range(W_O W_V); the free value's shift is a_i W_O (v - t_i) with a_i > 0
+          Mat<BigFraction> wo = m.param(Names.wo(0));
+          Mat<BigFraction> reachable = wo.times(m.param(Names.wv(0, 0)));
+          for (int i = 0; i < plain.contentLength(); i++) {
+            Mat<BigFraction> shift = wo.times(v.minus(plain.contentHeadOut(0, 0).row(i)).transpose());
+            if (!Ranks.inColumnSpan(reachable, shift)) {
               return false;
             }
           }
@@ -485,13 +650,28 @@ public final class Catalogue {
   }
 
   static Claim conj7() {
-    CaseOptions o = conj().withLayers(1, 2).withMasks(List.of(Mask.BIDIRECTIONAL))
+    return conj7(Mask.BIDIRECTIONAL);
+  }
+
+  /**
+   * CONJ-7 under {@code mask}, decided at the outputs: a case falsifies it when the induced prefixes differ
+   * between two user inputs and the difference reaches the last layer's content outputs, i.e. the per-layer
+   * prefix induced on the first input, run on the second, does not give the soft prompt's own outputs there.
+   */
+  static Claim conj7(Mask mask) {
+    CaseOptions o = conj().withLayers(1, 2).withMasks(List.of(mask))
         .withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 2}).withLengths(new int[] {1, 3}, new int[] {1, 2});
     return PropertyClaim.counterexample("CONJ-7", "without a causal mask, the per-layer prefixes a soft prompt"
-        + " induces do not depend on the user input", "3", 200, softPromptCases(o), c -> {
+        + " induces do not depend on the user input (decided at the content outputs)", "3", 200, softPromptCases(o),
+        c -> {
+          Content<BigFraction> other = Content.vectors(c.otherContent());
           Trace<BigFraction> a = Forward.run(c.model(), c.prefix(), c.contentInput());
-          Trace<BigFraction> b = Forward.run(c.model(), c.prefix(), Content.vectors(c.otherContent()));
-          return induced(a).equals(induced(b));
+          Trace<BigFraction> b = Forward.run(c.model(), c.prefix(), other);
+          if (induced(a).equals(induced(b))) {
+            return true;
+          }
+          Trace<BigFraction> fixed = new ResidualPrefix<>(induced(a)).run(c.model(), other);
+          return Reach.contentOutput(fixed).equals(Reach.contentOutput(b));
         }, c -> shape(c, 2, 1, 1, 1, 1));
   }
 }

@@ -3,7 +3,6 @@ package io.prefixproof.claims;
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
 import io.prefixproof.algebra.Scalars;
-import io.prefixproof.cases.PrefixCase;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Content;
 import io.prefixproof.model.Forward;
@@ -12,7 +11,6 @@ import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
 import io.prefixproof.model.Trace;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.commons.math3.FieldElement;
@@ -63,12 +61,6 @@ public final class Limitations {
       checkLayer(m, pair.prefixed(), pair.reference().get(l), l, checks);
     }
     return true;
-  }
-
-  /** All identities at every layer. */
-  public static <T extends FieldElement<T>> boolean checkAll(PrefixCase<T> c) {
-    Pair<T> pair = run(c.model(), c.prefix(), c.contentInput());
-    return check(c.model(), pair, 0, c.model().arch().layers(), EnumSet.allOf(Check.class));
   }
 
   static <T extends FieldElement<T>> void checkLayer(Model<T> m, Trace<T> t, Trace.Attention<T> ref, int l,

@@ -33,7 +33,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--save", paramLabel = "DIR", description = "Save shrunk counterexamples to DIR.")
   Path save;
 
-  @Option(names = "--stats", description = "Print the labelled case counts (shapes, masks, prefix kinds) per claim.")
+  @Option(names = "--stats", description = "Print the labelled case counts (shapes, masks, prefix kinds) and the"
+      + " share of trivial cases per claim.")
   boolean stats;
 
   @Option(names = "--large", description = "Double-precision checks on d <= 256 and 128 tokens (default d <= 64, 32).")

@@ -2,6 +2,7 @@ package io.prefixproof.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.prefixproof.claims.Catalogue;
 import io.prefixproof.claims.Claim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,9 +49,42 @@ public final class Report {
       }
     });
     StringBuilder sb = new StringBuilder();
-    groups.forEach((g, counts) -> sb.append(io.prefixproof.property.Stats.format(counts,
-        totals.getOrDefault(g, r.tries()))));
+    groups.forEach((g, counts) -> {
+      int cases = totals.getOrDefault(g, r.tries());
+      sb.append(io.prefixproof.property.Stats.format(counts, cases));
+      int trivial = trivialCount(counts);
+      if (trivial >= 0) {
+        sb.append(String.format("  %-40s %6d (%5.1f%%)%n", "trivial cases (share)", trivial,
+            cases == 0 ? 0.0 : 100.0 * trivial / cases));
+      }
+    });
     return sb.toString();
+  }
+
+  /**
+   * The number of cases labelled {@link Catalogue#TRIVIAL} among {@code counts}, or −1 when the claim labels
+   * no case as trivial or non-trivial (it has no notion of a trivial case).
+   */
+  static int trivialCount(Map<String, Integer> counts) {
+    boolean labelled = false;
+    int trivial = 0;
+    for (Map.Entry<String, Integer> e : counts.entrySet()) {
+      String label = e.getKey().substring(e.getKey().indexOf(' ') + 1);
+      if (e.getKey().startsWith(Catalogue.TRIVIAL) || label.startsWith(Catalogue.TRIVIAL)) {
+        trivial += e.getValue();
+        labelled = true;
+      } else if (e.getKey().endsWith(Catalogue.NON_TRIVIAL)) {
+        labelled = true;
+      }
+    }
+    return labelled ? trivial : -1;
+  }
+
+  /** The share of a result's cases labelled trivial (0 when the claim labels none as trivial or non-trivial). */
+  public static double trivialShare(Claim.Result r) {
+    int trivial = Math.max(0, trivialCount(r.statistics()));
+    int cases = r.statistics().getOrDefault("exact cases", r.tries());
+    return cases == 0 ? 0 : (double) trivial / cases;
   }
 
   public static String indent(String s) {

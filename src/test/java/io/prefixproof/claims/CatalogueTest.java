@@ -19,6 +19,8 @@ class CatalogueTest {
       assertTrue(r.asExpected(), () -> c.id() + " came out " + r.status() + ": " + r.detail() + "\n" + r.witness());
       if (r.expected() == Claim.Expected.HOLDS) {
         assertTrue(r.tries() >= Math.min(200, c.defaultTries()), "ran only " + r.tries() + " cases");
+        assertTrue(io.prefixproof.report.Report.trivialShare(r) <= TrivialCasesTest.MAX_SHARE,
+            () -> c.id() + ": too many trivial cases\n" + io.prefixproof.report.Report.statistics(r));
       }
     }));
   }

@@ -7,6 +7,7 @@ import io.prefixproof.algebra.Mat;
 import io.prefixproof.cases.CaseOptions;
 import io.prefixproof.cases.Cases;
 import io.prefixproof.cases.PrefixCase;
+import io.prefixproof.model.Architecture.NormKind;
 import io.prefixproof.model.Content;
 import io.prefixproof.model.Forward;
 import io.prefixproof.model.Model;
@@ -27,41 +28,62 @@ class PlantedDefectsTest {
 
   static final Arith<BigFraction> EXACT = Arith.exact();
 
+  /** Shrink calls allowed after a planted defect is caught: one, since only the catching matters here. */
+  static final int NO_SHRINK = 1;
+
   /** Runs the LIM-1/1c checks on traces corrupted by {@code defect}; the property must be falsified. */
   static Result<PrefixCase<BigFraction>> runWith(String name, UnaryOperator<Trace<BigFraction>> defect,
       EnumSet<Limitations.Check> checks, CaseOptions o) {
-    return Property.of(name, Cases.exact(o, EXACT, false)).tries(200).seed(7).run(c -> {
-      Model<BigFraction> m = c.model();
-      Trace<BigFraction> broken = defect.apply(Forward.run(m, c.prefix(), c.contentInput()));
-      return Limitations.check(m, new Limitations.Pair<>(broken, Limitations.reference(m, broken)), 0, 1, checks);
-    });
+    return Property.of(name, Cases.exact(o, EXACT, false)).tries(200).seed(7).shrinkBudget(NO_SHRINK, 60_000)
+        .run(c -> {
+          Model<BigFraction> m = c.model();
+          Trace<BigFraction> broken = defect.apply(Forward.run(m, c.prefix(), c.contentInput()));
+          return Limitations.check(m, new Limitations.Pair<>(broken, Limitations.reference(m, broken)), 0, 1,
+              checks);
+        });
   }
 
-  /** The trace with head (0, 0)'s weights replaced. */
+  /** The trace with head (0, 0)'s weights replaced (and its output recomputed from them). */
   static Trace<BigFraction> withWeights(Trace<BigFraction> t, Mat<BigFraction> w) {
-    Trace.Head<BigFraction> h = t.head(0, 0);
-    Trace.Head<BigFraction> nh = new Trace.Head<>(h.queries(), h.keys(), h.values(), h.scores(), h.allowed(), w,
-        w.times(h.values()));
-    List<Trace.Head<BigFraction>> heads = new ArrayList<>(t.layers().get(0).attention().heads());
+    return withWeights(t, 0, w);
+  }
+
+  /** The trace with head ({@code layer}, 0)'s weights replaced (and its output recomputed from them). */
+  static Trace<BigFraction> withWeights(Trace<BigFraction> t, int layer, Mat<BigFraction> w) {
+    Trace.Head<BigFraction> h = t.head(layer, 0);
+    return withHead(t, layer, new Trace.Head<>(h.queries(), h.keys(), h.values(), h.scores(), h.allowed(), w,
+        w.times(h.values())));
+  }
+
+  /** The trace with head ({@code layer}, 0) replaced. */
+  static Trace<BigFraction> withHead(Trace<BigFraction> t, int layer, Trace.Head<BigFraction> nh) {
+    List<Trace.Head<BigFraction>> heads = new ArrayList<>(t.layers().get(layer).attention().heads());
     heads.set(0, nh);
-    Trace.Layer<BigFraction> l0 = t.layers().get(0);
-    Trace.Layer<BigFraction> nl = new Trace.Layer<>(l0.input(), l0.normed(),
-        new Trace.Attention<>(heads, l0.attention().out()), l0.afterAttention(), l0.mlpOut(), l0.output());
+    Trace.Layer<BigFraction> l = t.layers().get(layer);
+    return withLayer(t, layer, new Trace.Layer<>(l.input(), l.normed(), new Trace.Attention<>(heads,
+        l.attention().out()), l.afterAttention(), l.mlpOut(), l.output()));
+  }
+
+  /** The trace with one layer replaced. */
+  static Trace<BigFraction> withLayer(Trace<BigFraction> t, int layer, Trace.Layer<BigFraction> nl) {
     List<Trace.Layer<BigFraction>> layers = new ArrayList<>(t.layers());
-    layers.set(0, nl);
+    layers.set(layer, nl);
     return new Trace<>(t.streamPrefix(), t.keyPrefix(), t.positions(), t.embeddings(), layers, t.hidden(), t.logits());
+  }
+
+  /** The bug: head ({@code layer}, 0)'s content scores doubled whenever a prefix is present. */
+  static Trace<BigFraction> doubleContentScores(Trace<BigFraction> t, int layer) {
+    Trace.Head<BigFraction> h = t.head(layer, 0);
+    Mat<BigFraction> s = Mat.of(h.scores().field(), h.scores().rows(), h.scores().cols(),
+        (i, j) -> j >= t.keyPrefix() ? h.scores().get(i, j).multiply(2) : h.scores().get(i, j));
+    return withWeights(t, layer, Forward.softmaxRows(EXACT, s, h.allowed()));
   }
 
   @Test
   @DisplayName("a prefix that also rescales content scores is caught by LIM-1")
   void prefixRescalingContentScores() {
-    Result<PrefixCase<BigFraction>> r = runWith("planted-rescale", t -> {
-      Trace.Head<BigFraction> h = t.head(0, 0);
-      // the bug: content scores doubled whenever a prefix is present
-      Mat<BigFraction> s = Mat.of(h.scores().field(), h.scores().rows(), h.scores().cols(),
-          (i, j) -> j >= t.keyPrefix() ? h.scores().get(i, j).multiply(2) : h.scores().get(i, j));
-      return withWeights(t, Forward.softmaxRows(EXACT, s, h.allowed()));
-    }, EnumSet.of(Limitations.Check.RESCALE), CaseOptions.exactDefaults());
+    Result<PrefixCase<BigFraction>> r = runWith("planted-rescale", t -> doubleContentScores(t, 0),
+        EnumSet.of(Limitations.Check.RESCALE), CaseOptions.exactDefaults());
     System.out.println("rescaled content scores caught after " + r.tries() + " tries");
     assertTrue(r.failed(), "planted defect not caught");
   }
@@ -86,11 +108,13 @@ class PlantedDefectsTest {
   }
 
   @Test
-  @DisplayName("a norm across positions (mixing prefix rows into content) is caught by LIM-1")
+  @DisplayName("LIM-5: a norm across positions (mixing prefix rows into content) is caught by LIM-1")
   void normAcrossPositions() {
-    CaseOptions o = CaseOptions.exactDefaults().withKinds(List.of(Prefix.Kind.RESIDUAL));
+    // LIM-5's models (biases, per-position norms before or after the block, MLPs) at the small default ranges
+    CaseOptions o = CaseOptions.exactDefaults().withLayers(1, 1).withNorms(List.of(NormKind.RATIONAL_LAYER,
+        NormKind.RATIONAL_RMS), 2).withMlp(0, 2).withPostNorm().withKinds(List.of(Prefix.Kind.RESIDUAL));
     Result<PrefixCase<BigFraction>> r = Property.of("planted-norm", Cases.exact(o, EXACT, false)).tries(200).seed(7)
-        .run(c -> {
+        .shrinkBudget(NO_SHRINK, 60_000).run(c -> {
           Model<BigFraction> m = c.model();
           Mat<BigFraction> prefixRows = c.prefix().layerRows().get(0);
           Mat<BigFraction> all = prefixRows.vstack(c.content());
