@@ -3,6 +3,9 @@ package io.prefixproof.model;
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.math3.FieldElement;
 import org.apache.commons.math3.RealFieldElement;
 import org.apache.commons.math3.fraction.BigFraction;
@@ -99,36 +102,14 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
     }
     int k = x.cols();
     int length = Arrays.stream(positions).max().orElse(0) + 1;
-    T[] theta = frequencies(ar, k, length);
-    T both = kind == Kind.YARN || kind == Kind.DYNAMIC_YARN ? yarnAttentionFactor(ar, yarnFactor(length)) : ar.one();
-    // cos(t θ_m) + i sin(t θ_m) = (cos θ_m + i sin θ_m)^t: one sine and cosine per pair, the rest products
-    Object[][] cosAt = new Object[length][k / 2];
-    Object[][] sinAt = new Object[length][k / 2];
-    for (int m = 0; m < k / 2; m++) {
-      T c1 = cos(theta[m]);
-      T s1 = sin(theta[m]);
-      cosAt[0][m] = ar.one();
-      sinAt[0][m] = ar.zero();
-      for (int t = 1; t < length; t++) {
-        T pc = cast(cosAt[t - 1][m]);
-        T ps = cast(sinAt[t - 1][m]);
-        cosAt[t][m] = pc.multiply(c1).subtract(ps.multiply(s1));
-        sinAt[t][m] = pc.multiply(s1).add(ps.multiply(c1));
-      }
-    }
-    // f·cos(t θ_m) and f·sin(t θ_m) per row and pair, f the row's factor
-    Object[][] cos = new Object[x.rows()][k / 2];
-    Object[][] sin = new Object[x.rows()][k / 2];
+    // the tables depend on (scheme, arithmetic, k, L) only, and a search meets the same few again and again
+    Table table = TABLES.computeIfAbsent(List.of(this, ar.name(), k, length), key -> table(ar, k, length));
+    Object[][] cos = new Object[x.rows()][];
+    Object[][] sin = new Object[x.rows()][];
     for (int i = 0; i < x.rows(); i++) {
-      T f = both;
       int t = positions[i];
-      if (queries && kind == Kind.LOGN && t + 1 > trainedContext) {
-        f = f.multiply(log(ar.of(t + 1)).divide(log(ar.of(trainedContext))));
-      }
-      for (int m = 0; m < k / 2; m++) {
-        cos[i][m] = RopeScaling.<T>cast(cosAt[t][m]).multiply(f);
-        sin[i][m] = RopeScaling.<T>cast(sinAt[t][m]).multiply(f);
-      }
+      cos[i] = (queries ? table.queryCos() : table.keyCos())[t];
+      sin[i] = (queries ? table.querySin() : table.keySin())[t];
     }
     return Mat.of(ar.field(), x.rows(), k, (i, j) -> {
       int pair = j / 2;
@@ -143,6 +124,38 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
   @SuppressWarnings("unchecked")
   private static <T> T cast(Object o) {
     return (T) o;
+  }
+
+  /** {@code f·cos(t θ_m)} and {@code f·sin(t θ_m)} by position t and pair m, f the query or key factor at t. */
+  private record Table(Object[][] queryCos, Object[][] querySin, Object[][] keyCos, Object[][] keySin) {}
+
+  private static final Map<List<Object>, Table> TABLES = new ConcurrentHashMap<>();
+
+  private <T extends FieldElement<T>> Table table(Arith<T> ar, int k, int length) {
+    T[] theta = frequencies(ar, k, length);
+    T both = kind == Kind.YARN || kind == Kind.DYNAMIC_YARN ? yarnAttentionFactor(ar, yarnFactor(length)) : ar.one();
+    Object[][][] out = new Object[4][length][k / 2];
+    for (int m = 0; m < k / 2; m++) {
+      // cos(t θ) + i sin(t θ) = (cos θ + i sin θ)^t: one sine and one cosine per pair, the rest products
+      T c1 = cos(theta[m]);
+      T s1 = sin(theta[m]);
+      T c = ar.one();
+      T s = ar.zero();
+      for (int t = 0; t < length; t++) {
+        T query = both;
+        if (kind == Kind.LOGN && t + 1 > trainedContext) {
+          query = query.multiply(log(ar.of(t + 1)).divide(log(ar.of(trainedContext))));
+        }
+        out[0][t][m] = c.multiply(query);
+        out[1][t][m] = s.multiply(query);
+        out[2][t][m] = c.multiply(both);
+        out[3][t][m] = s.multiply(both);
+        T next = c.multiply(c1).subtract(s.multiply(s1));
+        s = c.multiply(s1).add(s.multiply(c1));
+        c = next;
+      }
+    }
+    return new Table(out[0], out[1], out[2], out[3]);
   }
 
   /** θ_m for the k/2 pairs at sequence length {@code length}. */
