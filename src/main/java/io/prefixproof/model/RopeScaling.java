@@ -46,9 +46,9 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
   }
 
   /** YaRN's rotation counts bounding the ramp (HF defaults, from the YaRN paper). */
-  static final int BETA_FAST = 32;
+  private static final int BETA_FAST = 32;
 
-  static final int BETA_SLOW = 1;
+  private static final int BETA_SLOW = 1;
 
   public RopeScaling {
     if (kind == null || base == null || factor == null) {
@@ -159,7 +159,7 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
   }
 
   /** θ_m for the k/2 pairs at sequence length {@code length}. */
-  <T extends FieldElement<T>> T[] frequencies(Arith<T> ar, int k, int length) {
+  private <T extends FieldElement<T>> T[] frequencies(Arith<T> ar, int k, int length) {
     T b = ar.of(base);
     if (kind == Kind.DYNAMIC_NTK && length > trainedContext) {
       T f = ar.of(factor);
@@ -183,7 +183,7 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
   }
 
   /** YaRN's s: the configured factor (static), or max(1, L/L_train) (dynamic). */
-  BigFraction yarnFactor(int length) {
+  private BigFraction yarnFactor(int length) {
     if (kind == Kind.YARN) {
       return factor;
     }
@@ -197,7 +197,7 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
    * {@code dim(r) = k·ln(L_train/(2πr))/(2 ln base)}. The correction dimensions are configuration-time
    * doubles in HF too; only their floor and ceiling enter.
    */
-  BigFraction[] yarnRamp(int k) {
+  private BigFraction[] yarnRamp(int k) {
     double lnBase = Math.log(base.doubleValue());
     long low = Math.max((long) Math.floor(k * Math.log(trainedContext / (BETA_FAST * 2 * Math.PI)) / (2 * lnBase)), 0);
     long high = Math.min((long) Math.ceil(k * Math.log(trainedContext / (BETA_SLOW * 2 * Math.PI)) / (2 * lnBase)),
@@ -213,7 +213,7 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
   }
 
   /** YaRN's factor on queries and keys, {@code 0.1·ln s + 1} (HF's default attention_factor). */
-  static <T extends FieldElement<T>> T yarnAttentionFactor(Arith<T> ar, BigFraction s) {
+  private static <T extends FieldElement<T>> T yarnAttentionFactor(Arith<T> ar, BigFraction s) {
     return log(ar.of(s)).multiply(ar.of(1, 10)).add(ar.one());
   }
 
