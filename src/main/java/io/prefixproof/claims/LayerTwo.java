@@ -23,7 +23,8 @@ import org.apache.commons.math3.RealFieldElement;
  * four terms (see proofs-notes/LIM-7.md):
  *
  * <pre>
- * s^pt_ij = (1−a_i)(1−a_j) s_ij + σ(1−a_i)a_j q(z_i)·k(c_j) + σ a_i(1−a_j) q(c_i)·k(z_j) + σ a_i a_j q(c_i)·k(c_j)
+ * s^pt_ij = (1−a_i)(1−a_j) s_ij + σ(1−a_i)a_j q(z_i)·k(c_j)
+ *         + σ a_i(1−a_j) q(c_i)·k(z_j) + σ a_i a_j q(c_i)·k(c_j)
  * </pre>
  *
  * and the change of a layer-2 log-ratio {@code log(A_ij/A_ik)} (true exp kernel) is bounded by {@link #bound}.
@@ -157,7 +158,8 @@ public final class LayerTwo {
    * two runs' layer-2 attention weights) and the bound of LIM-7.md:
    *
    * <pre>
-   * |Δ_ijk| ≤ σ [ ‖q_i‖ ‖W_K‖ (a_j E_j + a_k E_k) + a_i ‖W_Q‖ E_i ( ‖k_j − k_k‖ + ‖W_K‖ (a_j E_j + a_k E_k) ) ]
+   * |Δ_ijk| ≤ σ [ ‖q_i‖ ‖W_K‖ (a_j E_j + a_k E_k)
+   *              + a_i ‖W_Q‖ E_i ( ‖k_j − k_k‖ + ‖W_K‖ (a_j E_j + a_k E_k) ) ]
    * </pre>
    *
    * with {@code q_i, k_j} the prefix-free layer-2 query and key, {@code E_i = ‖W_O (b_i − t_i)‖}, {@code t_i} the

@@ -193,7 +193,8 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
 
   /**
    * HF's YaRN ramp over pairs m: {@code clamp((m − low)/(high − low), 0, 1)} with
-   * {@code low = max(⌊dim(β_fast)⌋, 0)}, {@code high = min(⌈dim(β_slow)⌉, k − 1)} (high + 1/1000 when equal),
+   * {@code low = max(⌊dim(β_fast)⌋, 0)}, {@code high = min(⌈dim(β_slow)⌉, k − 1)}
+   * (high + 1/1000 when equal),
    * {@code dim(r) = k·ln(L_train/(2πr))/(2 ln base)}. The correction dimensions are configuration-time
    * doubles in HF too; only their floor and ceiling enter.
    */

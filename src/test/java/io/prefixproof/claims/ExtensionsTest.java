@@ -2,6 +2,7 @@ package io.prefixproof.claims;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prefixproof.algebra.Arith;
@@ -185,7 +186,7 @@ class ExtensionsTest {
     @Test
     @DisplayName("dynamic NTK with k = 2 (its exponent k/(k-2) is undefined) is refused, not run as plain RoPE")
     void ntkNeedsFourDims() {
-      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> witnessArchitecture(RopeScaling.Kind.DYNAMIC_NTK, 2));
       assertTrue(e.getMessage().contains("dHead > 2"), e.getMessage());
     }
@@ -195,7 +196,7 @@ class ExtensionsTest {
     void exactRefuses() {
       Architecture a = witnessArchitecture(RopeScaling.Kind.LOGN, 2);
       PrefixCase<BigFraction> c = witnessShape(a, BigFraction.ONE);
-      ArithmeticException e = org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class,
+      ArithmeticException e = assertThrows(ArithmeticException.class,
           () -> Forward.run(c.model(), c.prefix(), c.contentInput()));
       assertTrue(e.getMessage().contains("LOGN"), e.getMessage());
     }

@@ -1,6 +1,8 @@
 package io.prefixproof.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
@@ -37,7 +39,7 @@ class RopeScalingTest {
   @DisplayName("the tolerance rejects a value 1e-14 (relative) away")
   void toleranceCatchesSmallError() {
     Dfp c = DFP.ofDouble(Math.cos(0.005));
-    org.junit.jupiter.api.Assertions.assertThrows(org.opentest4j.AssertionFailedError.class,
+    assertThrows(org.opentest4j.AssertionFailedError.class,
         () -> assertClose(Math.cos(0.005) * (1 + 1e-14), c));
   }
 
@@ -82,11 +84,32 @@ class RopeScalingTest {
   }
 
   @Test
-  @DisplayName("log-length: the query at 0-based position 2 with L_train 2 is scaled by log_2 3; keys and earlier queries not")
+  @DisplayName("log-length: the query at 0-based position 2 with L_train 2 is scaled by log_2 3; keys and earlier"
+      + " queries not")
   void logLength() {
     RopeScaling r = RopeScaling.of(RopeScaling.Kind.LOGN, 2, BigFraction.ONE);
     assertClose(Math.log(3) / Math.log(2) * Math.cos(2), rotateUnit(r, 2, 0, 2, 3, true).get(0, 0));
     assertClose(Math.cos(2), rotateUnit(r, 2, 0, 2, 3, false).get(0, 0));
     assertClose(Math.cos(1), rotateUnit(r, 2, 0, 1, 3, true).get(0, 0));
+  }
+
+  @Test
+  @DisplayName("bad configurations are refused with a message naming the field: no RoPE, L_train < 2, factor < 1,"
+      + " and the double engine")
+  void badConfigurations() {
+    RopeScaling logn = RopeScaling.of(RopeScaling.Kind.LOGN, 2, BigFraction.ONE);
+    IllegalArgumentException noRope = assertThrows(IllegalArgumentException.class,
+        () -> Architecture.builder(2).ropeScaling(logn).build());
+    assertTrue(noRope.getMessage().contains("positions=ROPE"), noRope.getMessage());
+    IllegalArgumentException context = assertThrows(IllegalArgumentException.class,
+        () -> RopeScaling.of(RopeScaling.Kind.LOGN, 1, BigFraction.ONE));
+    assertTrue(context.getMessage().contains("trained context"), context.getMessage());
+    IllegalArgumentException factor = assertThrows(IllegalArgumentException.class,
+        () -> RopeScaling.of(RopeScaling.Kind.YARN, 4, new BigFraction(1, 2)));
+    assertTrue(factor.getMessage().contains("factor"), factor.getMessage());
+    Architecture a = Architecture.builder(2).positions(Architecture.PositionKind.ROPE).ropeScaling(logn).build();
+    IllegalArgumentException fast = assertThrows(IllegalArgumentException.class,
+        () -> new io.prefixproof.fast.FastModel(a, java.util.Map.of()));
+    assertTrue(fast.getMessage().contains("length-dependent RoPE"), fast.getMessage());
   }
 }
