@@ -42,8 +42,9 @@ public final class Catalogue {
 
   /** All claims, in PAPER.md order. */
   public static List<Claim> all() {
-    return List.of(cap1(), hier1(), hier2(), hier3(), lim1(), lim1c(), lim2(), lim3(), lim4(), lim5(), lim6(), ft1(),
-        ft2(), conj1(), conj2(), conj3(), conj4(), conj5(), conj6(), conj7(), conj8());
+    return List.of(cap1(), hier1(), hier2(), hier3(), lim1(), lim1c(), lim2(), lim3(), lim4(), lim5(), lim6(),
+        Extensions.lim7(), ft1(), ft2(), conj1(), conj2(), conj3(), conj4(), conj5(), conj6(), conj7(), conj8(),
+        Extensions.conj9(), Extensions.conj10());
   }
 
   /** The claim with this ID; throws naming the known IDs otherwise. */

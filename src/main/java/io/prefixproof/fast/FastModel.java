@@ -32,6 +32,10 @@ public final class FastModel {
     if (arch.norm() == Architecture.NormKind.RATIONAL_LAYER || arch.norm() == Architecture.NormKind.RATIONAL_RMS) {
       throw new IllegalArgumentException("the double engine has no rational norm stand-in (" + arch.norm() + ")");
     }
+    if (!arch.ropeScaling().usesRotationWeights()) {
+      throw new IllegalArgumentException("the double engine has no length-dependent RoPE (" + arch.ropeScaling()
+          + "); the generic engine runs it in Dfp or double");
+    }
     this.arch = arch;
     Map<String, int[]> shapes = Model.shapes(arch);
     Map<String, DMatrixRMaj> p = new LinkedHashMap<>();

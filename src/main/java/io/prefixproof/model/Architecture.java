@@ -26,6 +26,7 @@ import org.apache.commons.math3.fraction.BigFraction;
  * @param maxContext the most positions (prefix included) the model accepts
  * @param scale the score scale σ
  * @param residual whether sub-blocks add to the stream (true) or replace it
+ * @param ropeScaling length-dependent RoPE (CONJ-9); {@link RopeScaling#none()} for the rotation weights
  */
 public record Architecture(
     int vocab,
@@ -45,7 +46,8 @@ public record Architecture(
     PositionKind positions,
     int maxContext,
     ScoreScale scale,
-    boolean residual) {
+    boolean residual,
+    RopeScaling ropeScaling) {
 
   /** Attention mask: which keys a query sees. */
   public enum Mask {
@@ -114,8 +116,15 @@ public record Architecture(
     if (normEps == null || normEps.compareTo(BigFraction.ZERO) < 0) {
       throw new IllegalArgumentException("normEps must be non-negative, got " + normEps);
     }
-    if (activation == null || norm == null || mask == null || positions == null || scale == null) {
+    if (activation == null || norm == null || mask == null || positions == null || scale == null
+        || ropeScaling == null) {
       throw new IllegalArgumentException("architecture fields must not be null");
+    }
+    if (!ropeScaling.usesRotationWeights() && positions != PositionKind.ROPE) {
+      throw new IllegalArgumentException("rope scaling " + ropeScaling + " needs positions=ROPE, got " + positions);
+    }
+    if (ropeScaling.kind() == RopeScaling.Kind.DYNAMIC_NTK && dHead <= 2) {
+      throw new IllegalArgumentException("dynamic NTK RoPE needs dHead > 2 (its exponent is k/(k-2)), got " + dHead);
     }
   }
 
@@ -150,6 +159,7 @@ public record Architecture(
     b.maxContext = maxContext;
     b.scale = scale;
     b.residual = residual;
+    b.ropeScaling = ropeScaling;
     return b;
   }
 
@@ -183,7 +193,8 @@ public record Architecture(
         + scale
         + (residual ? " residual" : " no-residual")
         + " ctx="
-        + maxContext;
+        + maxContext
+        + (ropeScaling.usesRotationWeights() ? "" : " rope=" + ropeScaling);
   }
 
   /** Mutable builder of {@link Architecture}. */
@@ -206,6 +217,7 @@ public record Architecture(
     private int maxContext = 64;
     private ScoreScale scale = ScoreScale.fixed(BigFraction.ONE);
     private boolean residual = true;
+    private RopeScaling ropeScaling = RopeScaling.none();
 
     private Builder(int dModel) {
       this.dModel = dModel;
@@ -291,10 +303,16 @@ public record Architecture(
       return this;
     }
 
+    /** Length-dependent RoPE (needs positions ROPE). */
+    public Builder ropeScaling(RopeScaling v) {
+      ropeScaling = v;
+      return this;
+    }
+
     public Architecture build() {
       return new Architecture(
           vocab, dModel, layers, heads, dHead, dValue, mlpHidden, activation, norm, finalNorm, normEps, postNorm,
-          attnBiases, mask, positions, maxContext, scale, residual);
+          attnBiases, mask, positions, maxContext, scale, residual, ropeScaling);
     }
   }
 }

@@ -109,9 +109,12 @@ public final class Forward {
       Mat<T> q = affine(m, normed, Names.wq(l, h), Names.bq(l, h));
       Mat<T> k = affine(m, normed, Names.wk(l, h), Names.bk(l, h));
       Mat<T> v = affine(m, normed, Names.wv(l, h), Names.bv(l, h));
-      if (a.positions() == Architecture.PositionKind.ROPE) {
+      if (a.positions() == Architecture.PositionKind.ROPE && a.ropeScaling().usesRotationWeights()) {
         q = rope(m, q, positions);
         k = rope(m, k, positions);
+      } else if (a.positions() == Architecture.PositionKind.ROPE) {
+        q = a.ropeScaling().apply(m.arith(), q, positions, true);
+        k = a.ropeScaling().apply(m.arith(), k, positions, false);
       }
       if (kvKeys != null) {
         k = kvKeys.get(h).vstack(k);

@@ -64,8 +64,10 @@ public final class Model<T extends FieldElement<T>> {
     switch (a.positions()) {
       case LEARNED -> s.put(Names.POS, new int[] {a.maxContext(), d});
       case ROPE -> {
-        s.put(Names.ROPE_COS, new int[] {1, a.dHead() / 2});
-        s.put(Names.ROPE_SIN, new int[] {1, a.dHead() / 2});
+        if (a.ropeScaling().usesRotationWeights()) {
+          s.put(Names.ROPE_COS, new int[] {1, a.dHead() / 2});
+          s.put(Names.ROPE_SIN, new int[] {1, a.dHead() / 2});
+        }
       }
       case ALIBI -> s.put(Names.ALIBI, new int[] {1, a.heads()});
       case NONE -> {}
