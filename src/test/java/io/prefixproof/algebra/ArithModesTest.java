@@ -173,6 +173,7 @@ class ArithModesTest {
       assertEquals(0, DFP.compare(two, DFP.of(4, 2)));
       assertTrue(close("2.7182818284590452353602874713526624977572470937", DFP.kernel(one), DFP_TOL));
       assertEquals(two, DFP.sqrtOf(4));
+      assertEquals(DFP.zero(), DFP.sqrt(DFP.zero()));
       assertSame(DFP.sqrtOf(7), DFP.sqrtOf(7));
       assertEquals("square root of a negative value -1.0",
           assertThrows(ArithmeticException.class, () -> DFP.sqrt(one.negate())).getMessage());

@@ -221,6 +221,10 @@ class FastModelUnitsTest {
     assertArrayEquals(new double[] {0, 0.5, 0.5}, h.weights().data);
     assertArrayEquals(new double[] {6}, h.out().data);
     assertArrayEquals(new boolean[] {false, true, true}, h.allowed()[0]);
+    // scores 800 stay finite only when shifted by the row maximum before exp
+    FastModel.Head big = scalar(Architecture.Mask.CAUSAL).head(0, column(1), column(0, 800, 800), column(2, 4, 8),
+        new int[] {1}, new int[] {2, 0, 1}, 3);
+    assertArrayEquals(new double[] {0, 0.5, 0.5}, big.weights().data);
     FastModel.Head all = scalar(Architecture.Mask.BIDIRECTIONAL).head(0, column(0), column(5, 6, 7), column(2, 4, 8),
         new int[] {1}, new int[] {2, 0, 1}, 3);
     assertArrayEquals(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, all.weights().data);
@@ -295,6 +299,30 @@ class FastModelUnitsTest {
     assertRefused("prefix of 1 positions plus 2 content positions exceeds the context of 2 positions",
         () -> fm.run(Prefix.Kind.STREAM, 1, new DMatrixRMaj(2, 2), new DMatrixRMaj(1, 2), null, null, null));
     fm.run(Prefix.Kind.STREAM, 1, new DMatrixRMaj(1, 2), new DMatrixRMaj(1, 2), null, null, null);
+  }
+
+  @Test
+  @DisplayName("a prefix that does not fit the model is refused before the run, naming the part")
+  void prefixChecked() {
+    FastModel fm = scalar(Architecture.Mask.CAUSAL);
+    Mat<Decimal64> one = Mat.of(DBL.field(), 1, 1, (i, j) -> DBL.one());
+    assertRefused("key/value prefix layer 0 has 2 key heads and 2 value heads, model has 1", () -> fm.run(DBL,
+        Prefix.keyValue(List.of(List.of(one, one)), List.of(List.of(one, one))), Content.vectors(one)));
+  }
+
+  @Test
+  @DisplayName("a product split over threads with a row count not divisible by 4 covers every row")
+  void parallelRowsNotMultipleOfFour() {
+    SplittableRandom r = new SplittableRandom(3);
+    DMatrixRMaj x = io.prefixproof.cases.DoubleCases.gaussian(r, 301, 200, 0, 1);
+    DMatrixRMaj w = io.prefixproof.cases.DoubleCases.gaussian(r, 64, 200, 0, 1);
+    DMatrixRMaj parallel = new DMatrixRMaj(301, 64);
+    Gemm.multTransB(x, w, parallel);
+    DMatrixRMaj serial = new DMatrixRMaj(301, 64);
+    Gemm.rows(x, org.ejml.dense.row.CommonOps_DDRM.transpose(w, null), serial, 0, 301, false, null, null);
+    assertArrayEquals(serial.data, parallel.data);
+    assertRefused("depth limit 3 of row 0 outside [0, 2]",
+        () -> Gemm.mult(new DMatrixRMaj(1, 2), new DMatrixRMaj(2, 1), new DMatrixRMaj(1, 1), new int[] {3}));
   }
 
   @Test
