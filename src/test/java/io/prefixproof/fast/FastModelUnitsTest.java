@@ -60,7 +60,9 @@ class FastModelUnitsTest {
         .layers(2).norm(Architecture.NormKind.LAYER, false).postNorm(true).mask(Architecture.Mask.BIDIRECTIONAL)
         .positions(Architecture.PositionKind.ALIBI).scale(new ScoreScale.PerSequence(new BigFraction(3)))),
     NO_PREFIX_PRE_RMS(Prefix.Kind.NONE, Architecture.builder(4).heads(2).dHead(2).dValue(3).layers(2)
-        .norm(Architecture.NormKind.RMS, false).mlp(4, Architecture.Activation.RELU));
+        .norm(Architecture.NormKind.RMS, false).mlp(4, Architecture.Activation.RELU)),
+    LEARNED_PROMPT(Prefix.Kind.STREAM, Architecture.builder(4).heads(2).dHead(2).dValue(2).layers(1).vocab(3)
+        .positions(Architecture.PositionKind.LEARNED));
 
     final Prefix.Kind kind;
     final Architecture arch;
