@@ -323,6 +323,11 @@ class FastModelUnitsTest {
     DMatrixRMaj serial = new DMatrixRMaj(301, 64);
     Gemm.rows(x, org.ejml.dense.row.CommonOps_DDRM.transpose(w, null), serial, 0, 301, false, null, null);
     assertArrayEquals(serial.data, parallel.data);
+    // a zero column limit is legal: the row is all zeros
+    DMatrixRMaj none = new DMatrixRMaj(1, 1);
+    none.set(0, 0, Double.NaN);
+    Gemm.multTransB(column(1), column(1), none, new int[] {0});
+    assertArrayEquals(new double[] {0}, none.data);
     assertRefused("depth limit 3 of row 0 outside [0, 2]",
         () -> Gemm.mult(new DMatrixRMaj(1, 2), new DMatrixRMaj(2, 1), new DMatrixRMaj(1, 1), new int[] {3}));
   }
