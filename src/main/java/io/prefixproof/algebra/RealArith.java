@@ -55,10 +55,14 @@ public final class RealArith<T extends RealFieldElement<T>> implements Arith<T> 
     return field;
   }
 
+  /** The integer {@code value}; beyond ±2⁵³ through 52-bit limbs, since {@code add(double)} would round it. */
   @Override
   public T of(long value) {
-    return field.getZero().add(value);
+    return -EXACT_DOUBLE <= value && value <= EXACT_DOUBLE ? field.getZero().add(value) : fromBig(BigInteger.valueOf(value));
   }
+
+  /** Integers of at most this magnitude are doubles exactly. */
+  private static final long EXACT_DOUBLE = 1L << 53;
 
   @Override
   public T of(BigFraction value) {
@@ -68,17 +72,17 @@ public final class RealArith<T extends RealFieldElement<T>> implements Arith<T> 
   }
 
   private T fromBig(BigInteger v) {
-    if (v.bitLength() < 63) {
+    if (v.bitLength() <= 53) {
       return of(v.longValue());
     }
-    // split into 62-bit limbs so Dfp keeps every digit it can hold
+    // split into 52-bit limbs, each a double exactly, so Dfp keeps every digit it can hold
     T result = field.getZero();
-    T base = of(1L << 62);
-    BigInteger mask = BigInteger.ONE.shiftLeft(62).subtract(BigInteger.ONE);
+    T base = of(1L << 52);
+    BigInteger mask = BigInteger.ONE.shiftLeft(52).subtract(BigInteger.ONE);
     BigInteger abs = v.abs();
-    int limbs = (abs.bitLength() + 61) / 62;
+    int limbs = (abs.bitLength() + 51) / 52;
     for (int i = limbs - 1; i >= 0; i--) {
-      result = result.multiply(base).add(of(abs.shiftRight(62 * i).and(mask).longValue()));
+      result = result.multiply(base).add(of(abs.shiftRight(52 * i).and(mask).longValue()));
     }
     return v.signum() < 0 ? result.negate() : result;
   }
