@@ -14,10 +14,8 @@ import io.prefixproof.property.Store;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
@@ -50,11 +48,6 @@ public final class ClaimExtension implements TestTemplateInvocationContextProvid
       @Override
       public String getDisplayName(int invocationIndex) {
         return claim.id();
-      }
-
-      @Override
-      public List<Extension> getAdditionalExtensions() {
-        return List.of();
       }
     });
   }

@@ -21,7 +21,7 @@ final class Messages {
     sb.append("found after ").append(r.tries()).append(" cases, shrunk in ").append(c.shrinkSteps())
         .append(" steps (").append(c.shrinkCalls()).append(" runs, ").append(r.millis()).append(" ms)\n");
     if (c.shrinkCalls() >= claim.shrinkRuns() || r.millis() >= claim.shrinkSeconds() * 1000L) {
-      sb.append("shrinking stopped on its budget (").append(claim.shrinkRuns()).append(" runs, ")
+      sb.append("shrinking reached its budget (").append(claim.shrinkRuns()).append(" runs per pass, ")
           .append(claim.shrinkSeconds()).append(" s): the case may not be minimal; raise it with")
           .append(" @Claim(shrinkRuns = ..., shrinkSeconds = ...)\n");
     }
