@@ -23,7 +23,6 @@ import io.prefixproof.model.ScoreScale;
 import io.prefixproof.model.Trace;
 import io.prefixproof.property.Counterexample;
 import io.prefixproof.property.Gen;
-import io.prefixproof.property.Property;
 import io.prefixproof.property.Source;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -311,8 +310,8 @@ public final class Workloads {
     String witness = null;
     do {
       Counterexample<PrefixCase<BigFraction>> c =
-          Property.of("W4", Cases.exact(o, Arith.exact(), false)).seed(searches + 1)
-              .tries(1000).moreAfterFailure(50).shapeFirst(16).search(x -> Catalogue.rescaleAgainstPlain(x, 1));
+          Cases.property("W4", Cases.exact(o, Arith.exact(), false)).seed(searches + 1)
+              .tries(1000).search(x -> Catalogue.rescaleAgainstPlain(x, 1));
       Architecture a = c.value().model().arch();
       witness = "L" + a.layers() + " H" + a.heads() + " d" + a.dModel() + " n" + c.value().content().rows() + " p"
           + c.value().prefix().length();

@@ -8,6 +8,7 @@ import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
 import io.prefixproof.model.ScoreScale;
 import io.prefixproof.property.Gen;
+import io.prefixproof.property.Property;
 import io.prefixproof.property.Source;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,22 @@ public final class Cases {
 
   /** Pythagorean triples (a, b, c): cos θ = a/c, sin θ = b/c is an exact rational rotation. */
   private static final int[][] TRIPLES = {{3, 4, 5}, {5, 12, 13}, {8, 15, 17}, {7, 24, 25}, {20, 21, 29}, {12, 35, 37}};
+
+  /** A random architecture from the options (shapes first, then flags). */
+  /** Leading choices of an {@link #exact} case that describe its shape (counts, kinds, dimensions, flags). */
+  public static final int SHAPE_CHOICES = 16;
+
+  /** Extra random cases drawn after a first failure, so shrinking starts from the smallest failing shape. */
+  public static final int MORE_AFTER_FAILURE = 50;
+
+  /**
+   * A property over model cases with the settings that let shrinking reach minimal shapes: the first
+   * {@link #SHAPE_CHOICES} choices minimised first (and resampled at smaller shapes), and
+   * {@link #MORE_AFTER_FAILURE} more cases drawn after the first failure.
+   */
+  public static <T> Property<T> property(String name, Gen<T> gen) {
+    return Property.of(name, gen).moreAfterFailure(MORE_AFTER_FAILURE).shapeFirst(SHAPE_CHOICES);
+  }
 
   /** A random architecture from the options (shapes first, then flags). */
   public static Gen<Architecture> architectures(CaseOptions o, int vocab, int maxContext) {

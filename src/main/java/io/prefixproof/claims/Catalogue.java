@@ -49,9 +49,7 @@ public final class Catalogue {
 
   /** The claim with this ID; throws naming the known IDs otherwise. */
   public static Claim byId(String id) {
-    return all().stream().filter(c -> c.id().equalsIgnoreCase(id)).findFirst().orElseThrow(
-        () -> new IllegalArgumentException("unknown claim " + id + "; known: "
-            + all().stream().map(Claim::id).toList()));
+    return UserClaims.byId(all(), id);
   }
 
   // ---- generators -------------------------------------------------------------------------------

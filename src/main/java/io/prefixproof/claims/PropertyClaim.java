@@ -1,5 +1,6 @@
 package io.prefixproof.claims;
 
+import io.prefixproof.cases.Cases;
 import io.prefixproof.property.Counterexample;
 import io.prefixproof.property.Gen;
 import io.prefixproof.property.Property;
@@ -39,8 +40,7 @@ public record PropertyClaim<T>(
   }
 
   public Property<T> property(Settings s) {
-    Property<T> p = Property.of(id, gen).tries(s.tries()).seed(s.seed()).printer(printer)
-        .moreAfterFailure(expected == Expected.COUNTEREXAMPLE ? 50 : 0).shapeFirst(16);
+    Property<T> p = Cases.property(id, gen).tries(s.tries()).seed(s.seed()).printer(printer);
     return s.store() == null ? p : p.store(s.store());
   }
 

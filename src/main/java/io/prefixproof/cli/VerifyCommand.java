@@ -1,7 +1,7 @@
 package io.prefixproof.cli;
 
-import io.prefixproof.claims.Catalogue;
 import io.prefixproof.claims.Claim;
+import io.prefixproof.claims.UserClaims;
 import io.prefixproof.property.Store;
 import io.prefixproof.report.Report;
 import java.nio.file.Path;
@@ -40,6 +40,10 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--large", description = "Double-precision checks on d <= 256 and 128 tokens (default d <= 64, 32).")
   boolean large;
 
+  @Option(names = "--claims-from", paramLabel = "JAR", description = "Also run the claims of the"
+      + " io.prefixproof.claims.ClaimProvider services in JAR. Repeatable.")
+  List<Path> claimJars = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     if (tries != null) {
@@ -54,7 +58,8 @@ final class VerifyCommand implements Callable<Integer> {
     if (large) {
       System.setProperty("prefixproof.large", "true");
     }
-    List<Claim> selected = claims.isEmpty() ? Catalogue.all() : claims.stream().map(Catalogue::byId).toList();
+    List<Claim> known = UserClaims.all(claimJars);
+    List<Claim> selected = claims.isEmpty() ? known : claims.stream().map(id -> UserClaims.byId(known, id)).toList();
     Store store = save == null ? null : new Store(save);
     List<Claim.Result> results = new ArrayList<>();
     System.out.println(Report.header());

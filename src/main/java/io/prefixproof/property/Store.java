@@ -49,6 +49,21 @@ public final class Store {
     }
   }
 
+  /** Forgets the saved sequence for {@code name} (once its case passes again). */
+  public void delete(String name) {
+    Path f = file(name);
+    try {
+      Files.deleteIfExists(f);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete saved counterexample " + f, e);
+    }
+  }
+
+  /** The file that holds the saved sequence for {@code name}. */
+  public Path path(String name) {
+    return file(name);
+  }
+
   /**
    * Saves (or replaces) the sequence and its printed value; leaves an identical file untouched. Trailing
    * zeros are dropped: replay reads 0 past the end, so the case is the same.
