@@ -50,6 +50,9 @@ public record PropertyClaim<T>(
     Property<T> p = property(s);
     io.prefixproof.property.Result<T> r = p.run(check);
     long ms = System.currentTimeMillis() - t0;
+    if (!r.failed() && !r.complete()) {
+      return new Result(id, Status.FAILED, expected, r.tries(), r.seed(), null, null, ms, r.stopped(), r.labels());
+    }
     if (!r.failed()) {
       Status st = expected == Expected.HOLDS ? Status.HOLDS : Status.FAILED;
       String detail = expected == Expected.HOLDS ? "held on every case"
