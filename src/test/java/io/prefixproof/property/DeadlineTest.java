@@ -110,14 +110,6 @@ class DeadlineTest {
   }
 
   @Test
-  @DisplayName("a generator or check that throws still reaches the caller, from the run's thread")
-  void errorsPropagate() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Property.of("picky",
-        Gen.integers(0, 1_000_000).filter(x -> x == 77_777)).seed(1).tries(10).run(x -> true));
-    assertTrue(e.getMessage().contains("rejected"), e.getMessage());
-  }
-
-  @Test
   @DisplayName("-Dprefixproof.deadline and -Dprefixproof.shrinkSeconds override the code; bad values are named")
   void systemPropertyOverrides() {
     Property<Integer> p = Property.of("o", Gen.integers(0, 9)).deadline(5_000).shrinkBudget(10, 7_000);
