@@ -41,6 +41,10 @@ public record PropertyClaim<T>(
   public Property<T> property(Settings s) {
     Property<T> p = Property.of(id, gen).tries(s.tries()).seed(s.seed()).printer(printer)
         .moreAfterFailure(expected == Expected.COUNTEREXAMPLE ? 50 : 0).shapeFirst(16);
+    if (expected == Expected.COUNTEREXAMPLE) {
+      // shrinking to the minimal witness is the search's purpose: five minutes for it, not the default one
+      p.shrinkBudget(200_000, 300_000);
+    }
     return s.store() == null ? p : p.store(s.store());
   }
 

@@ -37,7 +37,7 @@ public final class Property<T> {
   private final Gen<T> gen;
   private int tries = 100;
   private Long seed;
-  private int maxShrinkCalls = 20_000;
+  private int maxShrinkCalls = 200_000;
   private long shrinkMillis = 60_000;
   private long deadlineMillis = 600_000;
   private long timeMillis = Long.MAX_VALUE;
@@ -81,7 +81,7 @@ public final class Property<T> {
   /**
    * Most candidate runs and wall time spent after the first failure: the extra cases of
    * {@link #moreAfterFailure}, every shrink pass and the shape resampling share one budget (the time is
-   * overridden by {@code -Dprefixproof.shrinkSeconds}; default 20,000 runs and 60 s).
+   * overridden by {@code -Dprefixproof.shrinkSeconds}; default 200,000 runs and 60 s).
    */
   public Property<T> shrinkBudget(int calls, long millis) {
     if (calls < 0 || millis < 0) {
