@@ -212,8 +212,10 @@ public final class Property<T> {
       while (true) {
         long wait = pr.hardLimit() - System.currentTimeMillis();
         if (wait <= 0) {
+          // what was found so far, read before the interrupt: an interrupted case may fail for that reason
+          Result<T> stopped = pr.stopped();
           worker.interrupt();
-          return pr.stopped();
+          return stopped;
         }
         try {
           // in slices: the limit moves closer when shrinking starts
