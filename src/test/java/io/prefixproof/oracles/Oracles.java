@@ -72,7 +72,7 @@ final class Oracles {
     return Mat.of(BigFractionField.getInstance(), rows, cols, (i, j) -> entries[i * cols + j]);
   }
 
-  /** A model of the architecture with every weight given by {@code entry(name, i, j)}. */
+  /** A model of the architecture with the weights in {@code given} and zeros for every other weight. */
   static Model<BigFraction> model(Architecture a, Map<String, Mat<BigFraction>> given) {
     Map<String, Mat<BigFraction>> p = new LinkedHashMap<>();
     Model.shapes(a).forEach((k, s) -> p.put(k, given.getOrDefault(k,
