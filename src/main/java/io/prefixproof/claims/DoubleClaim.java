@@ -43,7 +43,7 @@ public record DoubleClaim(String id, String statement, String section, int defau
       return new Result(id, Status.FAILED, expected(), r.tries(), r.seed(), meter.maxAbsErr(measured),
           r.counterexample().value().toString(), ms, r.counterexample().failure(), r.labels());
     }
-    return new Result(id, Status.HOLDS, expected(), r.tries(), r.seed(), meter.maxAbsErr(measured), null, ms, detail,
-        r.labels());
+    return new Result(id, r.complete() ? Status.HOLDS : Status.FAILED, expected(), r.tries(), r.seed(),
+        meter.maxAbsErr(measured), null, ms, r.complete() ? detail : r.stopped(), r.labels());
   }
 }

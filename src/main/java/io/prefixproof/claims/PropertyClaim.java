@@ -41,6 +41,10 @@ public record PropertyClaim<T>(
 
   public Property<T> property(Settings s) {
     Property<T> p = Cases.property(id, gen).tries(s.tries()).seed(s.seed()).printer(printer);
+    if (expected == Expected.COUNTEREXAMPLE) {
+      // shrinking to the minimal witness is the search's purpose: five minutes for it, not the default one
+      p.shrinkBudget(200_000, 300_000);
+    }
     return s.store() == null ? p : p.store(s.store());
   }
 
@@ -50,6 +54,9 @@ public record PropertyClaim<T>(
     Property<T> p = property(s);
     io.prefixproof.property.Result<T> r = p.run(check);
     long ms = System.currentTimeMillis() - t0;
+    if (!r.failed() && !r.complete()) {
+      return new Result(id, Status.FAILED, expected, r.tries(), r.seed(), null, null, ms, r.stopped(), r.labels());
+    }
     if (!r.failed()) {
       Status st = expected == Expected.HOLDS ? Status.HOLDS : Status.FAILED;
       String detail = expected == Expected.HOLDS ? "held on every case"

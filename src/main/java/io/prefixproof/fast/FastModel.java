@@ -221,8 +221,8 @@ public final class FastModel {
       DMatrixRMaj k = affine(normed, Names.wk(l, h), Names.bk(l, h));
       DMatrixRMaj v = affine(normed, Names.wv(l, h), Names.bv(l, h));
       if (arch.positions() == Architecture.PositionKind.ROPE) {
-        rope(q, positions);
-        rope(k, positions);
+        rope(q, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
+        rope(k, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
       }
       if (kvK != null) {
         k = CommonOps_DDRM.concatRowsMulti(kvK.get(h), k);
@@ -353,9 +353,12 @@ public final class FastModel {
     return y;
   }
 
-  private void rope(DMatrixRMaj x, int[] positions) {
-    DMatrixRMaj c1 = param(Names.ROPE_COS);
-    DMatrixRMaj s1 = param(Names.ROPE_SIN);
+  /**
+   * Rotates pair m of row i of {@code x} in place by {@code positions[i]·θ_m}, where
+   * {@code (cos θ_m, sin θ_m) = (c1[0, m], s1[0, m])}; the angles of a position come from those of the one
+   * before by one complex multiplication.
+   */
+  public static void rope(DMatrixRMaj x, int[] positions, DMatrixRMaj c1, DMatrixRMaj s1) {
     int maxPos = Arrays.stream(positions).max().orElse(0);
     for (int m = 0; m < c1.numCols; m++) {
       double[] c = new double[maxPos + 1];

@@ -2,6 +2,10 @@ package io.prefixproof.property;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -10,7 +14,14 @@ import java.util.function.Function;
  * (a failure is an {@link AssertionError} showing the shrunk counterexample, the original, the seed and
  * how to replay); {@link #search} treats it as a conjecture expected to be false and returns the shrunk
  * counterexample. Order of cases: a saved counterexample, the simplest case (all choices 0), then random
- * cases from the seed. Overrides: {@code -Dprefixproof.tries=N}, {@code -Dprefixproof.seed=S}.
+ * cases from the seed. Overrides: {@code -Dprefixproof.tries=N}, {@code -Dprefixproof.seed=S},
+ * {@code -Dprefixproof.deadline=SECONDS} (the whole run) and {@code -Dprefixproof.shrinkSeconds=SECONDS}
+ * (everything after the first failure).
+ *
+ * <p>Both time bounds are wall-clock and hold even while one case runs: the run executes on its own
+ * thread, and when a bound passes the caller returns at once with what was found so far (the smallest
+ * failing case, unshrunk if shrinking had not improved it, or the cases that passed), and interrupts the
+ * run, which stops before its next case.
  *
  * @param <T> the generated type
  */
@@ -26,8 +37,9 @@ public final class Property<T> {
   private final Gen<T> gen;
   private int tries = 100;
   private Long seed;
-  private int maxShrinkCalls = 20_000;
+  private int maxShrinkCalls = 200_000;
   private long shrinkMillis = 60_000;
+  private long deadlineMillis = 600_000;
   private long timeMillis = Long.MAX_VALUE;
   private int maxChoices = 50_000;
   private int moreAfterFailure = 0;
@@ -66,10 +78,31 @@ public final class Property<T> {
     return this;
   }
 
-  /** Most candidate runs and wall time spent shrinking. */
+  /**
+   * Most candidate runs and wall time spent after the first failure: the extra cases of
+   * {@link #moreAfterFailure}, every shrink pass and the shape resampling share one budget (the time is
+   * overridden by {@code -Dprefixproof.shrinkSeconds}; default 200,000 runs and 60 s).
+   */
   public Property<T> shrinkBudget(int calls, long millis) {
+    if (calls < 0 || millis < 0) {
+      throw new IllegalArgumentException("shrink budget must be non-negative, got " + calls + " runs and " + millis
+          + " ms");
+    }
     maxShrinkCalls = calls;
     shrinkMillis = millis;
+    return this;
+  }
+
+  /**
+   * Wall-clock bound of the whole run, cases and shrinking together (overridden by
+   * {@code -Dprefixproof.deadline}; default 600 s). A run that reaches it before a failure ends incomplete,
+   * which {@link #check} reports as a failure: a too slow engine fails instead of hanging.
+   */
+  public Property<T> deadline(long millis) {
+    if (millis < 1) {
+      throw new IllegalArgumentException("deadline must be at least 1 ms, got " + millis);
+    }
+    deadlineMillis = millis;
     return this;
   }
 
@@ -137,18 +170,161 @@ public final class Property<T> {
     return seed != null ? seed : new SplittableRandom().nextLong();
   }
 
-  /** Runs the property; never throws for a falsified property (see {@link Result#failed}). */
+  /** The effective wall-clock bound of the whole run, in ms. */
+  public long effectiveDeadlineMillis() {
+    return secondsProperty("prefixproof.deadline", deadlineMillis);
+  }
+
+  /** The effective wall-clock budget after the first failure, in ms. */
+  public long effectiveShrinkMillis() {
+    return secondsProperty("prefixproof.shrinkSeconds", shrinkMillis);
+  }
+
+  private static long secondsProperty(String key, long fallbackMillis) {
+    String v = System.getProperty(key);
+    if (v == null || v.isBlank()) {
+      return fallbackMillis;
+    }
+    long seconds;
+    try {
+      seconds = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      seconds = 0;
+    }
+    if (seconds < 1 || seconds > Long.MAX_VALUE / 1000) {
+      throw new IllegalArgumentException("-D" + key + " must be a whole number of seconds from 1 to "
+          + Long.MAX_VALUE / 1000 + ", got '" + v + "'");
+    }
+    return seconds * 1000;
+  }
+
+  /**
+   * Runs the property within its deadline; never throws for a falsified property (see
+   * {@link Result#failed}) or one stopped by the deadline (see {@link Result#complete}).
+   */
   public Result<T> run(Check<? super T> check) {
-    long start = System.currentTimeMillis();
-    long s = effectiveSeed();
-    int n = effectiveTries();
-    Map<String, Integer> labels = Stats.newCounts();
+    Progress pr = new Progress(effectiveSeed(), effectiveTries(), effectiveDeadlineMillis(), effectiveShrinkMillis());
+    FutureTask<Result<T>> task = new FutureTask<>(() -> runToEnd(check, pr));
+    Thread worker = new Thread(task, "property " + name);
+    worker.setDaemon(true);
+    worker.start();
+    try {
+      while (true) {
+        long wait = pr.hardLimit() - System.currentTimeMillis();
+        if (wait <= 0) {
+          // what was found so far, read before the interrupt: an interrupted case may fail for that reason
+          Result<T> stopped = pr.stopped();
+          worker.interrupt();
+          return stopped;
+        }
+        try {
+          // in slices: the limit moves closer when shrinking starts
+          return task.get(Math.min(wait, 50), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillRunning) {
+          // look at the limit again
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("property " + name + ": " + cause, cause);
+    } catch (InterruptedException e) {
+      worker.interrupt();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("property " + name + " was interrupted", e);
+    }
+  }
+
+  /** What a run has found so far, written by the run's thread and read by the caller at a bound. */
+  private final class Progress {
+    final long seed;
+    final int tries;
+    final long start = System.currentTimeMillis();
+    final long deadlineAt;
+    final long deadlineMillis;
+    final long shrinkMillis;
+    final Map<String, Integer> labels = Stats.newCounts();
+    volatile int valid;
+    volatile int rejected;
+    volatile long shrinkEndAt = Long.MAX_VALUE;
+    volatile Outcome first;
+    final AtomicReference<Outcome> best = new AtomicReference<>();
+    volatile int calls;
+    volatile int steps;
+
+    Progress(long seed, int tries, long deadlineMillis, long shrinkMillis) {
+      this.seed = seed;
+      this.tries = tries;
+      this.deadlineMillis = deadlineMillis;
+      this.shrinkMillis = shrinkMillis;
+      this.deadlineAt = saturatedSum(start, deadlineMillis);
+    }
+
+    /** The earlier of the deadline and, once a case failed, the end of the shrink budget. */
+    long hardLimit() {
+      return Math.min(deadlineAt, shrinkEndAt);
+    }
+
+    void startShrinking(Outcome failure) {
+      first = failure;
+      best.set(failure);
+      shrinkEndAt = Math.min(deadlineAt, saturatedSum(System.currentTimeMillis(), shrinkMillis));
+    }
+
+    /** Whether the shrink budget (runs, time, deadline) is used up; an interrupt counts as used up. */
+    boolean shrinkExhausted() {
+      return calls >= maxShrinkCalls || System.currentTimeMillis() >= shrinkEndAt
+          || Thread.currentThread().isInterrupted();
+    }
+
+    /** Which budget stopped shrinking, and how to raise it. */
+    String stopReason() {
+      if (System.currentTimeMillis() >= deadlineAt && deadlineAt <= shrinkEndAt) {
+        return "the run's deadline of " + deadlineMillis / 1000.0
+            + " s (raise it with -Dprefixproof.deadline=SECONDS or Property.deadline)";
+      }
+      if (calls >= maxShrinkCalls) {
+        return "the shrink budget of " + maxShrinkCalls + " runs (raise it with Property.shrinkBudget)";
+      }
+      return "the shrink time of " + shrinkMillis / 1000.0
+          + " s (raise it with -Dprefixproof.shrinkSeconds=SECONDS or Property.shrinkBudget)";
+    }
+
+    /** The result at a bound: the smallest failure so far, or the cases that passed, marked incomplete. */
+    Result<T> stopped() {
+      Outcome f = first;
+      if (f != null) {
+        Outcome b = best.get();
+        return finish(this, new Counterexample<>(b.value, b.choices, f.value, f.choices, b.failure, calls, steps,
+            stopReason()), null);
+      }
+      return finish(this, null, "stopped by the run's deadline of " + deadlineMillis / 1000.0 + " s after " + valid
+          + " of " + tries + " cases, none failing so far (raise it with -Dprefixproof.deadline=SECONDS or"
+          + " Property.deadline)");
+    }
+  }
+
+  private static long saturatedSum(long a, long b) {
+    return b > Long.MAX_VALUE - a ? Long.MAX_VALUE : a + b;
+  }
+
+  /** The run itself, on the run's thread: saved case, simplest case, random cases, shrinking. */
+  private Result<T> runToEnd(Check<? super T> check, Progress pr) {
+    long s = pr.seed;
+    int n = pr.tries;
+    Map<String, Integer> labels = pr.labels;
     if (store != null) {
       var saved = store.load(name);
       if (saved.isPresent()) {
         Outcome o = evaluate(Source.replay(saved.get()), check);
         if (o.failure != null) {
-          return finish(s, 1, 0, labels, shrink(o, check), start);
+          pr.valid = 1;
+          return finish(pr, shrink(o, check, pr, null), null);
         }
       }
     }
@@ -160,13 +336,19 @@ public final class Property<T> {
       Stats.end();
     }
     if (simplest.failure != null) {
-      return finish(s, 1, 0, labels, shrink(simplest, check), start);
+      pr.valid = 1;
+      return finish(pr, shrink(simplest, check, pr, null), null);
     }
     SplittableRandom rng = new SplittableRandom(s);
     int valid = simplest.valid ? 1 : 0;
     int rejected = simplest.valid ? 0 : 1;
-    long deadline = timeMillis == Long.MAX_VALUE ? Long.MAX_VALUE : start + timeMillis;
-    while (valid < n && System.currentTimeMillis() < deadline) {
+    pr.valid = valid;
+    pr.rejected = rejected;
+    long softEnd = saturatedSum(pr.start, timeMillis);
+    while (valid < n && System.currentTimeMillis() < softEnd) {
+      if (System.currentTimeMillis() >= pr.deadlineAt || Thread.currentThread().isInterrupted()) {
+        return pr.stopped();
+      }
       Stats.begin(labels);
       Outcome o;
       try {
@@ -176,6 +358,7 @@ public final class Property<T> {
       }
       if (!o.valid) {
         rejected++;
+        pr.rejected = rejected;
         if (rejected > Math.max(1000, 10L * n)) {
           throw new IllegalStateException("property " + name + ": " + rejected + " cases rejected for " + valid
               + " valid ones; the generator's filters or assumptions discard too much (seed " + s + ")");
@@ -183,29 +366,25 @@ public final class Property<T> {
         continue;
       }
       valid++;
+      pr.valid = valid;
       if (o.failure != null) {
-        Outcome simplestFailure = o;
-        for (int extra = 0; extra < moreAfterFailure; extra++) {
-          Outcome x = evaluate(Source.random(rng.split(), maxChoices), check);
-          if (x.failure != null && x.signature.equals(o.signature)
-              && Shrinker.compare(x.choices, simplestFailure.choices) < 0) {
-            simplestFailure = x;
-          }
-        }
-        return finish(s, valid, rejected, labels, shrink(simplestFailure, check), start);
+        return finish(pr, shrink(o, check, pr, rng), null);
       }
     }
-    return finish(s, valid, rejected, labels, null, start);
+    return finish(pr, null, null);
   }
 
-  /** Asserts the property holds; a failure is an {@link AssertionError} with the shrunk counterexample. */
+  /**
+   * Asserts the property holds; a failure, or a run stopped by its deadline, is an {@link AssertionError}
+   * with the shrunk counterexample or the cases run.
+   */
   public Result<T> check(Check<? super T> check) {
     Result<T> r = run(check);
-    if (r.failed()) {
+    if (r.failed() || !r.complete()) {
       if (store != null) {
         store.save(name, r.counterexample().choices(), printer.apply(r.counterexample().value()));
       }
-      throw new AssertionError(r.describe());
+      throw new AssertionError(r.describe(printer));
     }
     return r;
   }
@@ -217,7 +396,8 @@ public final class Property<T> {
   public Counterexample<T> search(Check<? super T> check) {
     Result<T> r = run(check);
     if (!r.failed()) {
-      throw new AssertionError("no counterexample to " + name + " in " + r.tries() + " cases (seed " + r.seed() + ")");
+      throw new AssertionError("no counterexample to " + name + " in " + r.tries() + " cases (seed " + r.seed() + ")"
+          + (r.complete() ? "" : ": " + r.stopped()));
     }
     if (store != null) {
       store.save(name, r.counterexample().choices(), printer.apply(r.counterexample().value()));
@@ -225,9 +405,13 @@ public final class Property<T> {
     return r.counterexample();
   }
 
-  private Result<T> finish(long s, int valid, int rejected, Map<String, Integer> labels, Counterexample<T> c,
-      long start) {
-    return new Result<>(name, s, valid, rejected, Map.copyOf(labels), c, System.currentTimeMillis() - start);
+  private Result<T> finish(Progress pr, Counterexample<T> c, String stopped) {
+    Map<String, Integer> labels;
+    synchronized (pr.labels) {
+      labels = Map.copyOf(pr.labels);
+    }
+    return new Result<>(name, pr.seed, pr.valid, pr.rejected, labels, c, System.currentTimeMillis() - pr.start,
+        stopped);
   }
 
   private final class Outcome {
@@ -265,48 +449,73 @@ public final class Property<T> {
     }
   }
 
-  private Counterexample<T> shrink(Outcome first, Check<? super T> check) {
-    String signature = first.signature;
-    AtomicReference<Outcome> last = new AtomicReference<>(first);
-    int[] calls = {0};
-    int[] steps = {0};
-    long[] best = shrinkFrom(first, check, signature, last, calls, steps);
-    for (int round = 0; round < 4 && shapeFirst > 0; round++) {
-      Outcome smaller = resampleSmallerShape(best, check, signature);
+  /**
+   * From the first failure: up to {@link #moreAfterFailure} extra cases (from {@code rng}, none when null),
+   * then the passes from the simplest failure of the same kind, all within one shrink budget.
+   */
+  private Counterexample<T> shrink(Outcome failure, Check<? super T> check, Progress pr, SplittableRandom rng) {
+    pr.startShrinking(failure);
+    String signature = failure.signature;
+    Outcome start = failure;
+    for (int extra = 0; rng != null && extra < moreAfterFailure && !pr.shrinkExhausted(); extra++) {
+      Outcome x = evaluate(Source.random(rng.split(), maxChoices), check);
+      if (x.failure != null && x.signature.equals(signature) && Shrinker.compare(x.choices, start.choices) < 0) {
+        start = x;
+        pr.first = x;
+        pr.best.set(x);
+      }
+    }
+    boolean stoppedEarly = pr.shrinkExhausted();
+    long[] best = start.choices;
+    if (!stoppedEarly) {
+      best = shrinkFrom(start, check, signature, pr);
+      stoppedEarly = pr.shrinkExhausted();
+    }
+    for (int round = 0; round < 4 && shapeFirst > 0 && !stoppedEarly; round++) {
+      Outcome smaller = resampleSmallerShape(best, check, signature, pr);
+      stoppedEarly = pr.shrinkExhausted();
       if (smaller == null) {
         break;
       }
-      last.set(smaller);
-      best = shrinkFrom(smaller, check, signature, last, calls, steps);
+      pr.best.set(smaller);
+      best = shrinkFrom(smaller, check, signature, pr);
+      stoppedEarly = pr.shrinkExhausted();
     }
-    Outcome b = last.get();
-    return new Counterexample<>(b.value, b.choices, first.value, first.choices, b.failure, calls[0], steps[0]);
+    Outcome b = pr.best.get();
+    return new Counterexample<>(b.value, b.choices, start.value, start.choices, b.failure, pr.calls, pr.steps,
+        stoppedEarly ? pr.stopReason() : null);
   }
 
-  private long[] shrinkFrom(Outcome start, Check<? super T> check, String signature, AtomicReference<Outcome> last,
-      int[] calls, int[] steps) {
+  private long[] shrinkFrom(Outcome start, Check<? super T> check, String signature, Progress pr) {
+    long millisLeft = Math.max(0, pr.shrinkEndAt - System.currentTimeMillis());
     Shrinker sh = new Shrinker(c -> {
+      pr.calls++;
       Outcome o = evaluate(Source.replay(c), check);
       boolean same = o.failure != null && signature.equals(o.signature);
-      if (same && Shrinker.compare(o.choices, last.get().choices) < 0) {
-        last.set(o);
+      if (same && Shrinker.compare(o.choices, pr.best.get().choices) < 0) {
+        pr.best.set(o);
+        pr.steps++;
       }
       return new Shrinker.Outcome(same, o.choices);
-    }, start.choices, maxShrinkCalls, shrinkMillis, shapeFirst);
-    long[] out = sh.shrink();
-    calls[0] += sh.calls();
-    steps[0] += sh.improvements();
-    return out;
+    }, start.choices, Math.max(0, maxShrinkCalls - pr.calls), millisLeft, shapeFirst);
+    return sh.shrink();
   }
 
-  /** 20 deterministic random redraws of the tail after each smaller value of each leading choice. */
-  private Outcome resampleSmallerShape(long[] best, Check<? super T> check, String signature) {
+  /**
+   * 20 deterministic random redraws of the tail after each smaller value of each leading choice; null when
+   * none fails the same way or the shrink budget runs out.
+   */
+  private Outcome resampleSmallerShape(long[] best, Check<? super T> check, String signature, Progress pr) {
     SplittableRandom rng = new SplittableRandom(effectiveSeedForResampling(best));
     for (int i = 0; i < Math.min(shapeFirst, best.length); i++) {
       for (long smaller = 0; smaller < Math.min(best[i], 8); smaller++) {
         long[] prefix = java.util.Arrays.copyOf(best, i + 1);
         prefix[i] = smaller;
         for (int r = 0; r < 20; r++) {
+          if (pr.shrinkExhausted()) {
+            return null;
+          }
+          pr.calls++;
           Outcome o = evaluate(Source.extend(prefix, rng.split(), maxChoices), check);
           if (o.failure != null && signature.equals(o.signature) && Shrinker.compare(o.choices, best) < 0) {
             return o;

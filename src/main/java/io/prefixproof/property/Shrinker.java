@@ -10,7 +10,8 @@ import java.util.function.Function;
  * Shrinks a failing choice sequence to a smaller failing one. "Smaller" is shortlex: fewer choices
  * first, then lexicographically smaller. The passes (deleting spans, zeroing spans, minimising single
  * choices, lowering equal or paired choices together, moving value between choices, sorting and swapping
- * spans) repeat until none helps or the budget runs out. Deterministic: no randomness.
+ * spans) repeat until none helps or the budget runs out (runs, wall time, or an interrupt of the running
+ * thread, each checked before every candidate). Deterministic: no randomness.
  */
 public final class Shrinker {
 
@@ -24,6 +25,7 @@ public final class Shrinker {
   private long[] best;
   private int calls;
   private int improvements;
+  private boolean stoppedOnBudget;
 
   /**
    * @param test runs a candidate sequence
@@ -70,8 +72,21 @@ public final class Shrinker {
     return improvements;
   }
 
+  /**
+   * True when {@link #shrink} ended because the budget ran out (runs, time, or the thread was interrupted)
+   * rather than at a fixed point of the passes.
+   */
+  public boolean stoppedOnBudget() {
+    return stoppedOnBudget;
+  }
+
+  /** True when the budget of runs is used up (as opposed to the time). */
+  public boolean callsExhausted() {
+    return calls >= maxCalls;
+  }
+
   private boolean exhausted() {
-    return calls >= maxCalls || System.nanoTime() > deadlineNanos;
+    return calls >= maxCalls || System.nanoTime() > deadlineNanos || Thread.currentThread().isInterrupted();
   }
 
   /** Tries a candidate; keeps it if it fails and is smaller. */
@@ -105,6 +120,7 @@ public final class Shrinker {
       swapSpans();
       moveSpans();
     } while (!exhausted() && compare(best, before) < 0);
+    stoppedOnBudget = exhausted();
     return best();
   }
 

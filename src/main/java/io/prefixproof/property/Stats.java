@@ -38,7 +38,8 @@ public final class Stats {
     return sb.toString();
   }
 
+  /** A map to count into; synchronized, because the caller of a run may read it while the run goes on. */
   static Map<String, Integer> newCounts() {
-    return new LinkedHashMap<>();
+    return java.util.Collections.synchronizedMap(new LinkedHashMap<>());
   }
 }

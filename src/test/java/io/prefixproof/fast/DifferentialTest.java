@@ -48,6 +48,11 @@ class DifferentialTest {
         .mlp(4 * d, Architecture.Activation.GELU).norm(Architecture.NormKind.LAYER, true).postNorm(post)
         .attnBiases(true).positions(Architecture.PositionKind.LEARNED).maxContext(maxContext)
         .scale(ScoreScale.fixed(new BigFraction(1.0 / Math.sqrt(k)))).build();
+    return weights(dfp, a, seed);
+  }
+
+  /** Gaussian weights scaled by 1/√fan-in (biases and gains 0.1, gains around 1) for every weight of {@code a}. */
+  static Model<Dfp> weights(Arith<Dfp> dfp, Architecture a, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     Map<String, Mat<Dfp>> p = new LinkedHashMap<>();
     for (Map.Entry<String, int[]> e : Model.shapes(a).entrySet()) {
