@@ -3,13 +3,17 @@ package io.prefixproof.cli;
 import io.prefixproof.claims.Catalogue;
 import io.prefixproof.claims.Claim;
 import io.prefixproof.property.Store;
+import io.prefixproof.report.ClaimFigures;
 import io.prefixproof.report.Report;
+import io.prefixproof.report.Site;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code prefixproof verify}: runs the claim catalogue and prints one line per claim. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -38,6 +42,17 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--large", description = "Double-precision checks on d <= 256 and 128 tokens (default d <= 64, 32).")
   boolean large;
 
+  @Option(names = "--html", paramLabel = "DIR", description = "Also write the HTML report (claim pages, figures,"
+      + " notes) to DIR.")
+  Path html;
+
+  @Option(names = "--sources", paramLabel = "DIR", defaultValue = ".", description = "Project root whose src/ the"
+      + " HTML report links to (default: the current directory).")
+  Path sources;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     if (tries != null && tries < 1) {
@@ -49,10 +64,16 @@ final class VerifyCommand implements Callable<Integer> {
     List<Claim> selected = claims.isEmpty() ? Catalogue.all() : claims.stream().map(Catalogue::byId).toList();
     Store store = save == null ? null : new Store(save);
     List<Claim.Result> results = new ArrayList<>();
+    List<Site.Entry> entries = new ArrayList<>();
+    long t0 = System.currentTimeMillis();
     System.out.println(Report.header());
     for (Claim c : selected) {
-      Claim.Result r = c.run(new Claim.Settings(tries == null ? c.defaultTries() : tries, seed, store));
+      Claim.Settings settings = new Claim.Settings(tries == null ? c.defaultTries() : tries, seed, store);
+      Claim.Result r = c.run(settings);
       results.add(r);
+      if (html != null) {
+        entries.add(new Site.Entry(c, r, ClaimFigures.of(c, settings)));
+      }
       System.out.println(Report.line(r));
       if (stats) {
         System.out.print(Report.statistics(r));
@@ -67,6 +88,11 @@ final class VerifyCommand implements Callable<Integer> {
     if (json != null) {
       Report.writeJson(json, results);
       System.out.println("wrote " + json);
+    }
+    if (html != null) {
+      Site.write(html, Site.metadata(spec.root().version()[0], seed, tries, System.currentTimeMillis() - t0), entries,
+          ClaimFigures.constructions(), sources);
+      System.out.println("wrote " + html.resolve("index.html"));
     }
     long bad = results.stream().filter(r -> !r.asExpected()).count();
     System.out.println(results.size() - bad + " as expected, " + bad + " not");
