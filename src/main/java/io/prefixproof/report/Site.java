@@ -172,7 +172,7 @@ public final class Site {
 
   /**
    * Links to every source file under {@code sources/src} that names the claim as a string literal
-   * ({@code "LIM-1"}): the catalogue entry that defines its checker and the tests that run it.
+   * (the ID in double quotes): the catalogue entry that defines its checker and the tests that run it.
    */
   static String sourceLinks(String id, Path sources) {
     Path src = sources == null ? null : sources.resolve("src");
