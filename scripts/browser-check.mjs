@@ -100,7 +100,7 @@ for (const page of pages) {
   listeners.splice(listeners.indexOf(listener), 1);
   await send('Target.closeTarget', { targetId });
   if (problems.length) failures++;
-  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${page}: ${info.images.length} figures rendered` +
+  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${page}: ${info.images.length} figures` +
     `${problems.length ? '; ' + problems.join('; ') : ''} -> ${file}`);
 }
 ws.close();

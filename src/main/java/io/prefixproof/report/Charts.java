@@ -37,8 +37,16 @@ public final class Charts {
   /** A chart to be written to {@code figures/<file>} with its caption. */
   public record Figure(String file, String caption, JFreeChart chart) {}
 
-  /** One named series of (x, y) points; {@code line} joins them, otherwise they are drawn as dots. */
-  public record Series(String name, double[] x, double[] y, boolean line) {}
+  /**
+   * One named series of (x, y) points; {@code line} joins them, otherwise they are drawn as dots; {@code color}
+   * null takes the chart's next default colour.
+   */
+  public record Series(String name, double[] x, double[] y, boolean line, Color color) {
+
+    public Series(String name, double[] x, double[] y, boolean line) {
+      this(name, x, y, line, null);
+    }
+  }
 
   /**
    * An attention map: cell (key j, query i) coloured by {@code w[i][j]} on a white-to-blue scale over
@@ -93,6 +101,9 @@ public final class Charts {
       }
       data.addSeries(xs);
       renderer.setSeriesLinesVisible(k, s.line());
+      if (s.color() != null) {
+        renderer.setSeriesPaint(k, s.color());
+      }
       boolean big = highlight.contains(s.name());
       renderer.setSeriesShapesVisible(k, !s.line() || big);
       renderer.setSeriesShape(k, big ? new Rectangle2D.Double(-6, -6, 12, 12) : new Ellipse2D.Double(-2.5, -2.5, 5, 5));

@@ -17,6 +17,7 @@ import io.prefixproof.model.Trace;
 import io.prefixproof.property.Source;
 import io.prefixproof.report.Charts.Figure;
 import io.prefixproof.report.Charts.Series;
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -129,11 +130,15 @@ public final class ClaimFigures {
     });
   }
 
+  /** Colours of the prefix-free outputs and of the three prefixes' outputs and values. */
+  static final Color[] COLORS = {Color.GRAY, new Color(0xd62728), new Color(0x2ca02c), new Color(0x1f77b4)};
+
   /**
    * Head outputs (value dimension 2, so the two directions are the value coordinates) of 30 random
    * 3-position inputs to one model, without a prefix and with each of three key/value prefixes of
-   * {@code p} vectors; for p = 1 each prefix's value is marked: every output moves on the segment from
-   * its prefix-free position towards it (LIM-2), for p > 1 towards a point of the prefix values' hull.
+   * {@code p} vectors whose values are drawn and then tripled (so that they lie outside the prefix-free
+   * cloud and the pull is visible): every output moves on the segment from its prefix-free position towards
+   * the prefix's value (LIM-2), for p > 1 towards a point of the prefix values' hull (LIM-3).
    */
   static Figure pull(String id, long seed, int p) {
     CaseOptions o = CaseOptions.exactWide().withHeads(1, 1).withLengths(new int[] {3, 3}, new int[] {p, p})
@@ -141,33 +146,32 @@ public final class ClaimFigures {
         .withKinds(List.of(Prefix.Kind.KEY_VALUE));
     Source s = Source.random(new SplittableRandom(seed), 1 << 22);
     Model<BigFraction> m = Cases.exact(o, EXACT, false).generate(s).model();
-    List<Prefix<BigFraction>> prefixes = new ArrayList<>();
-    for (int k = 0; k < 3; k++) {
-      prefixes.add(Cases.prefix(s, m, Prefix.Kind.KEY_VALUE, p, o));
-    }
     List<Mat<BigFraction>> inputs = new ArrayList<>();
     for (int k = 0; k < 30; k++) {
       inputs.add(Cases.matrix(s, Cases.entries(o), 3, 3));
     }
     List<Series> series = new ArrayList<>();
     List<String> marked = new ArrayList<>();
-    series.add(outputs("no prefix", m, Prefix.none(), inputs));
-    for (int k = 0; k < prefixes.size(); k++) {
-      Prefix<BigFraction> pf = prefixes.get(k);
-      series.add(outputs("prefix " + (k + 1), m, pf, inputs));
-      double[][] v = pf.values().get(0).get(0).toDoubles(EXACT);
-      String name = "prefix " + (k + 1) + " value" + (p > 1 ? "s" : "");
+    series.add(outputs("no prefix", m, Prefix.none(), inputs, COLORS[0]));
+    for (int k = 1; k <= 3; k++) {
+      Prefix<BigFraction> drawn = Cases.prefix(s, m, Prefix.Kind.KEY_VALUE, p, o);
+      Mat<BigFraction> values = drawn.values().get(0).get(0).scale(new BigFraction(3));
+      Prefix<BigFraction> pf = Prefix.keyValue(drawn.keys(), List.of(List.of(values)));
+      series.add(outputs("prefix " + k, m, pf, inputs, COLORS[k]));
+      double[][] v = values.toDoubles(EXACT);
+      String name = "prefix " + k + " value" + (p > 1 ? "s" : "");
       marked.add(name);
-      series.add(new Series(name, column(v, 0), column(v, 1), false));
+      series.add(new Series(name, column(v, 0), column(v, 1), false, COLORS[k].darker()));
     }
     return new Figure(id.toLowerCase() + "-pull.svg", "Head outputs of 30 random 3-position inputs (90 points)"
-        + " without a prefix and with each of three " + p + "-vector key/value prefixes, in the head's 2-dimensional"
-        + " value space; squares: the prefix value vectors the outputs are pulled towards",
-        Charts.xy("outputs pulled towards each prefix (p = " + p + ")", "value coordinate 1", "value coordinate 2",
-            series, marked));
+        + " without a prefix (grey) and with each of three " + p + "-vector key/value prefixes (one colour each), in"
+        + " the head's 2-dimensional value space; squares: each prefix's value vectors, towards which its outputs"
+        + " are pulled", Charts.xy("outputs pulled towards each prefix (p = " + p + ")", "value coordinate 1",
+            "value coordinate 2", series, marked));
   }
 
-  static Series outputs(String name, Model<BigFraction> m, Prefix<BigFraction> prefix, List<Mat<BigFraction>> inputs) {
+  static Series outputs(String name, Model<BigFraction> m, Prefix<BigFraction> prefix, List<Mat<BigFraction>> inputs,
+      Color color) {
     List<double[]> points = new ArrayList<>();
     for (Mat<BigFraction> x : inputs) {
       double[][] t = Forward.run(m, prefix, io.prefixproof.model.Content.vectors(x)).contentHeadOut(0, 0)
@@ -175,7 +179,7 @@ public final class ClaimFigures {
       points.addAll(List.of(t));
     }
     double[][] all = points.toArray(new double[0][]);
-    return new Series(name, column(all, 0), column(all, 1), false);
+    return new Series(name, column(all, 0), column(all, 1), false, color);
   }
 
   static double[] column(double[][] rows, int j) {

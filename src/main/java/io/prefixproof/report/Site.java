@@ -188,7 +188,7 @@ public final class Site {
           if (lines.get(i).contains(needle)) {
             String rel = sources.relativize(f).toString().replace('\\', '/');
             links.add("<li><a href=\"" + esc(f.toAbsolutePath().normalize().toUri().toString()) + "\">" + esc(rel)
-                + "</a> line " + (i + 1) + (rel.startsWith("src/test/") ? " (test)" : " (checker)") + "</li>");
+                + "</a> line " + (i + 1) + (rel.startsWith("src/test/") ? " (test)" : " (source)") + "</li>");
             break;
           }
         }
