@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Check every claim of the catalogue (or those named) and print a table; exit 0 when all"
         + " come out as expected.")
-final class VerifyCommand implements Callable<Integer> {
+class VerifyCommand implements Callable<Integer> {
 
   @Option(names = "--claim", paramLabel = "ID", description = "Claim IDs to run (default: all). Repeatable.")
   List<String> claims = new ArrayList<>();
@@ -57,6 +57,9 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (tries != null && tries < 1) {
       throw new IllegalArgumentException("--tries must be at least 1, got " + tries);
+    }
+    if (html != null && java.nio.file.Files.exists(html) && !java.nio.file.Files.isDirectory(html)) {
+      throw new IllegalArgumentException("report directory " + html + " exists and is not a directory");
     }
     if (large) {
       System.setProperty("prefixproof.large", "true");

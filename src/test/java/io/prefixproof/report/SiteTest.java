@@ -100,6 +100,15 @@ class SiteTest {
   }
 
   @Test
+  @DisplayName("bad input exits 2 before any claim runs: no --out, an --out that is a file")
+  void badInput(@TempDir Path dir) throws IOException {
+    assertEquals(2, Main.execute("report"));
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    assertEquals(2, Main.execute("report", "--out", file.toString(), "--claim", "LIM-1"));
+    assertEquals(2, Main.execute("verify", "--html", file.toString(), "--claim", "LIM-1"));
+  }
+
+  @Test
   @DisplayName("renormalising divides each row by its own sum (hand-computed)")
   void renormalised() {
     Mat<BigFraction> w = Mat.ofInts(8, new int[][] {{1, 3}, {2, 2}});
