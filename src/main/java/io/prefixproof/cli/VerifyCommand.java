@@ -65,7 +65,8 @@ class VerifyCommand implements Callable<Integer> {
       System.setProperty("prefixproof.large", "true");
     }
     List<Claim> selected = claims.isEmpty() ? Catalogue.all() : claims.stream().map(Catalogue::byId).toList();
-    Store store = save == null ? null : new Store(save);
+    // the report keeps the shrunk witnesses as replayable choice files, and its figures replay them
+    Store store = save != null ? new Store(save) : html != null ? new Store(html.resolve("counterexamples")) : null;
     List<Claim.Result> results = new ArrayList<>();
     List<Site.Entry> entries = new ArrayList<>();
     long t0 = System.currentTimeMillis();

@@ -67,8 +67,17 @@ public final class ClaimFigures {
         + " (certified for all V^N targets by certify cap2)", cap2()));
   }
 
-  /** The shrunk counterexample of a conjecture (the same search as the run: same seed and tries). */
+  /**
+   * The shrunk counterexample of a conjecture: replayed from the run's store when the run saved it there,
+   * otherwise found again by the same search (same seed and tries).
+   */
   static <T> T witness(PropertyClaim<T> p, Claim.Settings settings) {
+    if (settings.store() != null) {
+      java.util.Optional<long[]> saved = settings.store().load(p.id());
+      if (saved.isPresent()) {
+        return p.gen().generate(Source.replay(saved.get()));
+      }
+    }
     io.prefixproof.property.Result<T> r = p.property(new Claim.Settings(settings.tries(), settings.seed(), null))
         .run(p.check());
     return r.failed() ? r.counterexample().value() : null;
