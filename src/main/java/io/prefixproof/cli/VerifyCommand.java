@@ -3,19 +3,23 @@ package io.prefixproof.cli;
 import io.prefixproof.claims.Claim;
 import io.prefixproof.claims.UserClaims;
 import io.prefixproof.property.Store;
+import io.prefixproof.report.ClaimFigures;
 import io.prefixproof.report.Report;
+import io.prefixproof.report.Site;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code prefixproof verify}: runs the claim catalogue and prints one line per claim. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Check every claim of the catalogue (or those named) and print a table; exit 0 when all"
         + " come out as expected.")
-final class VerifyCommand implements Callable<Integer> {
+class VerifyCommand implements Callable<Integer> {
 
   @Option(names = "--claim", paramLabel = "ID", description = "Claim IDs to run (default: all). Repeatable.")
   List<String> claims = new ArrayList<>();
@@ -44,6 +48,17 @@ final class VerifyCommand implements Callable<Integer> {
       + " io.prefixproof.claims.ClaimProvider services in JAR. Repeatable.")
   List<Path> claimJars = new ArrayList<>();
 
+  @Option(names = "--html", paramLabel = "DIR", description = "Also write the HTML report (claim pages, figures,"
+      + " notes) to DIR.")
+  Path html;
+
+  @Option(names = "--sources", paramLabel = "DIR", defaultValue = ".", description = "Project root whose src/ the"
+      + " HTML report links to (default: the current directory).")
+  Path sources;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     if (tries != null) {
@@ -55,17 +70,27 @@ final class VerifyCommand implements Callable<Integer> {
     if (save != null) {
       Ranges.requireWritableFolder("--save", save);
     }
+    if (html != null) {
+      Ranges.requireWritableFolder("--html", html);
+    }
     if (large) {
       System.setProperty("prefixproof.large", "true");
     }
     List<Claim> known = UserClaims.all(claimJars);
     List<Claim> selected = claims.isEmpty() ? known : claims.stream().map(id -> UserClaims.byId(known, id)).toList();
-    Store store = save == null ? null : new Store(save);
+    // the report keeps the shrunk witnesses as replayable choice files, and its figures replay them
+    Store store = save != null ? new Store(save) : html != null ? new Store(html.resolve("counterexamples")) : null;
     List<Claim.Result> results = new ArrayList<>();
+    List<Site.Entry> entries = new ArrayList<>();
+    long t0 = System.currentTimeMillis();
     System.out.println(Report.header());
     for (Claim c : selected) {
-      Claim.Result r = c.run(new Claim.Settings(tries == null ? c.defaultTries() : tries, seed, store));
+      Claim.Settings settings = new Claim.Settings(tries == null ? c.defaultTries() : tries, seed, store);
+      Claim.Result r = c.run(settings);
       results.add(r);
+      if (html != null) {
+        entries.add(new Site.Entry(c, r, ClaimFigures.of(c, settings)));
+      }
       System.out.println(Report.line(r));
       if (stats) {
         System.out.print(Report.statistics(r));
@@ -80,6 +105,11 @@ final class VerifyCommand implements Callable<Integer> {
     if (json != null) {
       Report.writeJson(json, results);
       System.out.println("wrote " + json);
+    }
+    if (html != null) {
+      Site.write(html, Site.metadata(spec.root().version()[0], seed, tries, System.currentTimeMillis() - t0), entries,
+          ClaimFigures.constructions(), sources);
+      System.out.println("wrote " + html.resolve("index.html"));
     }
     long bad = results.stream().filter(r -> !r.asExpected()).count();
     System.out.println(results.size() - bad + " as expected, " + bad + " not");
