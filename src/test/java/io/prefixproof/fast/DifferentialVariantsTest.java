@@ -11,8 +11,7 @@ import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
 import io.prefixproof.model.ScoreScale;
-import java.util.ArrayList;
-import java.util.List;
+import io.prefixproof.model.TestModels;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.dfp.Dfp;
 import org.apache.commons.math3.fraction.BigFraction;
@@ -135,31 +134,6 @@ class DifferentialVariantsTest {
   }
 
   static Prefix<Dfp> prefix(Arith<Dfp> dfp, Architecture a, Prefix.Kind kind, int p, SplittableRandom r) {
-    return switch (kind) {
-      case STREAM -> Prefix.stream(gaussian(dfp, p, a.dModel(), r));
-      case RESIDUAL -> {
-        List<Mat<Dfp>> rows = new ArrayList<>();
-        for (int l = 0; l < a.layers(); l++) {
-          rows.add(gaussian(dfp, p, a.dModel(), r));
-        }
-        yield Prefix.residual(rows);
-      }
-      case KEY_VALUE -> {
-        List<List<Mat<Dfp>>> keys = new ArrayList<>();
-        List<List<Mat<Dfp>>> values = new ArrayList<>();
-        for (int l = 0; l < a.layers(); l++) {
-          List<Mat<Dfp>> kl = new ArrayList<>();
-          List<Mat<Dfp>> vl = new ArrayList<>();
-          for (int h = 0; h < a.heads(); h++) {
-            kl.add(gaussian(dfp, p, a.dHead(), r));
-            vl.add(gaussian(dfp, p, a.dValue(), r));
-          }
-          keys.add(kl);
-          values.add(vl);
-        }
-        yield Prefix.keyValue(keys, values);
-      }
-      case NONE -> Prefix.none();
-    };
+    return TestModels.prefix(a, kind, p, (rows, cols) -> gaussian(dfp, rows, cols, r));
   }
 }

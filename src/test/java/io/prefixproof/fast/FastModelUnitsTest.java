@@ -93,32 +93,7 @@ class FastModelUnitsTest {
   }
 
   static Prefix<Decimal64> prefix(Prefix.Kind kind, Architecture a, SplittableRandom r, int p) {
-    return switch (kind) {
-      case NONE -> Prefix.none();
-      case STREAM -> Prefix.stream(random(r, p, a.dModel()));
-      case RESIDUAL -> {
-        List<Mat<Decimal64>> rows = new ArrayList<>();
-        for (int l = 0; l < a.layers(); l++) {
-          rows.add(random(r, p, a.dModel()));
-        }
-        yield Prefix.residual(rows);
-      }
-      case KEY_VALUE -> {
-        List<List<Mat<Decimal64>>> keys = new ArrayList<>();
-        List<List<Mat<Decimal64>>> values = new ArrayList<>();
-        for (int l = 0; l < a.layers(); l++) {
-          List<Mat<Decimal64>> k = new ArrayList<>();
-          List<Mat<Decimal64>> v = new ArrayList<>();
-          for (int h = 0; h < a.heads(); h++) {
-            k.add(random(r, p, a.dHead()));
-            v.add(random(r, p, a.dValue()));
-          }
-          keys.add(k);
-          values.add(v);
-        }
-        yield Prefix.keyValue(keys, values);
-      }
-    };
+    return TestModels.prefix(a, kind, p, (rows, cols) -> random(r, rows, cols));
   }
 
   /**

@@ -16,6 +16,7 @@ import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
 import io.prefixproof.model.ScoreScale;
+import io.prefixproof.model.TestModels;
 import io.prefixproof.model.Trace;
 import io.prefixproof.property.Gen;
 import io.prefixproof.property.Property;
@@ -160,19 +161,7 @@ final class Oracles {
   }
 
   private static Prefix<BigFraction> kvPrefix(Architecture a, int p, java.util.SplittableRandom r) {
-    List<List<Mat<BigFraction>>> keys = new ArrayList<>();
-    List<List<Mat<BigFraction>>> values = new ArrayList<>();
-    for (int l = 0; l < a.layers(); l++) {
-      List<Mat<BigFraction>> kl = new ArrayList<>();
-      List<Mat<BigFraction>> vl = new ArrayList<>();
-      for (int h = 0; h < a.heads(); h++) {
-        kl.add(randomMat(p, a.dHead(), r));
-        vl.add(randomMat(p, a.dValue(), r));
-      }
-      keys.add(kl);
-      values.add(vl);
-    }
-    return Prefix.keyValue(keys, values);
+    return TestModels.prefix(a, Prefix.Kind.KEY_VALUE, p, (rows, cols) -> randomMat(rows, cols, r));
   }
 
   /** The exact case generator of a limitation claim of the catalogue (its first, exact part). */
