@@ -61,8 +61,8 @@ public @interface Claim {
    */
   String witness() default "";
 
-  /** Most candidate runs spent shrinking one failure. */
-  int shrinkRuns() default 20_000;
+  /** Most candidate runs spent shrinking one failure, every shrink pass together. */
+  int shrinkRuns() default 200_000;
 
   /** Most seconds spent shrinking one failure. */
   int shrinkSeconds() default 60;

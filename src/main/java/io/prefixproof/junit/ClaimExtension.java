@@ -103,6 +103,9 @@ public final class ClaimExtension implements TestTemplateInvocationContextProvid
           health.count(v);
           return true;
         });
+    if (!r.failed() && !r.complete()) {
+      throw new AssertionError("claim " + claim.id() + " was not decided: " + r.stopped());
+    }
     if (!r.failed()) {
       if (claim.expect() == Claim.Expect.COUNTEREXAMPLE) {
         throw new AssertionError("claim " + claim.id() + " was expected to be false, but held on " + r.tries()

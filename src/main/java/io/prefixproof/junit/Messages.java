@@ -20,9 +20,9 @@ final class Messages {
     StringBuilder sb = header(claim, c.value(), c.failure());
     sb.append("found after ").append(r.tries()).append(" cases, shrunk in ").append(c.shrinkSteps())
         .append(" steps (").append(c.shrinkCalls()).append(" runs, ").append(r.millis()).append(" ms)\n");
-    if (c.shrinkCalls() >= claim.shrinkRuns() || r.millis() >= claim.shrinkSeconds() * 1000L) {
-      sb.append("shrinking reached its budget (").append(claim.shrinkRuns()).append(" runs per pass, ")
-          .append(claim.shrinkSeconds()).append(" s): the case may not be minimal; raise it with")
+    if (!c.fullyShrunk()) {
+      sb.append("shrinking stopped on its budget (").append(claim.shrinkRuns()).append(" runs, ")
+          .append(claim.shrinkSeconds()).append(" s) before a fixed point: the case may not be minimal; raise it with")
           .append(" @Claim(shrinkRuns = ..., shrinkSeconds = ...)\n");
     }
     sb.append("replay: -Dprefixproof.seed.").append(claim.id()).append('=').append(r.seed()).append('\n');

@@ -87,7 +87,7 @@ class ClaimExtensionTest {
   void aShrinkStoppedOnItsBudgetSaysSoAndHowToRaiseIt() throws Exception {
     AssertionError e = assertThrows(AssertionError.class,
         () -> ClaimExtension.run(claim("tinyBudget"), INTS, ClaimExtensionTest::below10, v -> true));
-    assertTrue(e.getMessage().contains("shrinking reached its budget (1 runs per pass") && e.getMessage()
+    assertTrue(e.getMessage().contains("shrinking stopped on its budget (1 runs") && e.getMessage()
         .contains("@Claim(shrinkRuns"), e.getMessage());
     AssertionError full = assertThrows(AssertionError.class,
         () -> ClaimExtension.run(claim("below10"), INTS, ClaimExtensionTest::below10, v -> true));
