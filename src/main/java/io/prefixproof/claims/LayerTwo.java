@@ -27,7 +27,7 @@ import org.apache.commons.math3.RealFieldElement;
  *         + σ a_i(1−a_j) q(c_i)·k(z_j) + σ a_i a_j q(c_i)·k(c_j)
  * </pre>
  *
- * and the change of a layer-2 log-ratio {@code log(A_ij/A_ik)} (true exp kernel) is bounded by {@link #bound}.
+ * and the change of a layer-2 log-ratio {@code log(A_ij/A_ik)} (true exp kernel) is bounded by {@link #movements}.
  */
 public final class LayerTwo {
   private LayerTwo() {}
