@@ -79,7 +79,7 @@ public final class JsonEnvelope {
     }
   }
 
-  /** Writes {@code envelope} to {@code target}, a file or {@value #STDOUT}. */
+  /** Writes {@code envelope} to {@code target}, a file (then says so on stdout) or {@value #STDOUT}. */
   public static void write(Path target, ObjectNode envelope) {
     try {
       if (toStdout(target)) {
@@ -87,6 +87,7 @@ public final class JsonEnvelope {
         System.out.flush();
       } else {
         MAPPER.writeValue(target.toFile(), envelope);
+        System.out.println("wrote " + target);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
