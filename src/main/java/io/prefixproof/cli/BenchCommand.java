@@ -50,24 +50,34 @@ final class BenchCommand implements Callable<Integer> {
       if (size != null && !sizes.contains(size)) {
         throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
       }
-      for (String s : size == null ? sizes : java.util.List.of(size)) {
-        Workloads.Run r = Workloads.run(workload, s, seconds, threads);
-        runs.add(r.json());
-        out.println(String.format("%s %-7s %8d checks in %6.2f s = %10.2f checks/s%s%s",
-            r.workload(), r.size(), r.checks(), r.seconds(), r.checks() / r.seconds(),
-            Double.isNaN(r.maxAbsErr()) ? "" : String.format("  max abs err %.3g", r.maxAbsErr()),
-            r.note() == null ? "" : "  " + r.note()));
+      java.util.List<String> chosen = size == null ? sizes : java.util.List.of(size);
+      try (Progress progress = Progress.start("bench " + workload, chosen.size(), "sizes")) {
+        for (String s : chosen) {
+          progress.now(s + ", " + seconds + " s");
+          Workloads.Run r = Workloads.run(workload, s, seconds, threads);
+          runs.add(r.json());
+          progress.above(out).println(String.format("%s %-7s %8d checks in %6.2f s = %10.2f checks/s%s%s",
+              r.workload(), r.size(), r.checks(), r.seconds(), r.checks() / r.seconds(),
+              Double.isNaN(r.maxAbsErr()) ? "" : String.format("  max abs err %.3g", r.maxAbsErr()),
+              r.note() == null ? "" : "  " + r.note()));
+          progress.step();
+        }
       }
       write("bench", runs);
       return 0;
     }
     Ranges.require("--seeds", seeds, 1, Ranges.SEEDS_MAX);
-    for (ShrinkProblems.Problem<?> p : ShrinkProblems.all()) {
-      ShrinkBench.Tally t = ShrinkBench.run(p, seeds);
-      runs.add(t.json());
-      out.printf("%-30s found %2d/%d  median %5d ms  %s%n", t.problem(), t.found(), t.runs(),
-          t.medianMillis(), t.results().entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + "x)")
-              .collect(java.util.stream.Collectors.joining(", ")));
+    java.util.List<ShrinkProblems.Problem<?>> problems = ShrinkProblems.all();
+    try (Progress progress = Progress.start("bench shrink", problems.size(), "problems")) {
+      for (ShrinkProblems.Problem<?> p : problems) {
+        progress.now(p.name());
+        ShrinkBench.Tally t = ShrinkBench.run(p, seeds);
+        runs.add(t.json());
+        progress.above(out).println(String.format("%-30s found %2d/%d  median %5d ms  %s", t.problem(), t.found(), t.runs(),
+            t.medianMillis(), t.results().entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + "x)")
+                .collect(java.util.stream.Collectors.joining(", "))));
+        progress.step();
+      }
     }
     write("bench-shrink", runs);
     return 0;

@@ -92,6 +92,19 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    int inputCount = model.equals("minilm") ? (texts == null ? SENTENCES : texts).size() : 1;
+    // loading the weights, then per input the limitation checks and the depth measurements
+    try (Progress p = Progress.start("inspect", 1 + 2L * inputCount, "stages")) {
+      progress = p;
+      progress.now("loading " + model);
+      return inspect();
+    }
+  }
+
+  /** The progress line of the current run. */
+  private Progress progress;
+
+  private int inspect() throws Exception {
     Ranges.require("--prefix", prefix, 1, Ranges.POSITIONS_MAX);
     if (randomContent != null) {
       Ranges.require("--random-content", randomContent, 1, Ranges.POSITIONS_MAX);
@@ -100,7 +113,7 @@ final class InspectCommand implements Callable<Integer> {
     if (!mask.equals("trained") && !mask.equals("causal")) {
       throw new IllegalArgumentException("--mask must be trained or causal, got '" + mask + "'");
     }
-    out = JsonEnvelope.text(json);
+    out = progress.above(JsonEnvelope.text(json));
     rows.clear();
     inputs = JsonEnvelope.MAPPER.createArrayNode();
     if (model.equals("minilm")) {
@@ -109,6 +122,7 @@ final class InspectCommand implements Callable<Integer> {
       }
       MiniLm mini = MiniLm.load();
       FastModel m = masked(mini.model());
+      progress.step();
       out.println("all-MiniLM-L6-v2: " + m.arch().summary() + (mask.equals("causal")
           ? " (a causal mask was imposed: the model was trained bidirectionally)" : ""));
       List<String> sentences = texts == null ? SENTENCES : texts;
@@ -138,6 +152,7 @@ final class InspectCommand implements Callable<Integer> {
     boolean checkpoint = HfModel.isCheckpoint(Path.of(model));
     FastModel m = masked(checkpoint ? HfModel.load(Path.of(model)) : ModelConfig.load(Path.of(model),
         allowOutsideWeights));
+    progress.step();
     ReferenceLogits ref = null;
     if (expectLogits != null) {
       if (m.arch().vocab() == 0 || randomContent != null) {
@@ -192,8 +207,12 @@ final class InspectCommand implements Callable<Integer> {
    * measures the depth conjectures on {@code plain} (content embedded from position 0), as input {@code i}.
    */
   private void check(int i, FastModel m, DMatrixRMaj prefixed, DMatrixRMaj plain, long s) {
+    progress.now("input " + i + ": LIM-1..4, CONJ-3 at every layer and head");
     Inspection.run(m, prefixed, prefix, s).forEach(r -> rows.add(InspectRow.check(i, r)));
+    progress.step();
+    progress.now("input " + i + ": CONJ-1, CONJ-5 at every layer");
     Depth.measure(m, plain, prefix, s).forEach(d -> rows.add(InspectRow.measurement(i, d)));
+    progress.step();
   }
 
   /** Records an input: its text and tokens (null when it has none) and its number of positions. */
@@ -221,6 +240,7 @@ final class InspectCommand implements Callable<Integer> {
 
   /** Prints the table and the summaries, writes the JSON when asked, and returns the exit code. */
   int report(String name, FastModel m, String weightsSha256) {
+    progress.close();
     List<InspectRow> sorted = InspectRow.sorted(rows);
     List<InspectRow> checks = sorted.stream().filter(r -> r.holds() != null).toList();
     out.printf("%5s %-18s %5s %4s %-6s %12s %10s  %s%n", "input", "prefix", "layer", "head", "claim", "max_abs_err",

@@ -84,16 +84,21 @@ class VerifyCommand implements Callable<Integer> {
     long t0 = System.currentTimeMillis();
     java.io.PrintStream out = JsonEnvelope.text(json);
     out.println(Report.header());
-    for (Claim c : selected) {
-      Claim.Settings settings = new Claim.Settings(tries == null ? c.defaultTries() : tries, seed, store);
-      Claim.Result r = c.run(settings);
-      results.add(r);
-      if (html != null) {
-        entries.add(new Site.Entry(c, r, ClaimFigures.of(c, settings)));
-      }
-      out.println(Report.line(r));
-      if (stats) {
-        out.print(Report.statistics(r));
+    try (Progress progress = Progress.start("verify", selected.size(), "claims")) {
+      java.io.PrintStream table = progress.above(out);
+      for (Claim c : selected) {
+        progress.now(c.id());
+        Claim.Settings settings = new Claim.Settings(tries == null ? c.defaultTries() : tries, seed, store);
+        Claim.Result r = c.run(settings);
+        results.add(r);
+        if (html != null) {
+          entries.add(new Site.Entry(c, r, ClaimFigures.of(c, settings)));
+        }
+        table.println(Report.line(r));
+        if (stats) {
+          table.print(Report.statistics(r));
+        }
+        progress.step();
       }
     }
     out.println();
