@@ -36,7 +36,7 @@ for ((s = first; s < first + count; s++)); do
     printf '%s\t%s\t%s\t%s\n' "$s" "*" "no-result(exit $rc)" "-" >> "$verdicts"
     continue
   fi
-  jq -r --arg s "$s" '.[] | [$s, .id, .status, .expected] | @tsv' "$out/seed-$s.json" >> "$verdicts"
+  jq -r --arg s "$s" '.data[] | [$s, .id, .status, .expected] | @tsv' "$out/seed-$s.json" >> "$verdicts"
   echo "seed $s: exit $rc, $(( $(date +%s) - start )) s"
 done
 echo

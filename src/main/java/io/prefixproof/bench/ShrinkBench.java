@@ -1,5 +1,7 @@
 package io.prefixproof.bench;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixproof.property.Property;
 import io.prefixproof.property.Result;
 import java.util.ArrayList;
@@ -16,20 +18,16 @@ public final class ShrinkBench {
   public record Tally(String problem, int runs, int found, Map<String, Integer> results, long medianMillis,
       long medianShrinkCalls) {
 
-    /** One JSON line, as {@code ./prefixproof bench --workload shrink --json} prints it. */
-    public String json() {
-      try {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("problem", problem);
-        m.put("runs", runs);
-        m.put("found", found);
-        m.put("results", results);
-        m.put("median_ms", medianMillis);
-        m.put("median_shrink_calls", medianShrinkCalls);
-        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+    /** The tally as JSON, one element of {@code bench --workload shrink --json}'s data. */
+    public ObjectNode json() {
+      ObjectNode m = JsonNodeFactory.instance.objectNode();
+      m.put("problem", problem);
+      m.put("runs", runs);
+      m.put("found", found);
+      results.forEach(m.putObject("results")::put);
+      m.put("median_ms", medianMillis);
+      m.put("median_shrink_calls", medianShrinkCalls);
+      return m;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.prefixproof.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.ExactArith;
 import io.prefixproof.algebra.Mat;
@@ -48,22 +49,17 @@ public final class Workloads {
   /** One run's numbers. */
   public record Run(String workload, String size, long checks, double seconds, double maxAbsErr, String note) {
 
-    public String json() {
-      Map<String, Object> m = new LinkedHashMap<>();
+    /** The run as JSON, one element of {@code bench --json}'s data (prefixproof/bench/1). */
+    public ObjectNode json() {
+      ObjectNode m = JsonNodeFactory.instance.objectNode();
       m.put("workload", workload);
       m.put("size", size);
       m.put("checks", checks);
       m.put("seconds", Math.round(seconds * 1000) / 1000.0);
       m.put("checks_per_s", Math.round(checks / seconds * 100) / 100.0);
       m.put("max_abs_err", Double.isNaN(maxAbsErr) ? null : maxAbsErr);
-      if (note != null) {
-        m.put("note", note);
-      }
-      try {
-        return new ObjectMapper().writeValueAsString(m);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      m.put("note", note);
+      return m;
     }
   }
 

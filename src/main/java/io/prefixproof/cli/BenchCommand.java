@@ -1,15 +1,18 @@
 package io.prefixproof.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.prefixproof.bench.ShrinkBench;
 import io.prefixproof.bench.ShrinkProblems;
 import io.prefixproof.bench.Workloads;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code prefixproof bench}: benchmarks that print numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run a benchmark workload and print its numbers (one JSON line per run with --json).")
+    description = "Run a benchmark workload and print its numbers (and write them as JSON with --json FILE).")
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--workload", required = true, paramLabel = "W", description = "W1, W2, W3, W4, gen or shrink.")
@@ -28,11 +31,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seeds", defaultValue = "20", paramLabel = "N", description = "Seeds per problem (shrink), 1 to 10000.")
   int seeds;
 
-  @Option(names = "--json", description = "One JSON line per run.")
-  boolean json;
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the runs as JSON (schema prefixproof/bench/1,"
+      + " or prefixproof/bench-shrink/1 for shrink) to FILE; - writes it to stdout and the text to stderr.")
+  Path json;
 
   @Override
   public Integer call() {
+    JsonEnvelope.requireWritable("--json", json);
+    PrintStream out = JsonEnvelope.text(json);
+    ArrayNode runs = JsonEnvelope.MAPPER.createArrayNode();
     if (!workload.equals("shrink")) {
       Ranges.requirePositive("--seconds", seconds, Ranges.SECONDS_MAX);
       Ranges.require("--threads", threads, 1, Ranges.THREADS_MAX);
@@ -43,25 +50,43 @@ final class BenchCommand implements Callable<Integer> {
       if (size != null && !sizes.contains(size)) {
         throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
       }
-      for (String s : size == null ? sizes : java.util.List.of(size)) {
-        Workloads.Run r = Workloads.run(workload, s, seconds, threads);
-        System.out.println(json ? r.json() : String.format("%s %-7s %8d checks in %6.2f s = %10.2f checks/s%s%s",
-            r.workload(), r.size(), r.checks(), r.seconds(), r.checks() / r.seconds(),
-            Double.isNaN(r.maxAbsErr()) ? "" : String.format("  max abs err %.3g", r.maxAbsErr()),
-            r.note() == null ? "" : "  " + r.note()));
+      java.util.List<String> chosen = size == null ? sizes : java.util.List.of(size);
+      try (Progress progress = Progress.start("bench " + workload, chosen.size(), "sizes")) {
+        for (String s : chosen) {
+          progress.now(s + ", " + seconds + " s");
+          Workloads.Run r = Workloads.run(workload, s, seconds, threads);
+          runs.add(r.json());
+          progress.above(out).println(String.format("%s %-7s %8d checks in %6.2f s = %10.2f checks/s%s%s",
+              r.workload(), r.size(), r.checks(), r.seconds(), r.checks() / r.seconds(),
+              Double.isNaN(r.maxAbsErr()) ? "" : String.format("  max abs err %.3g", r.maxAbsErr()),
+              r.note() == null ? "" : "  " + r.note()));
+          progress.step();
+        }
       }
+      write("bench", runs);
       return 0;
     }
     Ranges.require("--seeds", seeds, 1, Ranges.SEEDS_MAX);
-    for (ShrinkProblems.Problem<?> p : ShrinkProblems.all()) {
-      ShrinkBench.Tally t = ShrinkBench.run(p, seeds);
-      if (json) {
-        System.out.println(t.json());
-      } else {
-        System.out.printf("%-30s found %2d/%d  median %5d ms  %s%n", t.problem(), t.found(), t.runs(),
-            t.medianMillis(), t.results());
+    java.util.List<ShrinkProblems.Problem<?>> problems = ShrinkProblems.all();
+    try (Progress progress = Progress.start("bench shrink", problems.size(), "problems")) {
+      for (ShrinkProblems.Problem<?> p : problems) {
+        progress.now(p.name());
+        ShrinkBench.Tally t = ShrinkBench.run(p, seeds);
+        runs.add(t.json());
+        progress.above(out).println(String.format("%-30s found %2d/%d  median %5d ms  %s", t.problem(), t.found(), t.runs(),
+            t.medianMillis(), t.results().entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + "x)")
+                .collect(java.util.stream.Collectors.joining(", "))));
+        progress.step();
       }
     }
+    write("bench-shrink", runs);
     return 0;
+  }
+
+  /** Writes the runs when --json was given; the seed is null: workloads fix theirs (1000 + thread; shrink 1..N). */
+  private void write(String kind, ArrayNode runs) {
+    if (json != null) {
+      JsonEnvelope.write(json, JsonEnvelope.of(kind, 1, null, null, runs));
+    }
   }
 }

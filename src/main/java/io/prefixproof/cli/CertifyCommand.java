@@ -1,13 +1,13 @@
 package io.prefixproof.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixproof.constructions.Cap5Paper;
 import io.prefixproof.constructions.Cap5Tables;
 import io.prefixproof.constructions.Certifier;
 import io.prefixproof.constructions.Constructions;
 import io.prefixproof.constructions.Settings;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,8 +29,9 @@ final class CertifyCommand implements Callable<Integer> {
   @Mixin
   ConstructionOptions options;
 
-  @Option(names = "--json", description = "Print one JSON object.")
-  boolean json;
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the verdict as JSON (schema"
+      + " prefixproof/certify/1) to FILE; - writes it to stdout and the text to stderr.")
+  Path json;
 
   @Option(names = "--construction", description = "cap5: own (default, every step in weights), paper (one packed"
       + " table token, the unpacking as weights) or notebook (the companion notebook's float64 procedure: measured on"
@@ -49,6 +50,7 @@ final class CertifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings s = options.settings();
+    JsonEnvelope.requireWritable("--json", json);
     Ranges.Cost run = Ranges.construction(which, s.vocab(), s.length(), 1);
     Ranges.certifier(which, s.vocab(), s.length()).requireFits(Ranges.heap());
     Cap5Tables.Construction c = cap5Construction();
@@ -93,39 +95,31 @@ final class CertifyCommand implements Callable<Integer> {
           + " (every other answer " + Constructions.show(map[user == 0 ? 1 : 0], s.vocab()) + ")";
       produced = Constructions.runCap4(s, "dfp", map, new int[] {user});
     }
-    if (json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("construction", which);
-      m.put("vocab", s.vocab());
-      m.put("length", which.equals("cap3") ? 2 : which.equals("cap5") ? 4 : s.length());
-      m.put("temperature", options.temperature);
-      m.put("scale", options.scale);
+    PrintStream out = JsonEnvelope.text(json);
+    out.println(which + " V=" + s.vocab() + (which.equals("cap3") || which.equals("cap5") ? "" : (which.equals("cap4")
+        ? " N0=" : " N=") + s.length()) + " T=" + options.temperature + " scale=" + options.scale + ": "
+        + (v.correctForAll() ? "correct for every target" : "NOT correct for every target"));
+    out.println("margin " + v.margin() + " (decoder half-step 1/(2V) = " + 1.0 / (2 * s.vocab()) + ")");
+    out.println("smallest correct temperature: "
+        + (v.minTemperature() == null ? "none needed (every T)" : "any T > " + v.minTemperature()));
+    Integer maxLength = which.equals("cap2") ? Certifier.maxLengthCap2(s, 1_000_000) : null;
+    if (maxLength != null) {
+      out.println("largest N at this T: " + maxLength);
+    }
+    if (failing != null) {
+      out.println("failing target: \"" + failing + "\"\nproduced:       \"" + produced + "\"");
+    }
+    printMeasurement(out, measured);
+    if (json != null) {
+      ObjectNode m = data(s, c);
       m.put("correct_for_all", v.correctForAll());
       m.put("min_temperature", v.minTemperature());
       m.put("margin", v.margin());
       m.put("failing_target", failing);
       m.put("produced", produced);
-      if (which.equals("cap5")) {
-        m.put("cap5_construction", c.name().toLowerCase());
-        putMeasurement(m, measured);
-      }
-      if (which.equals("cap2")) {
-        m.put("max_length_at_this_temperature", Certifier.maxLengthCap2(s, 1_000_000));
-      }
-      System.out.println(new ObjectMapper().writeValueAsString(m));
-    } else {
-      System.out.println(which + " V=" + s.vocab() + (which.equals("cap3") || which.equals("cap5") ? "" : (which.equals("cap4") ? " N0=" : " N=") + s.length()) + " T="
-          + options.temperature + " scale=" + options.scale + ": " + (v.correctForAll() ? "correct for every target" : "NOT correct for every target"));
-      System.out.println("margin " + v.margin() + " (decoder half-step 1/(2V) = " + 1.0 / (2 * s.vocab()) + ")");
-      System.out.println("smallest correct temperature: "
-          + (v.minTemperature() == null ? "none needed (every T)" : "any T > " + v.minTemperature()));
-      if (which.equals("cap2")) {
-        System.out.println("largest N at this T: " + Certifier.maxLengthCap2(s, 1_000_000));
-      }
-      if (failing != null) {
-        System.out.println("failing target: \"" + failing + "\"\nproduced:       \"" + produced + "\"");
-      }
-      printMeasurement(measured);
+      m.put("max_length_at_this_temperature", maxLength);
+      putMeasurement(m, measured);
+      write(m, measured);
     }
     return v.correctForAll() && (measured == null || measured.tablesCorrect() == measured.tables()) ? 0 : 1;
   }
@@ -147,47 +141,63 @@ final class CertifyCommand implements Callable<Integer> {
   }
 
   /** The notebook's procedure has no certificate: the measurement is the result (exit 1 when a table fails). */
-  private int printNotebook(Settings s, Cap5Tables.Measurement measured) throws Exception {
-    if (json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("construction", which);
-      m.put("cap5_construction", "notebook");
-      m.put("vocab", s.vocab());
-      m.put("temperature", options.temperature);
-      m.put("seed", seed);
+  private int printNotebook(Settings s, Cap5Tables.Measurement measured) {
+    PrintStream out = JsonEnvelope.text(json);
+    out.println("cap5 notebook (float64) V=" + s.vocab() + " T=" + options.temperature + " seed=" + seed + ":");
+    printMeasurement(out, measured);
+    if (json != null) {
+      ObjectNode m = data(s, Cap5Tables.Construction.NOTEBOOK);
+      // measured, not certified: the certificate's fields do not apply
+      for (String f : new String[] {"correct_for_all", "min_temperature", "margin", "failing_target", "produced",
+          "max_length_at_this_temperature"}) {
+        m.putNull(f);
+      }
       putMeasurement(m, measured);
-      System.out.println(new ObjectMapper().writeValueAsString(m));
-    } else {
-      System.out.println("cap5 notebook (float64) V=" + s.vocab() + " T=" + options.temperature + " seed=" + seed + ":");
-      printMeasurement(measured);
+      write(m, measured);
     }
     return measured.tablesCorrect() == measured.tables() ? 0 : 1;
   }
 
-  private static void putMeasurement(Map<String, Object> m, Cap5Tables.Measurement measured) {
-    if (measured == null) {
-      return;
-    }
-    m.put("tables", measured.tables());
-    m.put("tables_correct", measured.tablesCorrect());
-    m.put("pairs_wrong", measured.pairsWrong());
-    Cap5Tables.TableResult f = measured.firstFailing();
-    m.put("failing_table", f == null ? null : f.table());
-    m.put("failing_pairs", f == null ? null : f.wrong().stream().map(w -> new int[] {w[0], w[1], w[2],
-        f.table()[w[0]][w[1]]}).toList());
+  /** The fields of prefixproof/certify/1 that describe the run (docs/json-schemas.md). */
+  private ObjectNode data(Settings s, Cap5Tables.Construction c) {
+    ObjectNode m = JsonEnvelope.MAPPER.createObjectNode();
+    m.put("construction", which);
+    m.put("cap5_construction", which.equals("cap5") ? c.name().toLowerCase() : null);
+    m.put("vocab", s.vocab());
+    m.put("length", which.equals("cap3") ? 2 : which.equals("cap5") ? 4 : s.length());
+    m.put("temperature", options.temperature);
+    m.put("scale", options.scale);
+    m.put("causal", s.causal());
+    return m;
   }
 
-  private static void printMeasurement(Cap5Tables.Measurement measured) {
+  /** Writes the certify envelope; its seed is the seed of --random-tables, when tables were drawn. */
+  private void write(ObjectNode m, Cap5Tables.Measurement measured) {
+    JsonEnvelope.write(json, JsonEnvelope.of("certify", 1, measured == null ? null : (long) seed, null, m));
+  }
+
+  /** The --random-tables fields: null when no tables were drawn. */
+  private static void putMeasurement(ObjectNode m, Cap5Tables.Measurement measured) {
+    Cap5Tables.TableResult f = measured == null ? null : measured.firstFailing();
+    m.put("tables", measured == null ? null : measured.tables());
+    m.put("tables_correct", measured == null ? null : measured.tablesCorrect());
+    m.put("pairs_wrong", measured == null ? null : measured.pairsWrong());
+    m.set("failing_table", f == null ? null : JsonEnvelope.MAPPER.valueToTree(f.table()));
+    m.set("failing_pairs", f == null ? null : JsonEnvelope.MAPPER.valueToTree(f.wrong().stream().map(w -> new int[] {
+        w[0], w[1], w[2], f.table()[w[0]][w[1]]}).toList()));
+  }
+
+  private static void printMeasurement(PrintStream out, Cap5Tables.Measurement measured) {
     if (measured == null) {
       return;
     }
-    System.out.println("random tables: " + measured.tablesCorrect() + " of " + measured.tables()
+    out.println("random tables: " + measured.tablesCorrect() + " of " + measured.tables()
         + " answered right at every pair; wrong pairs " + measured.pairsWrong());
     Cap5Tables.TableResult f = measured.firstFailing();
     if (f != null) {
-      System.out.println("first failing table (rows): " + java.util.Arrays.deepToString(f.table()));
+      out.println("first failing table (rows): " + java.util.Arrays.deepToString(f.table()));
       for (int[] w : f.wrong()) {
-        System.out.println("  (" + w[0] + ", " + w[1] + ") -> " + w[2] + ", expected " + f.table()[w[0]][w[1]]);
+        out.println("  (" + w[0] + ", " + w[1] + ") -> " + w[2] + ", expected " + f.table()[w[0]][w[1]]);
       }
     }
   }

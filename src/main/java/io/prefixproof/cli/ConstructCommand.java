@@ -28,10 +28,11 @@ final class ConstructCommand implements Callable<Integer> {
       + " (rational kernel, fixed scale only).")
   String arith;
 
-  @Option(names = "--text", description = "cap2: the target text (V = 94).")
+  @Option(names = "--target-text", paramLabel = "TEXT", description = "cap2: the target text (V = 94).")
   String text;
 
-  @Option(names = "--tokens", split = ",", description = "cap2: the target as token indices.")
+  @Option(names = "--target-tokens", split = ",", paramLabel = "IDS", description = "cap2: the target as token"
+      + " indices.")
   int[] tokens;
 
   @Option(names = "--map", description = "cap3: 'swapcase' (V = 94) or comma-separated images of 0..V-1;"

@@ -1,7 +1,7 @@
 package io.prefixproof.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixproof.cases.DoubleCases;
 import io.prefixproof.claims.Depth;
 import io.prefixproof.claims.Inspection;
@@ -9,15 +9,21 @@ import io.prefixproof.fast.FastModel;
 import io.prefixproof.io.MiniLm;
 import io.prefixproof.io.ModelConfig;
 import io.prefixproof.io.hf.ByteLevelBpe;
+import io.prefixproof.io.hf.Checkpoint;
 import io.prefixproof.io.hf.HfModel;
 import io.prefixproof.io.hf.ReferenceLogits;
 import io.prefixproof.model.Architecture;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.ejml.data.DMatrixRMaj;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +68,9 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed for prefixes and content. Default ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Write one object per (layer, head, claim).")
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON (schema"
+      + " prefixproof/inspect/1: one object per input, prefix, layer, head and claim) to FILE; - writes it to stdout"
+      + " and the table to stderr.")
   Path json;
 
   @Option(names = "--allow-outside-weights", description = "Let the config's \"weights\" name a file outside the"
@@ -84,37 +92,47 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    int inputCount = model.equals("minilm") ? (texts == null ? SENTENCES : texts).size() : 1;
+    // loading the weights, then per input the limitation checks and the depth measurements
+    try (Progress p = Progress.start("inspect", 1 + 2L * inputCount, "stages")) {
+      progress = p;
+      progress.now("loading " + model);
+      return inspect();
+    }
+  }
+
+  /** The progress line of the current run. */
+  private Progress progress;
+
+  private int inspect() throws Exception {
     Ranges.require("--prefix", prefix, 1, Ranges.POSITIONS_MAX);
     if (randomContent != null) {
       Ranges.require("--random-content", randomContent, 1, Ranges.POSITIONS_MAX);
     }
-    if (json != null) {
-      Ranges.requireWritableFile("--json", json);
-    }
+    JsonEnvelope.requireWritable("--json", json);
     if (!mask.equals("trained") && !mask.equals("causal")) {
       throw new IllegalArgumentException("--mask must be trained or causal, got '" + mask + "'");
     }
-    List<Inspection.Row> rows = new java.util.ArrayList<>();
-    depth.clear();
+    out = progress.above(JsonEnvelope.text(json));
+    rows.clear();
+    inputs = JsonEnvelope.MAPPER.createArrayNode();
     if (model.equals("minilm")) {
       if (tokens != null || randomContent != null) {
         throw new IllegalArgumentException("minilm takes --text, not --tokens or --random-content");
       }
       MiniLm mini = MiniLm.load();
       FastModel m = masked(mini.model());
-      System.out.println("all-MiniLM-L6-v2: " + m.arch().summary() + (mask.equals("causal")
+      progress.step();
+      out.println("all-MiniLM-L6-v2: " + m.arch().summary() + (mask.equals("causal")
           ? " (a causal mask was imposed: the model was trained bidirectionally)" : ""));
       List<String> sentences = texts == null ? SENTENCES : texts;
       for (int s = 0; s < sentences.size(); s++) {
         int[] ids = mini.tokenizer().encode(sentences.get(s));
-        System.out.println("sentence " + s + ": " + ids.length + " tokens: " + sentences.get(s));
-        for (Inspection.Row r : Inspection.run(m, mini.embed(ids, prefix), prefix, seed + s)) {
-          rows.add(new Inspection.Row("s" + s + " " + r.prefix(), r.layer(), r.head(), r.claim(), r.maxAbsErr(),
-              r.maxRatio(), r.holds()));
-        }
-        depth.addAll(Depth.measure(m, mini.embed(ids), prefix, seed + s));
+        out.println("input " + s + ": " + ids.length + " tokens: " + sentences.get(s));
+        input(sentences.get(s), ids, ids.length);
+        check(s, m, mini.embed(ids, prefix), mini.embed(ids), seed + s);
       }
-      return report(rows);
+      return report("all-MiniLM-L6-v2", m, json == null ? null : minilmSha256());
     }
     if (texts != null) {
       Path tokenizer = Path.of(model).resolve("tokenizer.json");
@@ -126,13 +144,15 @@ final class InspectCommand implements Callable<Integer> {
         throw new IllegalArgumentException("give one --text, without --tokens or --expect-logits");
       }
       tokens = ByteLevelBpe.read(tokenizer).encode(texts.get(0));
-      System.out.println("text: " + texts.get(0) + " -> tokens " + java.util.Arrays.toString(tokens));
+      out.println("text: " + texts.get(0) + " -> tokens " + java.util.Arrays.toString(tokens));
     }
     if ((tokens == null && expectLogits == null) == (randomContent == null)) {
       throw new IllegalArgumentException("give exactly one of --tokens (or --expect-logits) and --random-content");
     }
-    FastModel m = masked(HfModel.isCheckpoint(Path.of(model)) ? HfModel.load(Path.of(model))
-        : ModelConfig.load(Path.of(model), allowOutsideWeights));
+    boolean checkpoint = HfModel.isCheckpoint(Path.of(model));
+    FastModel m = masked(checkpoint ? HfModel.load(Path.of(model)) : ModelConfig.load(Path.of(model),
+        allowOutsideWeights));
+    progress.step();
     ReferenceLogits ref = null;
     if (expectLogits != null) {
       if (m.arch().vocab() == 0 || randomContent != null) {
@@ -156,9 +176,9 @@ final class InspectCommand implements Callable<Integer> {
       }
       content = m.embed(tokens);
       Ranges.require("--continue", steps, 0, Ranges.POSITIONS_MAX);
-      System.out.println(model + ": " + m.arch().summary());
-      if (!Preview.show(m, tokens, steps, ref, tolerance, System.out)) {
-        System.out.println("the model does not reproduce the reference logits: claims not checked");
+      out.println(model + ": " + m.arch().summary());
+      if (!Preview.show(m, tokens, steps, ref, tolerance, out)) {
+        out.println("the model does not reproduce the reference logits: claims not checked");
         return 1;
       }
     } else {
@@ -168,62 +188,93 @@ final class InspectCommand implements Callable<Integer> {
       throw new IllegalArgumentException("prefix of " + prefix + " plus " + content.numRows
           + " content positions exceeds the context of " + m.arch().maxContext());
     }
-    rows.addAll(Inspection.run(m, content, prefix, seed));
-    depth.addAll(Depth.measure(m, content, prefix, seed));
-    return report(rows);
+    input(texts == null ? null : texts.get(0), tokens, content.numRows);
+    check(0, m, content, content, seed);
+    return report(model, m, json == null ? null : JsonEnvelope.sha256(checkpoint
+        ? Checkpoint.open(Path.of(model)).files() : List.of(ModelConfig.weightsFile(Path.of(model),
+        allowOutsideWeights))));
   }
 
-  /** Depth measurements (CONJ-1, CONJ-5) of the current run. */
-  private final List<Depth.Row> depth = new java.util.ArrayList<>();
+  /** Where the text goes: stdout, or stderr when the JSON goes to stdout. */
+  private PrintStream out;
+  /** The rows of the current run: checks and depth measurements. */
+  private final List<InspectRow> rows = new ArrayList<>();
+  /** The inputs of the current run, as JSON. */
+  private ArrayNode inputs;
+
+  /**
+   * Checks the limitation claims on {@code prefixed} (content embedded at positions after the prefix) and
+   * measures the depth conjectures on {@code plain} (content embedded from position 0), as input {@code i}.
+   */
+  private void check(int i, FastModel m, DMatrixRMaj prefixed, DMatrixRMaj plain, long s) {
+    progress.now("input " + i + ": LIM-1..4, CONJ-3 at every layer and head");
+    Inspection.run(m, prefixed, prefix, s).forEach(r -> rows.add(InspectRow.check(i, r)));
+    progress.step();
+    progress.now("input " + i + ": CONJ-1, CONJ-5 at every layer");
+    Depth.measure(m, plain, prefix, s).forEach(d -> rows.add(InspectRow.measurement(i, d)));
+    progress.step();
+  }
+
+  /** Records an input: its text and tokens (null when it has none) and its number of positions. */
+  private void input(String text, int[] ids, int positions) {
+    ObjectNode o = inputs.addObject();
+    o.put("text", text);
+    if (ids == null) {
+      o.putNull("tokens");
+    } else {
+      java.util.Arrays.stream(ids).forEach(o.putArray("tokens")::add);
+    }
+    o.put("positions", positions);
+  }
+
+  /** SHA-256 of the embedded all-MiniLM-L6-v2 ONNX file's bytes. */
+  private static String minilmSha256() throws java.io.IOException {
+    try (InputStream in = MiniLm.class.getResourceAsStream(MiniLm.ONNX)) {
+      return JsonEnvelope.sha256(in, MiniLm.ONNX);
+    }
+  }
 
   FastModel masked(FastModel m) {
     return mask.equals("causal") ? m.withArchitecture(m.arch().toBuilder().mask(Architecture.Mask.CAUSAL).build()) : m;
   }
 
-  int report(List<Inspection.Row> rows) throws java.io.IOException {
-    System.out.printf("%-21s %5s %4s %-6s %12s %10s  %s%n", "prefix", "layer", "head", "claim", "max_abs_err",
+  /** Prints the table and the summaries, writes the JSON when asked, and returns the exit code. */
+  int report(String name, FastModel m, String weightsSha256) {
+    progress.close();
+    List<InspectRow> sorted = InspectRow.sorted(rows);
+    List<InspectRow> checks = sorted.stream().filter(r -> r.holds() != null).toList();
+    out.printf("%5s %-18s %5s %4s %-6s %12s %10s  %s%n", "input", "prefix", "layer", "head", "claim", "max_abs_err",
         "err/tol", "holds");
-    for (Inspection.Row r : rows) {
-      System.out.printf("%-21s %5d %4s %-6s %12.3g %10.3g  %s%n", r.prefix(), r.layer(),
-          r.head() < 0 ? "-" : Integer.toString(r.head()), r.claim(), r.maxAbsErr(), r.maxRatio(),
+    for (InspectRow r : checks) {
+      out.printf("%5d %-18s %5d %4s %-6s %12.3g %10.3g  %s%n", r.input(), r.prefix(), r.layer(),
+          r.head() < 0 ? "-" : Integer.toString(r.head()), r.claim(), r.maxAbsErr(), r.errOverTolerance(),
           r.holds() ? "yes" : "NO");
     }
-    System.out.println("\ndepth conjectures, measured (0 would mean they held; see proofs-notes/CONJ-1.md, CONJ-5.md):");
-    Map<String, Double> perLayer = new java.util.TreeMap<>();
-    depth.forEach(d -> perLayer.merge(d.claim() + " layer " + d.layer(), d.value(), Math::max));
-    perLayer.forEach((k, v) -> System.out.printf("  %-22s %.3g%n", k, v));
-    System.out.println("  (CONJ-1: largest change of a head's renormalised content attention caused by a prompt;"
+    out.println("\ndepth conjectures, measured (0 would mean they held; see proofs-notes/CONJ-1.md, CONJ-5.md):");
+    Map<String, Double> perLayer = new LinkedHashMap<>();
+    sorted.stream().filter(r -> r.measured() != null).sorted(Comparator.comparing(InspectRow::claim)
+        .thenComparingInt(InspectRow::layer)).forEach(r -> perLayer.merge(r.claim() + " layer " + r.layer(),
+        r.measured(), Math::max));
+    perLayer.forEach((k, v) -> out.printf("  %-22s %.3g%n", k, v));
+    out.println("  (CONJ-1: largest change of a head's renormalised content attention caused by a prompt;"
         + " CONJ-5: largest fraction of a position's block-output shift outside the LIM-2..4 directions)");
-    if (json != null) {
-      List<Map<String, Object>> out = new java.util.ArrayList<>(rows.stream().map(r -> {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("prefix", r.prefix());
-        o.put("layer", r.layer());
-        o.put("head", r.head() < 0 ? null : r.head());
-        o.put("claim", r.claim());
-        o.put("max_abs_err", r.maxAbsErr());
-        o.put("err_over_tolerance", r.maxRatio());
-        o.put("holds", r.holds());
-        return o;
-      }).toList());
-      for (Depth.Row d : depth) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("prefix", "prompt/residual");
-        o.put("layer", d.layer());
-        o.put("head", d.head() < 0 ? null : d.head());
-        o.put("claim", d.claim());
-        o.put("measured", d.value());
-        o.put("holds", null);
-        out.add(o);
-      }
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
-      System.out.println("wrote " + json);
-    }
-    long bad = rows.stream().filter(r -> !r.holds()).count();
     Map<String, Double> worst = new java.util.TreeMap<>();
-    rows.forEach(r -> worst.merge(r.claim(), r.maxAbsErr(), Math::max));
-    System.out.println("largest error per claim: " + worst);
-    System.out.println(rows.size() - bad + " rows hold, " + bad + " do not");
+    checks.forEach(r -> worst.merge(r.claim(), r.maxAbsErr(), Math::max));
+    out.println("largest error per claim: " + worst.entrySet().stream().map(e -> String.format("%s %.3g",
+        e.getKey(), e.getValue())).collect(Collectors.joining(", ")));
+    long bad = checks.stream().filter(r -> !r.holds()).count();
+    out.println(checks.size() - bad + " rows hold, " + bad + " do not");
+    if (json != null) {
+      ObjectNode data = JsonEnvelope.MAPPER.createObjectNode();
+      data.put("model", name);
+      data.put("architecture", m.arch().summary());
+      data.put("mask", mask);
+      data.put("prefix_length", prefix);
+      data.set("inputs", inputs);
+      ArrayNode jsonRows = data.putArray("rows");
+      sorted.forEach(r -> jsonRows.add(r.json()));
+      JsonEnvelope.write(json, JsonEnvelope.of("inspect", 1, seed, weightsSha256, data));
+    }
     return bad == 0 ? 0 : 1;
   }
 }

@@ -6,12 +6,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code prefixproof} command line. */
-@Command(name = "prefixproof", mixinStandardHelpOptions = true, version = "prefixproof 0.1.0",
+@Command(name = "prefixproof", mixinStandardHelpOptions = true, version = "prefixproof " + Main.VERSION,
     description = "Executable proofs of what prompting and prefix-tuning can and cannot do to a transformer.",
     subcommands = {VerifyCommand.class, ConstructCommand.class, CertifyCommand.class, InspectCommand.class,
         BenchCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+
+  /** This tool's version (also {@code tool_version} in every JSON output). */
+  public static final String VERSION = "0.1.0";
 
   /** Exit code: a claim came out not as expected. */
   public static final int NOT_AS_EXPECTED = 1;

@@ -31,7 +31,8 @@ class VerifyCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON (schema"
+      + " prefixproof/verify/1) to FILE; - writes it to stdout and the table to stderr.")
   Path json;
 
   @Option(names = "--save", paramLabel = "DIR", description = "Save shrunk counterexamples to DIR.")
@@ -64,9 +65,7 @@ class VerifyCommand implements Callable<Integer> {
     if (tries != null) {
       Ranges.require("--tries", tries, 1, Ranges.TRIES_MAX);
     }
-    if (json != null) {
-      Ranges.requireWritableFile("--json", json);
-    }
+    JsonEnvelope.requireWritable("--json", json);
     if (save != null) {
       Ranges.requireWritableFolder("--save", save);
     }
@@ -83,36 +82,41 @@ class VerifyCommand implements Callable<Integer> {
     List<Claim.Result> results = new ArrayList<>();
     List<Site.Entry> entries = new ArrayList<>();
     long t0 = System.currentTimeMillis();
-    System.out.println(Report.header());
-    for (Claim c : selected) {
-      Claim.Settings settings = new Claim.Settings(tries == null ? c.defaultTries() : tries, seed, store);
-      Claim.Result r = c.run(settings);
-      results.add(r);
-      if (html != null) {
-        entries.add(new Site.Entry(c, r, ClaimFigures.of(c, settings)));
-      }
-      System.out.println(Report.line(r));
-      if (stats) {
-        System.out.print(Report.statistics(r));
+    java.io.PrintStream out = JsonEnvelope.text(json);
+    out.println(Report.header());
+    try (Progress progress = Progress.start("verify", selected.size(), "claims")) {
+      java.io.PrintStream table = progress.above(out);
+      for (Claim c : selected) {
+        progress.now(c.id());
+        Claim.Settings settings = new Claim.Settings(tries == null ? c.defaultTries() : tries, seed, store);
+        Claim.Result r = c.run(settings);
+        results.add(r);
+        if (html != null) {
+          entries.add(new Site.Entry(c, r, ClaimFigures.of(c, settings)));
+        }
+        table.println(Report.line(r));
+        if (stats) {
+          table.print(Report.statistics(r));
+        }
+        progress.step();
       }
     }
-    System.out.println();
+    out.println();
     for (Claim.Result r : results) {
       if (r.witness() != null) {
-        System.out.println(r.id() + " witness:\n" + Report.indent(r.witness()));
+        out.println(r.id() + " witness:\n" + Report.indent(r.witness()));
       }
     }
     if (json != null) {
-      Report.writeJson(json, results);
-      System.out.println("wrote " + json);
+      JsonEnvelope.write(json, JsonEnvelope.of("verify", 1, seed, null, Report.json(results)));
     }
     if (html != null) {
       Site.write(html, Site.metadata(spec.root().version()[0], seed, tries, System.currentTimeMillis() - t0), entries,
           ClaimFigures.constructions(), sources);
-      System.out.println("wrote " + html.resolve("index.html"));
+      out.println("wrote " + html.resolve("index.html"));
     }
     long bad = results.stream().filter(r -> !r.asExpected()).count();
-    System.out.println(results.size() - bad + " as expected, " + bad + " not");
+    out.println(results.size() - bad + " as expected, " + bad + " not");
     return bad == 0 ? 0 : 1;
   }
 }

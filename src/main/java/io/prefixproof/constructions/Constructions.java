@@ -39,7 +39,7 @@ public final class Constructions {
 
   public static int[] cap2Target(Settings s, String text, int[] tokens) {
     if ((text == null) == (tokens == null)) {
-      throw new IllegalArgumentException("give exactly one of --text and --tokens");
+      throw new IllegalArgumentException("give exactly one of --target-text and --target-tokens");
     }
     return text != null ? Decoder.encode(text, s.vocab()) : tokens;
   }

@@ -23,7 +23,8 @@ import org.ejml.data.DMatrixRMaj;
  * then LayerNorm) is done by {@link #embed}.
  */
 public final class MiniLm {
-  static final String ONNX = "/all-minilm-l6-v2.onnx";
+  /** Class-path resource of the ONNX file (its bytes are the weights {@code inspect} hashes). */
+  public static final String ONNX = "/all-minilm-l6-v2.onnx";
   static final String TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
 
   private final FastModel model;

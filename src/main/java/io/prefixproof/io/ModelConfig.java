@@ -116,6 +116,15 @@ public final class ModelConfig {
     }
   }
 
+  /** The weights file named by {@code config} (read for its "weights" field), checked as {@link #load} checks it. */
+  public static Path weightsFile(Path config, boolean allowOutsideWeights) {
+    JsonNode root = readJson(config);
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("model config " + config + " is not a JSON object");
+    }
+    return weightsFile(config, text(root, "weights", config), allowOutsideWeights);
+  }
+
   /**
    * The weights file named by the config, resolved against the config's folder; outside that folder only
    * when {@code allowOutside}. Nothing is read here.

@@ -44,10 +44,14 @@ public final class ClaimExtension implements TestTemplateInvocationContextProvid
   @Override
   public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
     Claim claim = context.getRequiredTestMethod().getAnnotation(Claim.class);
+    // reports join the method's name and this one: the claim ID comes first when ClaimDisplayNames named the
+    // method, and here otherwise
+    String name = !context.getDisplayName().startsWith(claim.id()) ? ClaimDisplayNames.of(claim)
+        : claim.expect() == Claim.Expect.HOLDS ? "(checked on generated cases)" : "(counterexample searched)";
     return Stream.of(new TestTemplateInvocationContext() {
       @Override
       public String getDisplayName(int invocationIndex) {
-        return claim.id();
+        return name;
       }
     });
   }

@@ -1,12 +1,10 @@
 package io.prefixproof.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixproof.claims.Catalogue;
 import io.prefixproof.claims.Claim;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,10 +89,14 @@ public final class Report {
     return "  " + s.strip().replace("\n", "\n  ");
   }
 
-  /** JSON list of {id, status, expected, tries, seed, max_abs_err, witness, millis, detail, statistics}. */
-  public static void writeJson(Path file, List<Claim.Result> results) {
-    List<Map<String, Object>> out = results.stream().map(r -> {
-      Map<String, Object> m = new LinkedHashMap<>();
+  /**
+   * The results as JSON, one object per claim: {id, status, expected, tries, seed, max_abs_err, witness,
+   * millis, detail, statistics} (the {@code data} of schema prefixproof/verify/1, docs/json-schemas.md).
+   */
+  public static ArrayNode json(List<Claim.Result> results) {
+    ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    for (Claim.Result r : results) {
+      ObjectNode m = out.addObject();
       m.put("id", r.id());
       m.put("status", word(r.status().name()));
       m.put("expected", word(r.expected().name()));
@@ -104,13 +106,9 @@ public final class Report {
       m.put("witness", r.witness());
       m.put("millis", r.millis());
       m.put("detail", r.detail());
-      m.put("statistics", new java.util.TreeMap<>(r.statistics()));
-      return m;
-    }).toList();
-    try {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      ObjectNode stats = m.putObject("statistics");
+      new java.util.TreeMap<>(r.statistics()).forEach(stats::put);
     }
+    return out;
   }
 }

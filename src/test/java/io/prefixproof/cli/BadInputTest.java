@@ -68,9 +68,9 @@ class BadInputTest {
     c.add(new Case("overflow: V = 2·10^9", "--vocab must be in [1, 1000000], got 2000000000", "certify", "cap2",
         "--vocab", "2000000000"));
     c.add(new Case("OOM: construct cap2 with V = 10^6", "cap2 with V=1000000 N=20 is too large", "construct",
-        "cap2", "--vocab", "1000000", "--tokens", "1"));
+        "cap2", "--vocab", "1000000", "--target-tokens", "1"));
     c.add(new Case("OOM: construct cap2 with N = 10^5", "cap2 with V=94 N=100000 is too large", "construct",
-        "cap2", "--length", "100000", "--tokens", "1"));
+        "cap2", "--length", "100000", "--target-tokens", "1"));
     c.add(new Case("overflow: cap5 width 2V² at V = 50000", "cap5 with V=50000 on 1 inputs is too large",
         "construct", "cap5", "--vocab", "50000", "--map", "sum", "--input", "3,4"));
     c.add(new Case("OOM: certify cap4 map of V·N0 = 10^11", "certify cap4 with V=1000000 N0=100000 is too large",
@@ -89,7 +89,7 @@ class BadInputTest {
     c.add(new Case("hang: verify with 2·10^9 tries", "--tries must be in [1, 1000000]", "verify", "--tries",
         "2000000000"));
     c.add(new Case("usage text instead of one line", "Invalid value for option '--vocab': 'abc' is not an int",
-        "construct", "cap2", "--vocab", "abc", "--tokens", "1"));
+        "construct", "cap2", "--vocab", "abc", "--target-tokens", "1"));
     // configs: file-read escapes, leaks, loose types, unnamed fields
     c.add(new Case("escape: weights ../../../etc/passwd", "\"weights\" names ../../../etc/passwd, outside the"
         + " config's folder", "inspect", "--model", config("dotdot", ModelFixtures.ARCH, "../../../etc/passwd").toString(),

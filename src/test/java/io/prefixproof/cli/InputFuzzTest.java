@@ -307,9 +307,9 @@ class InputFuzzTest {
   static final List<List<String>> COMMANDS = List.of(
       List.of("construct", "cap3", "--vocab", "3", "--map", "1,2,0", "--input", "0,2"),
       List.of("construct", "cap5", "--vocab", "3", "--temperature", "1000", "--map", "sum", "--input", "1,2"),
-      List.of("construct", "cap2", "--vocab", "5", "--length", "3", "--temperature", "100", "--tokens", "1,2,3"),
+      List.of("construct", "cap2", "--vocab", "5", "--length", "3", "--temperature", "100", "--target-tokens", "1,2,3"),
       List.of("certify", "cap3", "--vocab", "5", "--length", "2"),
-      List.of("certify", "cap5", "--vocab", "3", "--temperature", "1000", "--json"),
+      List.of("certify", "cap5", "--vocab", "3", "--temperature", "1000"),
       List.of("certify", "cap2", "--vocab", "3", "--length", "3", "--temperature", "50", "--scale", "fixed"));
 
   /**
@@ -318,11 +318,14 @@ class InputFuzzTest {
    */
   static final long COMMAND_BOUND_SECONDS = 60;
 
-  /** Values and options a mutation inserts or substitutes. */
+  /**
+   * Values and options a mutation inserts or substitutes; not --json, whose value names a file to write
+   * (a mutated command line would leave files such as "3" in the working folder).
+   */
   static final List<String> TOKENS = List.of("-1", "0", "1", "2", "3", "1000000000", "2147483647", "-2147483648",
       "1e308", "NaN", "abc", "", "0.5", "99999999999", "--vocab", "--length", "--temperature", "--scale", "--arith",
-      "--map", "--input", "--tokens", "--text", "--causal", "--json", "--debug", "exact", "double", "fixed", "cap4",
-      "sum", "1,2,0", "|", ",", "--help");
+      "--map", "--input", "--target-tokens", "--target-text", "--tokens", "--text", "--causal", "--debug", "exact",
+      "double", "fixed", "cap4", "sum", "1,2,0", "|", ",", "--help");
 
   /** Numbers an option's value may become: small ones run, the others are out of range or not numbers. */
   static final List<String> NUMBERS = List.of("0", "1", "2", "3", "4", "5", "-1", "-0", "100000", "2147483647",

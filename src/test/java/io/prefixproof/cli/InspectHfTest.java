@@ -27,7 +27,7 @@ class InspectHfTest {
     assertEquals(0, Main.execute("inspect", "--model", LLAMA, "--expect-logits", LLAMA + "/reference.json",
         "--json", json.toString()));
     Set<String> seen = new HashSet<>();
-    for (JsonNode row : new ObjectMapper().readTree(json.toFile())) {
+    for (JsonNode row : new ObjectMapper().readTree(json.toFile()).path("data").path("rows")) {
       if (!row.get("head").isNull()) {
         seen.add(row.get("claim").asText() + " " + row.get("layer").asInt() + " " + row.get("head").asInt());
       }

@@ -280,7 +280,7 @@ class ConstructionsTest {
     assertTrue(e.contains("target token 5 outside the vocabulary [0, 3)"), e);
     assertEquals(2, io.prefixproof.cli.Main.execute("certify", "cap9"));
     assertEquals(2, io.prefixproof.cli.Main.execute("certify", "cap2", "--scale", "log"));
-    assertEquals(2, io.prefixproof.cli.Main.execute("construct", "cap2", "--text", "é"));
+    assertEquals(2, io.prefixproof.cli.Main.execute("construct", "cap2", "--target-text", "é"));
   }
 
   @Test

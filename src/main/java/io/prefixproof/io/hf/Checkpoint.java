@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
@@ -81,6 +82,11 @@ public final class Checkpoint {
       all.putAll(headers(single));
     }
     return new Checkpoint(all);
+  }
+
+  /** The weight files this checkpoint reads, sorted by name: {@code model.safetensors} or its shards. */
+  public List<Path> files() {
+    return tensors.values().stream().map(Located::file).distinct().sorted().toList();
   }
 
   private static Map<String, Located> headers(Path file) {
