@@ -1,0 +1,151 @@
+package io.prefixproof.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * What a training run changes, and the loss it minimises: minGPT's mean cross-entropy over every counted
+ * position of a batch. Three kinds: all weights (pretraining, full fine-tuning), a prefix or soft prompt in
+ * front of frozen weights, LoRA factors on frozen weights.
+ */
+public final class Tuning {
+
+  /** What is trained. */
+  public enum Kind {
+    WEIGHTS,
+    PREFIX,
+    LORA
+  }
+
+  /**
+   * PyTorch's AdamW default weight decay, which the companion code's prefix trainer keeps (it builds its optimiser
+   * without a {@code weight_decay}); used for prefixes and LoRA factors.
+   */
+  public static final double TORCH_DEFAULT_DECAY = 0.01;
+  /** minGPT's weight decay on the linear layers' weights. */
+  public static final double MINGPT_DECAY = 0.1;
+
+  private final Kind kind;
+  private final Weights weights;
+  private final TrainPrefix prefix;
+  private final LoraFactors lora;
+
+  private Tuning(Kind kind, Weights weights, TrainPrefix prefix, LoraFactors lora) {
+    this.kind = kind;
+    this.weights = weights;
+    this.prefix = prefix;
+    this.lora = lora;
+  }
+
+  /** Every weight trained (no prefix). */
+  public static Tuning weights(Weights w) {
+    return new Tuning(Kind.WEIGHTS, w, TrainPrefix.none(), null);
+  }
+
+  /** Only {@code prefix} trained; {@code frozen} unchanged. */
+  public static Tuning prefix(Weights frozen, TrainPrefix prefix) {
+    return new Tuning(Kind.PREFIX, frozen, prefix, null);
+  }
+
+  /** Only the LoRA factors trained; {@code frozen} unchanged. */
+  public static Tuning lora(Weights frozen, LoraFactors lora) {
+    return new Tuning(Kind.LORA, frozen, TrainPrefix.none(), lora);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public Weights weights() {
+    return weights;
+  }
+
+  public TrainPrefix prefix() {
+    return prefix;
+  }
+
+  public LoraFactors lora() {
+    return lora;
+  }
+
+  /** The weights the forward pass uses (LoRA applied). */
+  public Weights effectiveWeights() {
+    return kind == Kind.LORA ? lora.apply(weights) : weights;
+  }
+
+  /** The trained arrays by name (live: the optimiser writes them). */
+  public Map<String, double[]> parameters() {
+    return switch (kind) {
+      case WEIGHTS -> weights.all();
+      case PREFIX -> prefix.values();
+      case LORA -> lora.values();
+    };
+  }
+
+  /** AdamW's decoupled weight decay for one trained array. */
+  public double weightDecay(String name) {
+    return switch (kind) {
+      case WEIGHTS -> Weights.decays(name) ? MINGPT_DECAY : 0;
+      case PREFIX, LORA -> TORCH_DEFAULT_DECAY;
+    };
+  }
+
+  /** Number of trained scalars. */
+  public long count() {
+    return parameters().values().stream().mapToLong(a -> a.length).sum();
+  }
+
+  /** Zero arrays shaped like {@link #parameters()}. */
+  public Map<String, double[]> zeroGradients() {
+    return zerosLike(parameters());
+  }
+
+  static Map<String, double[]> zerosLike(Map<String, double[]> m) {
+    Map<String, double[]> z = new LinkedHashMap<>();
+    m.forEach((k, v) -> z.put(k, new double[v.length]));
+    return z;
+  }
+
+  /**
+   * The batch's mean loss over its counted positions; writes its gradient with respect to {@link #parameters()}
+   * into {@code grads} (zeroed first). Sequences run one after another in order, so the sums are the same
+   * for the same inputs on every run.
+   */
+  public double lossAndGradients(List<Sequence> batch, double dropout, SplittableRandom rnd,
+      Map<String, double[]> grads) {
+    grads.values().forEach(a -> java.util.Arrays.fill(a, 0));
+    int count = batch.stream().mapToInt(Sequence::counted).sum();
+    if (count == 0) {
+      throw new IllegalArgumentException("the batch has no counted position");
+    }
+    Weights eff = effectiveWeights();
+    Map<String, double[]> weightGrads = switch (kind) {
+      case WEIGHTS -> grads;
+      case PREFIX -> null;
+      case LORA -> zerosLike(eff.all());
+    };
+    Map<String, double[]> prefixGrads = kind == Kind.PREFIX ? grads : null;
+    double loss = 0;
+    for (Sequence sq : batch) {
+      loss += new Pass(eff, prefix, sq.tokens(), dropout, rnd).loss(sq.targets(), 1.0 / count, weightGrads,
+          prefixGrads);
+    }
+    if (kind == Kind.LORA) {
+      lora.chain(weights, weightGrads, grads);
+    }
+    return loss / count;
+  }
+
+  /** The mean loss alone (no dropout). */
+  public double loss(List<Sequence> batch) {
+    int count = batch.stream().mapToInt(Sequence::counted).sum();
+    Weights eff = effectiveWeights();
+    double loss = 0;
+    for (Sequence sq : batch) {
+      loss += new Pass(eff, prefix, sq.tokens(), 0, null).loss(sq.targets(), 0, null, null);
+    }
+    return loss / count;
+  }
+}
