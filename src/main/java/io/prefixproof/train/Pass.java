@@ -1,9 +1,12 @@
 package io.prefixproof.train;
 
+import io.prefixproof.fast.Gemm;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * One sequence through a {@link Gpt}: the forward pass keeps every intermediate, the backward pass turns
@@ -433,18 +436,15 @@ final class Pass {
     return c;
   }
 
-  /** {@code y = x Wᵀ + b}: x is rows × in, W out × in, b 1 × out (or null). */
+  /** {@code y = x Wᵀ + b}: x is rows × in, W out × in, b 1 × out (or null); the project's vectorised GEMM. */
   static double[] linear(double[] x, double[] wt, double[] b, int rows, int in, int out) {
     double[] y = new double[rows * out];
-    for (int r = 0; r < rows; r++) {
-      for (int o = 0; o < out; o++) {
-        double acc = b == null ? 0 : b[o];
-        int xo = r * in;
-        int wo = o * in;
-        for (int c = 0; c < in; c++) {
-          acc += x[xo + c] * wt[wo + c];
+    Gemm.multTransB(DMatrixRMaj.wrap(rows, in, x), DMatrixRMaj.wrap(out, in, wt), DMatrixRMaj.wrap(rows, out, y));
+    if (b != null) {
+      for (int r = 0; r < rows; r++) {
+        for (int o = 0; o < out; o++) {
+          y[r * out + o] += b[o];
         }
-        y[r * out + o] = acc;
       }
     }
     return y;
@@ -456,24 +456,23 @@ final class Pass {
    */
   static void linearBack(double[] dy, double[] x, double[] wt, int rows, int in, int out, double[] dx, double[] dW,
       double[] db) {
-    for (int r = 0; r < rows; r++) {
-      int xo = r * in;
-      for (int o = 0; o < out; o++) {
-        double gy = dy[r * out + o];
-        if (gy == 0) {
-          continue;
-        }
-        int wo = o * in;
-        for (int c = 0; c < in; c++) {
-          dx[xo + c] += gy * wt[wo + c];
-        }
-        if (dW != null) {
-          for (int c = 0; c < in; c++) {
-            dW[wo + c] += gy * x[xo + c];
-          }
-        }
-        if (db != null) {
-          db[o] += gy;
+    DMatrixRMaj gy = DMatrixRMaj.wrap(rows, out, dy);
+    double[] gx = new double[rows * in];
+    Gemm.mult(gy, DMatrixRMaj.wrap(out, in, wt), DMatrixRMaj.wrap(rows, in, gx));
+    for (int i = 0; i < gx.length; i++) {
+      dx[i] += gx[i];
+    }
+    if (dW != null) {
+      double[] gw = new double[out * in];
+      Gemm.mult(CommonOps_DDRM.transpose(gy, null), DMatrixRMaj.wrap(rows, in, x), DMatrixRMaj.wrap(out, in, gw));
+      for (int i = 0; i < gw.length; i++) {
+        dW[i] += gw[i];
+      }
+    }
+    if (db != null) {
+      for (int r = 0; r < rows; r++) {
+        for (int o = 0; o < out; o++) {
+          db[o] += dy[r * out + o];
         }
       }
     }

@@ -127,15 +127,41 @@ public final class Tuning {
       case LORA -> zerosLike(eff.all());
     };
     Map<String, double[]> prefixGrads = kind == Kind.PREFIX ? grads : null;
-    double loss = 0;
-    for (Sequence sq : batch) {
-      loss += new Pass(eff, prefix, sq.tokens(), dropout, rnd).loss(sq.targets(), 1.0 / count, weightGrads,
-          prefixGrads);
+    // each sequence gets its own dropout generator, split off in batch order; two halves of the batch run on
+    // two threads into their own sums, added in a fixed order: the same numbers for any scheduling
+    SplittableRandom[] rnds = new SplittableRandom[batch.size()];
+    for (int i = 0; i < rnds.length; i++) {
+      rnds[i] = dropout > 0 ? rnd.split() : null;
     }
+    int half = (batch.size() + 1) / 2;
+    Map<String, double[]> secondW = weightGrads == null ? null : zerosLike(weightGrads);
+    Map<String, double[]> secondP = prefixGrads == null ? null : zerosLike(prefixGrads);
+    double[] losses = new double[2];
+    java.util.stream.IntStream.range(0, 2).parallel().forEach(part -> {
+      for (int i = part == 0 ? 0 : half; i < (part == 0 ? half : batch.size()); i++) {
+        Sequence sq = batch.get(i);
+        losses[part] += new Pass(eff, prefix, sq.tokens(), dropout, rnds[i]).loss(sq.targets(), 1.0 / count,
+            part == 0 ? weightGrads : secondW, part == 0 ? prefixGrads : secondP);
+      }
+    });
+    addInto(weightGrads, secondW);
+    addInto(prefixGrads, secondP);
+    double loss = losses[0] + losses[1];
     if (kind == Kind.LORA) {
       lora.chain(weights, weightGrads, grads);
     }
     return loss / count;
+  }
+
+  private static void addInto(Map<String, double[]> sum, Map<String, double[]> part) {
+    if (sum != null) {
+      sum.forEach((k, a) -> {
+        double[] b = part.get(k);
+        for (int i = 0; i < a.length; i++) {
+          a[i] += b[i];
+        }
+      });
+    }
   }
 
   /** The mean loss alone (no dropout). */
