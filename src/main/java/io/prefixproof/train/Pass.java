@@ -31,7 +31,9 @@ final class Pass {
   private final int sp;
   private final int kp;
   private final int s;
-  private final int[] tokens;
+  private final int nb;
+  private final int rows;
+  private final int[][] tokens;
   private final int[] pos;
   private final double drop;
 
@@ -59,10 +61,11 @@ final class Pass {
   private double[] logits;
 
   /**
-   * Runs the forward pass on {@code tokens} behind {@code pre}; {@code dropout} &gt; 0 draws the masks from
-   * {@code rnd} (minGPT's three places: embeddings, attention weights, both residual branches).
+   * Runs the forward pass on sequences of equal length behind {@code pre}, stacked as one matrix of rows (so
+   * the linear layers are single products); {@code dropout} &gt; 0 draws the masks from {@code rnd} (minGPT's
+   * three places: embeddings, attention weights, both residual branches).
    */
-  Pass(Weights w, TrainPrefix pre, int[] tokens, double dropout, SplittableRandom rnd) {
+  Pass(Weights w, TrainPrefix pre, int[][] tokens, double dropout, SplittableRandom rnd) {
     this.g = w.shape();
     this.w = w;
     this.pre = pre;
@@ -73,11 +76,19 @@ final class Pass {
     this.heads = g.heads();
     this.sp = pre.kind() == Prefix.Kind.STREAM || pre.kind() == Prefix.Kind.RESIDUAL ? pre.length() : 0;
     this.kp = pre.kind() == Prefix.Kind.KEY_VALUE ? pre.length() : 0;
-    this.s = sp + tokens.length;
+    int n = tokens[0].length;
+    for (int[] t : tokens) {
+      if (t.length != n) {
+        throw new IllegalArgumentException("sequences of one pass need one length, got " + n + " and " + t.length);
+      }
+    }
+    this.s = sp + n;
+    this.nb = tokens.length;
+    this.rows = nb * s;
     this.tokens = tokens;
     this.drop = dropout;
-    if (pre.length() + tokens.length > g.context()) {
-      throw new IllegalArgumentException("prefix of " + pre.length() + " positions plus " + tokens.length
+    if (pre.length() + n > g.context()) {
+      throw new IllegalArgumentException("prefix of " + pre.length() + " positions plus " + n
           + " tokens exceeds the context of " + g.context());
     }
     pos = new int[s];
@@ -104,74 +115,67 @@ final class Pass {
     forward(rnd);
   }
 
-  /** Logits, s × vocab, row i for stream row i. */
+  /** Logits, (sequences · s) × vocab: row b·s + i for stream row i of sequence b. */
   double[] logits() {
     return logits;
   }
 
-  /** Number of stream rows (prefix rows included). */
+  /** Number of stream rows of one sequence (prefix rows included). */
   int rows() {
     return s;
-  }
-
-  /** Stream rows that belong to the prefix (soft prompt or residual prefix). */
-  int streamPrefix() {
-    return sp;
-  }
-
-  /** Attention weights (before dropout) of layer l, head h: s × (P + s), prefix keys first. */
-  double[] attention(int l, int h) {
-    return att[l][h];
   }
 
   private void forward(SplittableRandom rnd) {
     double[] e = w.get(Names.EMBED);
     double[] pe = w.get(Names.POS);
-    double[] x = new double[s * d];
-    for (int i = 0; i < s; i++) {
+    double[] x = new double[rows * d];
+    for (int r = 0; r < rows; r++) {
+      int i = r % s;
       if (pre.kind() == Prefix.Kind.RESIDUAL && i < sp) {
-        System.arraycopy(pre.get(TrainPrefix.residual(0)), i * d, x, i * d, d);
+        System.arraycopy(pre.get(TrainPrefix.residual(0)), i * d, x, r * d, d);
         continue;
       }
       double[] src = i < sp ? pre.get(TrainPrefix.STREAM) : e;
-      int off = i < sp ? i * d : tokens[i - sp] * d;
+      int off = i < sp ? i * d : tokens[r / s][i - sp] * d;
       for (int c = 0; c < d; c++) {
-        x[i * d + c] = src[off + c] + pe[pos[i] * d + c];
+        x[r * d + c] = src[off + c] + pe[pos[i] * d + c];
       }
     }
     embMask = dropout(x, rnd);
     for (int l = 0; l < layers; l++) {
       if (pre.kind() == Prefix.Kind.RESIDUAL) {
         x = x.clone();
-        System.arraycopy(pre.get(TrainPrefix.residual(l)), 0, x, 0, sp * d);
+        for (int b = 0; b < nb; b++) {
+          System.arraycopy(pre.get(TrainPrefix.residual(l)), 0, x, b * s * d, sp * d);
+        }
       }
       xIn[l] = x;
-      ln1Hat[l] = new double[s * d];
-      ln1Rstd[l] = new double[s];
+      ln1Hat[l] = new double[rows * d];
+      ln1Rstd[l] = new double[rows];
       ln1Out[l] = layerNorm(x, w.get(Names.ln1g(l)), w.get(Names.ln1b(l)), ln1Hat[l], ln1Rstd[l]);
-      cat[l] = new double[s * heads * dh];
+      cat[l] = new double[rows * heads * dh];
       for (int h = 0; h < heads; h++) {
         attentionHead(l, h, rnd);
       }
-      double[] o = linear(cat[l], w.get(Names.wo(l)), w.get(Names.bo(l)), s, heads * dh, d);
+      double[] o = linear(cat[l], w.get(Names.wo(l)), w.get(Names.bo(l)), rows, heads * dh, d);
       oMask[l] = dropout(o, rnd);
       double[] x2 = add(x, o);
-      ln2Hat[l] = new double[s * d];
-      ln2Rstd[l] = new double[s];
+      ln2Hat[l] = new double[rows * d];
+      ln2Rstd[l] = new double[rows];
       ln2Out[l] = layerNorm(x2, w.get(Names.ln2g(l)), w.get(Names.ln2b(l)), ln2Hat[l], ln2Rstd[l]);
-      h1[l] = linear(ln2Out[l], w.get(Names.w1(l)), w.get(Names.c1(l)), s, d, hid);
-      act[l] = new double[s * hid];
-      for (int i = 0; i < s * hid; i++) {
+      h1[l] = linear(ln2Out[l], w.get(Names.w1(l)), w.get(Names.c1(l)), rows, d, hid);
+      act[l] = new double[rows * hid];
+      for (int i = 0; i < rows * hid; i++) {
         act[l][i] = gelu(h1[l][i]);
       }
-      double[] m = linear(act[l], w.get(Names.w2(l)), w.get(Names.c2(l)), s, hid, d);
+      double[] m = linear(act[l], w.get(Names.w2(l)), w.get(Names.c2(l)), rows, hid, d);
       mMask[l] = dropout(m, rnd);
       x = add(x2, m);
     }
-    lnfHat = new double[s * d];
-    lnfRstd = new double[s];
+    lnfHat = new double[rows * d];
+    lnfRstd = new double[rows];
     z = layerNorm(x, w.get(Names.LNF_G), w.get(Names.LNF_B), lnfHat, lnfRstd);
-    logits = linear(z, w.get(Names.UNEMBED), null, s, d, g.vocab());
+    logits = linear(z, w.get(Names.UNEMBED), null, rows, d, g.vocab());
   }
 
   /** Key j's position: prefix keys at 0..P−1, stream keys at their rows' positions. */
@@ -179,43 +183,41 @@ final class Pass {
     return j < kp ? j : pos[j - kp];
   }
 
-  /** Queries, keys, values, softmax weights and the head's output columns of {@code cat}. */
+  /**
+   * Queries, keys, values, softmax weights and the head's output columns of {@code cat}. Keys and values are
+   * kept for the stream rows only (rows × d/H); query row r = b·s + i sees the prefix keys and the keys of rows
+   * b·s.. of its own sequence, weights stored in row r, prefix keys first.
+   */
   private void attentionHead(int l, int h, SplittableRandom rnd) {
     double[] a = ln1Out[l];
     int nk = kp + s;
-    q[l][h] = linear(a, w.get(Names.wq(l, h)), w.get(Names.bq(l, h)), s, d, dh);
-    double[] ks = linear(a, w.get(Names.wk(l, h)), w.get(Names.bk(l, h)), s, d, dh);
-    double[] vs = linear(a, w.get(Names.wv(l, h)), w.get(Names.bv(l, h)), s, d, dh);
-    k[l][h] = new double[nk * dh];
-    v[l][h] = new double[nk * dh];
-    if (kp > 0) {
-      System.arraycopy(pre.get(TrainPrefix.keys(l, h)), 0, k[l][h], 0, kp * dh);
-      System.arraycopy(pre.get(TrainPrefix.values(l, h)), 0, v[l][h], 0, kp * dh);
-    }
-    System.arraycopy(ks, 0, k[l][h], kp * dh, s * dh);
-    System.arraycopy(vs, 0, v[l][h], kp * dh, s * dh);
+    q[l][h] = linear(a, w.get(Names.wq(l, h)), w.get(Names.bq(l, h)), rows, d, dh);
+    k[l][h] = linear(a, w.get(Names.wk(l, h)), w.get(Names.bk(l, h)), rows, d, dh);
+    v[l][h] = linear(a, w.get(Names.wv(l, h)), w.get(Names.bv(l, h)), rows, d, dh);
     double[] qq = q[l][h];
-    double[] kk = k[l][h];
-    double[] vv = v[l][h];
-    double[] p = new double[s * nk];
+    double[] p = new double[rows * nk];
     double sigma = g.scale();
-    for (int i = 0; i < s; i++) {
+    for (int r = 0; r < rows; r++) {
+      int i = r % s;
+      int base = r - i;
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < nk && keyPos(j) <= pos[i]; j++) {
+        double[] kk = j < kp ? pre.get(TrainPrefix.keys(l, h)) : k[l][h];
+        int ko = j < kp ? j * dh : (base + j - kp) * dh;
         double dot = 0;
         for (int c = 0; c < dh; c++) {
-          dot += qq[i * dh + c] * kk[j * dh + c];
+          dot += qq[r * dh + c] * kk[ko + c];
         }
-        p[i * nk + j] = sigma * dot;
-        max = Math.max(max, p[i * nk + j]);
+        p[r * nk + j] = sigma * dot;
+        max = Math.max(max, p[r * nk + j]);
       }
       double sum = 0;
       for (int j = 0; j < nk && keyPos(j) <= pos[i]; j++) {
-        p[i * nk + j] = Math.exp(p[i * nk + j] - max);
-        sum += p[i * nk + j];
+        p[r * nk + j] = Math.exp(p[r * nk + j] - max);
+        sum += p[r * nk + j];
       }
       for (int j = 0; j < nk && keyPos(j) <= pos[i]; j++) {
-        p[i * nk + j] /= sum;
+        p[r * nk + j] /= sum;
       }
     }
     att[l][h] = p;
@@ -226,33 +228,39 @@ final class Pass {
     }
     double[] c = cat[l];
     int width = heads * dh;
-    for (int i = 0; i < s; i++) {
+    for (int r = 0; r < rows; r++) {
+      int i = r % s;
+      int base = r - i;
       for (int j = 0; j < nk && keyPos(j) <= pos[i]; j++) {
-        double a2 = pd[i * nk + j];
+        double a2 = pd[r * nk + j];
+        double[] vv = j < kp ? pre.get(TrainPrefix.values(l, h)) : v[l][h];
+        int vo = j < kp ? j * dh : (base + j - kp) * dh;
         for (int cc = 0; cc < dh; cc++) {
-          c[i * width + h * dh + cc] += a2 * vv[j * dh + cc];
+          c[r * width + h * dh + cc] += a2 * vv[vo + cc];
         }
       }
     }
   }
 
   /**
-   * Cross-entropy summed over the content rows with a target ≥ 0 ({@code targets[i]} for content token i, −1
-   * skips it; prefix rows never count). With {@code weightGrads} (may be null: the weights are frozen) and
-   * {@code prefixGrads} (may be null), adds {@code scale · ∂loss/∂θ} to them.
+   * Cross-entropy summed over the content rows with a target ≥ 0 ({@code targets[b][i]} for content token i of
+   * sequence b, −1 skips it; prefix rows never count). With {@code weightGrads} (may be null: the weights are
+   * frozen) and {@code prefixGrads} (may be null), adds {@code scale · ∂loss/∂θ} to them.
    */
-  double loss(int[] targets, double scale, Map<String, double[]> weightGrads, Map<String, double[]> prefixGrads) {
-    if (targets.length != tokens.length) {
-      throw new IllegalArgumentException(targets.length + " targets for " + tokens.length + " tokens");
-    }
+  double loss(int[][] targets, double scale, Map<String, double[]> weightGrads, Map<String, double[]> prefixGrads) {
     int vocab = g.vocab();
     double loss = 0;
-    double[] dLogits = new double[s * vocab];
-    for (int i = sp; i < s; i++) {
-      int target = targets[i - sp];
+    double[] dLogits = new double[rows * vocab];
+    for (int r = 0; r < rows; r++) {
+      int row = r % s;
+      if (targets[r / s].length != s - sp) {
+        throw new IllegalArgumentException(targets[r / s].length + " targets for " + (s - sp) + " tokens");
+      }
+      int target = row < sp ? -1 : targets[r / s][row - sp];
       if (target < 0) {
         continue;
       }
+      int i = r;
       double max = Double.NEGATIVE_INFINITY;
       for (int t = 0; t < vocab; t++) {
         max = Math.max(max, logits[i * vocab + t]);
@@ -273,30 +281,30 @@ final class Pass {
   }
 
   private void backward(double[] dLogits, Map<String, double[]> gw, Map<String, double[]> gp) {
-    double[] dz = new double[s * d];
-    linearBack(dLogits, z, w.get(Names.UNEMBED), s, d, g.vocab(), dz, grad(gw, Names.UNEMBED), null);
-    double[] dx = new double[s * d];
+    double[] dz = new double[rows * d];
+    linearBack(dLogits, z, w.get(Names.UNEMBED), rows, d, g.vocab(), dz, grad(gw, Names.UNEMBED), null);
+    double[] dx = new double[rows * d];
     layerNormBack(dz, lnfHat, lnfRstd, w.get(Names.LNF_G), dx, grad(gw, Names.LNF_G), grad(gw, Names.LNF_B));
     for (int l = layers - 1; l >= 0; l--) {
       // x_out = x2 + drop(m), m = act W2ᵀ + c2, act = gelu(h1), h1 = LN2(x2) W1ᵀ + c1
       double[] dm = mask(dx, mMask[l]);
-      double[] dAct = new double[s * hid];
-      linearBack(dm, act[l], w.get(Names.w2(l)), s, hid, d, dAct, grad(gw, Names.w2(l)), grad(gw, Names.c2(l)));
-      for (int i = 0; i < s * hid; i++) {
+      double[] dAct = new double[rows * hid];
+      linearBack(dm, act[l], w.get(Names.w2(l)), rows, hid, d, dAct, grad(gw, Names.w2(l)), grad(gw, Names.c2(l)));
+      for (int i = 0; i < rows * hid; i++) {
         dAct[i] *= geluSlope(h1[l][i]);
       }
-      double[] dLn2 = new double[s * d];
-      linearBack(dAct, ln2Out[l], w.get(Names.w1(l)), s, d, hid, dLn2, grad(gw, Names.w1(l)),
+      double[] dLn2 = new double[rows * d];
+      linearBack(dAct, ln2Out[l], w.get(Names.w1(l)), rows, d, hid, dLn2, grad(gw, Names.w1(l)),
           grad(gw, Names.c1(l)));
       double[] dx2 = dx.clone();
       layerNormBack(dLn2, ln2Hat[l], ln2Rstd[l], w.get(Names.ln2g(l)), dx2, grad(gw, Names.ln2g(l)),
           grad(gw, Names.ln2b(l)));
       // x2 = x_in + drop(o), o = cat Woᵀ + bo
       double[] dO = mask(dx2, oMask[l]);
-      double[] dCat = new double[s * heads * dh];
-      linearBack(dO, cat[l], w.get(Names.wo(l)), s, heads * dh, d, dCat, grad(gw, Names.wo(l)),
+      double[] dCat = new double[rows * heads * dh];
+      linearBack(dO, cat[l], w.get(Names.wo(l)), rows, heads * dh, d, dCat, grad(gw, Names.wo(l)),
           grad(gw, Names.bo(l)));
-      double[] dA = new double[s * d];
+      double[] dA = new double[rows * d];
       for (int h = 0; h < heads; h++) {
         attentionHeadBack(l, h, dCat, dA, gw, gp);
       }
@@ -307,11 +315,13 @@ final class Pass {
         // the prefix rows were written over the stream before this layer: their gradient goes to the prefix
         // and nothing flows further back through those rows
         double[] gr = grad(gp, TrainPrefix.residual(l));
-        for (int i = 0; i < sp * d; i++) {
-          if (gr != null) {
-            gr[i] += dxIn[i];
+        for (int b = 0; b < nb; b++) {
+          for (int i = 0; i < sp * d; i++) {
+            if (gr != null) {
+              gr[i] += dxIn[b * s * d + i];
+            }
+            dxIn[b * s * d + i] = 0;
           }
-          dxIn[i] = 0;
         }
       }
       dx = dxIn;
@@ -320,12 +330,13 @@ final class Pass {
     double[] ge = grad(gw, Names.EMBED);
     double[] gpos = grad(gw, Names.POS);
     double[] gs = pre.kind() == Prefix.Kind.STREAM ? grad(gp, TrainPrefix.STREAM) : null;
-    for (int i = 0; i < s; i++) {
+    for (int r = 0; r < rows; r++) {
+      int i = r % s;
       if (pre.kind() == Prefix.Kind.RESIDUAL && i < sp) {
         continue;
       }
       for (int c = 0; c < d; c++) {
-        double gx = dx[i * d + c];
+        double gx = dx[r * d + c];
         if (gpos != null) {
           gpos[pos[i] * d + c] += gx;
         }
@@ -334,7 +345,7 @@ final class Pass {
             gs[i * d + c] += gx;
           }
         } else if (ge != null) {
-          ge[tokens[i - sp] * d + c] += gx;
+          ge[tokens[r / s][i - sp] * d + c] += gx;
         }
       }
     }
@@ -347,58 +358,66 @@ final class Pass {
     double[] p = att[l][h];
     double[] pm = attMask[l][h];
     double[] qq = q[l][h];
-    double[] kk = k[l][h];
-    double[] vv = v[l][h];
-    double[] dq = new double[s * dh];
-    double[] dk = new double[nk * dh];
-    double[] dv = new double[nk * dh];
+    double[] dq = new double[rows * dh];
+    double[] dk = new double[rows * dh];
+    double[] dv = new double[rows * dh];
+    double[] pk = kp > 0 ? pre.get(TrainPrefix.keys(l, h)) : null;
+    double[] pv = kp > 0 ? pre.get(TrainPrefix.values(l, h)) : null;
+    double[] dpk = new double[kp * dh];
+    double[] dpv = new double[kp * dh];
     double sigma = g.scale();
     double[] dp = new double[nk];
-    for (int i = 0; i < s; i++) {
-      int row = i * width + h * dh;
+    for (int r = 0; r < rows; r++) {
+      int i = r % s;
+      int base = r - i;
+      int row = r * width + h * dh;
       double dot = 0;
       int seen = 0;
       for (int j = 0; j < nk && keyPos(j) <= pos[i]; j++) {
-        // t_i = Σ_j drop(p)_ij v_j
-        double m = pm == null ? 1 : pm[i * nk + j];
+        // t_r = Σ_j drop(p)_rj v_j
+        double[] vv = j < kp ? pv : v[l][h];
+        double[] gv = j < kp ? dpv : dv;
+        int vo = j < kp ? j * dh : (base + j - kp) * dh;
+        double m = pm == null ? 1 : pm[r * nk + j];
         double dpd = 0;
         for (int c = 0; c < dh; c++) {
-          dpd += dCat[row + c] * vv[j * dh + c];
-          dv[j * dh + c] += p[i * nk + j] * m * dCat[row + c];
+          dpd += dCat[row + c] * vv[vo + c];
+          gv[vo + c] += p[r * nk + j] * m * dCat[row + c];
         }
         dp[j] = dpd * m;
-        dot += dp[j] * p[i * nk + j];
+        dot += dp[j] * p[r * nk + j];
         seen = j + 1;
       }
       for (int j = 0; j < seen; j++) {
-        // softmax: ∂s_ij = p_ij (∂p_ij − Σ_r p_ir ∂p_ir); s_ij = σ ⟨q_i, k_j⟩
-        double ds = p[i * nk + j] * (dp[j] - dot) * sigma;
+        // softmax: ∂s_rj = p_rj (∂p_rj − Σ_t p_rt ∂p_rt); s_rj = σ ⟨q_r, k_j⟩
+        double ds = p[r * nk + j] * (dp[j] - dot) * sigma;
+        double[] kk = j < kp ? pk : k[l][h];
+        double[] gk = j < kp ? dpk : dk;
+        int ko = j < kp ? j * dh : (base + j - kp) * dh;
         for (int c = 0; c < dh; c++) {
-          dq[i * dh + c] += ds * kk[j * dh + c];
-          dk[j * dh + c] += ds * qq[i * dh + c];
+          dq[r * dh + c] += ds * kk[ko + c];
+          gk[ko + c] += ds * qq[r * dh + c];
         }
       }
     }
     if (kp > 0) {
-      addInto(grad(gp, TrainPrefix.keys(l, h)), dk, 0, kp * dh);
-      addInto(grad(gp, TrainPrefix.values(l, h)), dv, 0, kp * dh);
+      addInto(grad(gp, TrainPrefix.keys(l, h)), dpk);
+      addInto(grad(gp, TrainPrefix.values(l, h)), dpv);
     }
-    double[] dkS = java.util.Arrays.copyOfRange(dk, kp * dh, nk * dh);
-    double[] dvS = java.util.Arrays.copyOfRange(dv, kp * dh, nk * dh);
     double[] a = ln1Out[l];
-    linearBack(dq, a, w.get(Names.wq(l, h)), s, d, dh, dA, grad(gw, Names.wq(l, h)), grad(gw, Names.bq(l, h)));
-    linearBack(dkS, a, w.get(Names.wk(l, h)), s, d, dh, dA, grad(gw, Names.wk(l, h)), grad(gw, Names.bk(l, h)));
-    linearBack(dvS, a, w.get(Names.wv(l, h)), s, d, dh, dA, grad(gw, Names.wv(l, h)), grad(gw, Names.bv(l, h)));
+    linearBack(dq, a, w.get(Names.wq(l, h)), rows, d, dh, dA, grad(gw, Names.wq(l, h)), grad(gw, Names.bq(l, h)));
+    linearBack(dk, a, w.get(Names.wk(l, h)), rows, d, dh, dA, grad(gw, Names.wk(l, h)), grad(gw, Names.bk(l, h)));
+    linearBack(dv, a, w.get(Names.wv(l, h)), rows, d, dh, dA, grad(gw, Names.wv(l, h)), grad(gw, Names.bv(l, h)));
   }
 
   private static double[] grad(Map<String, double[]> grads, String name) {
     return grads == null ? null : grads.get(name);
   }
 
-  private static void addInto(double[] target, double[] src, int from, int to) {
+  private static void addInto(double[] target, double[] src) {
     if (target != null) {
-      for (int i = from; i < to; i++) {
-        target[i - from] += src[i];
+      for (int i = 0; i < src.length; i++) {
+        target[i] += src[i];
       }
     }
   }
@@ -481,7 +500,7 @@ final class Pass {
   /** {@code y = g ⊙ (x − μ)/√(var + ε) + b} per row, keeping x̂ and 1/√(var + ε). */
   private double[] layerNorm(double[] x, double[] gain, double[] bias, double[] hat, double[] rstd) {
     double[] y = new double[x.length];
-    for (int i = 0; i < s; i++) {
+    for (int i = 0; i < rows; i++) {
       double mean = 0;
       for (int c = 0; c < d; c++) {
         mean += x[i * d + c];
@@ -508,7 +527,7 @@ final class Pass {
    */
   private void layerNormBack(double[] dy, double[] hat, double[] rstd, double[] gain, double[] dx, double[] dg,
       double[] db) {
-    for (int i = 0; i < s; i++) {
+    for (int i = 0; i < rows; i++) {
       double mean = 0;
       double meanHat = 0;
       for (int c = 0; c < d; c++) {

@@ -77,7 +77,7 @@ public final class Trainer {
     int vocab = w.shape().vocab();
     for (int k = 0; k < Data.LENGTH; k++) {
       int len = pad + Data.LENGTH + k;
-      Pass pass = new Pass(w, prefix, java.util.Arrays.copyOf(seq, len), 0, null);
+      Pass pass = new Pass(w, prefix, new int[][] {java.util.Arrays.copyOf(seq, len)}, 0, null);
       double[] logits = pass.logits();
       int row = pass.rows() - 1;
       int best = 0;

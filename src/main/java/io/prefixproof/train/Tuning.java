@@ -127,22 +127,23 @@ public final class Tuning {
       case LORA -> zerosLike(eff.all());
     };
     Map<String, double[]> prefixGrads = kind == Kind.PREFIX ? grads : null;
-    // each sequence gets its own dropout generator, split off in batch order; two halves of the batch run on
-    // two threads into their own sums, added in a fixed order: the same numbers for any scheduling
-    SplittableRandom[] rnds = new SplittableRandom[batch.size()];
+    // the two halves of the batch run as two passes on two threads, each with its own dropout generator split off
+    // in order and its own gradient sums, added in a fixed order: the same numbers for any scheduling
+    int half = (batch.size() + 1) / 2;
+    List<List<Sequence>> parts = batch.size() > 1 ? List.of(batch.subList(0, half), batch.subList(half,
+        batch.size())) : List.of(batch);
+    SplittableRandom[] rnds = new SplittableRandom[parts.size()];
     for (int i = 0; i < rnds.length; i++) {
       rnds[i] = dropout > 0 ? rnd.split() : null;
     }
-    int half = (batch.size() + 1) / 2;
     Map<String, double[]> secondW = weightGrads == null ? null : zerosLike(weightGrads);
     Map<String, double[]> secondP = prefixGrads == null ? null : zerosLike(prefixGrads);
     double[] losses = new double[2];
-    java.util.stream.IntStream.range(0, 2).parallel().forEach(part -> {
-      for (int i = part == 0 ? 0 : half; i < (part == 0 ? half : batch.size()); i++) {
-        Sequence sq = batch.get(i);
-        losses[part] += new Pass(eff, prefix, sq.tokens(), dropout, rnds[i]).loss(sq.targets(), 1.0 / count,
-            part == 0 ? weightGrads : secondW, part == 0 ? prefixGrads : secondP);
-      }
+    java.util.stream.IntStream.range(0, parts.size()).parallel().forEach(part -> {
+      List<Sequence> seqs = parts.get(part);
+      losses[part] = new Pass(eff, prefix, seqs.stream().map(Sequence::tokens).toArray(int[][]::new), dropout,
+          rnds[part]).loss(seqs.stream().map(Sequence::targets).toArray(int[][]::new), 1.0 / count,
+          part == 0 ? weightGrads : secondW, part == 0 ? prefixGrads : secondP);
     });
     addInto(weightGrads, secondW);
     addInto(prefixGrads, secondP);
@@ -164,14 +165,11 @@ public final class Tuning {
     }
   }
 
-  /** The mean loss alone (no dropout). */
+  /** The mean loss alone (no dropout; the sequences must have one length). */
   public double loss(List<Sequence> batch) {
     int count = batch.stream().mapToInt(Sequence::counted).sum();
     Weights eff = effectiveWeights();
-    double loss = 0;
-    for (Sequence sq : batch) {
-      loss += new Pass(eff, prefix, sq.tokens(), 0, null).loss(sq.targets(), 0, null, null);
-    }
-    return loss / count;
+    return new Pass(eff, prefix, batch.stream().map(Sequence::tokens).toArray(int[][]::new), 0, null)
+        .loss(batch.stream().map(Sequence::targets).toArray(int[][]::new), 0, null, null) / count;
   }
 }

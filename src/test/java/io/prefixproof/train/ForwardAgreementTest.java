@@ -58,7 +58,7 @@ class ForwardAgreementTest {
   }
 
   static Logits logits(Weights w, TrainPrefix pre, int[] tokens) {
-    double[] train = new Pass(w, pre, tokens, 0, null).logits();
+    double[] train = new Pass(w, pre, new int[][] {tokens}, 0, null).logits();
     double[] fast = pre.runOn(w.toFastModel(), tokens).logits().data.clone();
     Model<Dfp> m = dfpModel(w);
     Mat<Dfp> ref = Forward.run(m, dfpPrefix(w.shape(), pre), Content.tokens(tokens)).logits();
@@ -124,7 +124,7 @@ class ForwardAgreementTest {
     assertTrue(new Logits(moved, l.fast(), l.reference()).trainError() > l.tolerance());
     Weights changed = c.weights().copy();
     changed.get(Names.wk(1, 0))[0] *= 1 + 1e-9;
-    double[] wrong = new Pass(changed, c.prefix(), tokens, 0, null).logits();
+    double[] wrong = new Pass(changed, c.prefix(), new int[][] {tokens}, 0, null).logits();
     assertTrue(new Logits(wrong, l.fast(), l.reference()).trainError() > l.tolerance(),
         "a change of 1e-9 in one key weight is not seen");
   }

@@ -124,10 +124,9 @@ class GradientsTest {
       Tuning t = Tuning.weights(c.weights());
       Map<String, double[]> gw = t.zeroGradients();
       int count = c.batch().stream().mapToInt(Sequence::counted).sum();
-      for (Sequence s : c.batch()) {
-        new Pass(c.weights(), c.prefix(), s.tokens(), 0, null).loss(s.targets(), 1.0 / count, gw,
-            Tuning.zerosLike(c.prefix().values()));
-      }
+      new Pass(c.weights(), c.prefix(), c.batch().stream().map(Sequence::tokens).toArray(int[][]::new), 0, null)
+          .loss(c.batch().stream().map(Sequence::targets).toArray(int[][]::new), 1.0 / count, gw,
+              Tuning.zerosLike(c.prefix().values()));
       return java.util.Arrays.copyOf(gw.get(Names.POS), c.prefix().length() * c.shape().dModel());
     }
 
