@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
     description = "Run a benchmark workload and print its numbers (one JSON line per run with --json).")
 final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--workload", required = true, paramLabel = "W", description = "W1, W2, W3, W4, gen or shrink.")
+  @Option(names = "--workload", required = true, paramLabel = "W", description = "W1, W2, W3, W4, gen, train or shrink.")
   String workload;
 
   @Option(names = "--size", paramLabel = "S", description = "Size name (W1: small|medium|large; W2: tiny|small|"
-      + "medium; W3, W4: default). Default: every size of the workload.")
+      + "medium; W3, W4: default; train: e3-small|e3-paper|e5-paper). Default: every size of the workload.")
   String size;
 
   @Option(names = "--seconds", defaultValue = "5", paramLabel = "X", description = "Seconds per run (W1-W4), in (0, 3600].")

@@ -54,6 +54,7 @@ final class Pass {
   private final double[][] ln2Out;
   private final double[][] h1;
   private final double[][] act;
+  private final double[][] th;
   private final double[][] mMask;
   private double[] lnfHat;
   private double[] lnfRstd;
@@ -111,6 +112,7 @@ final class Pass {
     ln2Out = new double[layers][];
     h1 = new double[layers][];
     act = new double[layers][];
+    th = new double[layers][];
     mMask = new double[layers][];
     forward(rnd);
   }
@@ -165,8 +167,11 @@ final class Pass {
       ln2Out[l] = layerNorm(x2, w.get(Names.ln2g(l)), w.get(Names.ln2b(l)), ln2Hat[l], ln2Rstd[l]);
       h1[l] = linear(ln2Out[l], w.get(Names.w1(l)), w.get(Names.c1(l)), rows, d, hid);
       act[l] = new double[rows * hid];
+      th[l] = new double[rows * hid];
       for (int i = 0; i < rows * hid; i++) {
-        act[l][i] = gelu(h1[l][i]);
+        double x1 = h1[l][i];
+        th[l][i] = tanh(GELU_C * (x1 + 0.044715 * x1 * x1 * x1));
+        act[l][i] = 0.5 * x1 * (1 + th[l][i]);
       }
       double[] m = linear(act[l], w.get(Names.w2(l)), w.get(Names.c2(l)), rows, hid, d);
       mMask[l] = dropout(m, rnd);
@@ -291,7 +296,7 @@ final class Pass {
       double[] dAct = new double[rows * hid];
       linearBack(dm, act[l], w.get(Names.w2(l)), rows, hid, d, dAct, grad(gw, Names.w2(l)), grad(gw, Names.c2(l)));
       for (int i = 0; i < rows * hid; i++) {
-        dAct[i] *= geluSlope(h1[l][i]);
+        dAct[i] *= geluSlope(h1[l][i], th[l][i]);
       }
       double[] dLn2 = new double[rows * d];
       linearBack(dAct, ln2Out[l], w.get(Names.w1(l)), rows, d, hid, dLn2, grad(gw, Names.w1(l)),
@@ -552,14 +557,19 @@ final class Pass {
 
   private static final double GELU_C = Math.sqrt(2 / Math.PI);
 
-  /** tanh-GELU {@code x/2 (1 + tanh(√(2/π)(x + 0.044715 x³)))}, as the double engine computes it. */
-  static double gelu(double x) {
-    return 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x * x * x)));
+  /**
+   * tanh through one exp, {@code sign(u)(1 − 2/(e^{2|u|} + 1))}: off from {@link Math#tanh} (which runs the slow
+   * StrictMath code) by a few units of 2⁻⁵³ in absolute terms (not relative ones near 0, where GELU only uses
+   * {@code 1 + tanh} and {@code 1 − tanh²}); GELU is {@code x/2 (1 + tanh(√(2/π)(x + 0.044715
+   * x³)))}, as the double engine computes it.
+   */
+  static double tanh(double u) {
+    double t = 1 - 2 / (Math.exp(2 * Math.abs(u)) + 1);
+    return u < 0 ? -t : t;
   }
 
-  /** Its derivative {@code (1 + t)/2 + x/2 (1 − t²) √(2/π)(1 + 3·0.044715 x²)}, t the tanh above. */
-  static double geluSlope(double x) {
-    double t = Math.tanh(GELU_C * (x + 0.044715 * x * x * x));
+  /** GELU's derivative {@code (1 + t)/2 + x/2 (1 − t²) √(2/π)(1 + 3·0.044715 x²)}, t the forward's tanh. */
+  static double geluSlope(double x, double t) {
     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * x * x);
   }
 }
