@@ -35,7 +35,7 @@ public final class Experiments {
     public static E3Settings of(Scale scale) {
       return switch (scale) {
         case PAPER -> new E3Settings(96, 20_000, 10_000, 40_000, 5e-4, 3_200);
-        case SMALL -> new E3Settings(32, 1_500, 500, 600, 2e-3, 500);
+        case SMALL -> new E3Settings(32, 2_000, 500, 500, 2e-3, 500);
       };
     }
   }
