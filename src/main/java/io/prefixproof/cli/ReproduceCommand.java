@@ -101,6 +101,9 @@ final class ReproduceCommand implements Callable<Integer> {
     o.put("seed", seed);
     o.set("settings", om.valueToTree(r.settings()));
     o.set("shape", om.valueToTree(r.shape()));
+    ObjectNode params = o.putObject("trained_parameters");
+    params.put("weights", r.pretrainedWeights().count());
+    params.put("prefix", r.prefix().count());
     o.set("pretrained", om.valueToTree(r.pretrained()));
     o.set("finetuned", om.valueToTree(r.finetuned()));
     o.set("prefix_tuned", om.valueToTree(r.prefixTuned()));

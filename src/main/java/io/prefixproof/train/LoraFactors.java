@@ -44,11 +44,6 @@ public record LoraFactors(List<String> targets, int rank, double alpha, Map<Stri
     return "lora." + weight + ".B";
   }
 
-  /** Number of free parameters. */
-  public long count() {
-    return values.values().stream().mapToLong(x -> x.length).sum();
-  }
-
   /** A copy of {@code base} with every target replaced by {@code W + (α/r) B A}. */
   public Weights apply(Weights base) {
     Weights w = base.copy();

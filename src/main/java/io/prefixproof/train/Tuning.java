@@ -66,10 +66,6 @@ public final class Tuning {
     return prefix;
   }
 
-  public LoraFactors lora() {
-    return lora;
-  }
-
   /** The weights the forward pass uses (LoRA applied). */
   public Weights effectiveWeights() {
     return kind == Kind.LORA ? lora.apply(weights) : weights;
@@ -90,11 +86,6 @@ public final class Tuning {
       case WEIGHTS -> Weights.decays(name) ? MINGPT_DECAY : 0;
       case PREFIX, LORA -> TORCH_DEFAULT_DECAY;
     };
-  }
-
-  /** Number of trained scalars. */
-  public long count() {
-    return parameters().values().stream().mapToLong(a -> a.length).sum();
   }
 
   /** Zero arrays shaped like {@link #parameters()}. */
