@@ -84,7 +84,7 @@ public final class Workloads {
   public static Run run(String workload, String size, double seconds, int threads) {
     List<String> sizes = SIZES.get(workload);
     if (sizes == null) {
-      throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, shrink");
+      throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, train, shrink");
     }
     if (!sizes.contains(size)) {
       throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);

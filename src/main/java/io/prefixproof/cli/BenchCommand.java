@@ -38,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
       Ranges.require("--threads", threads, 1, Ranges.THREADS_MAX);
       java.util.List<String> sizes = Workloads.SIZES.get(workload);
       if (sizes == null) {
-        throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, shrink");
+        throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, train, shrink");
       }
       if (size != null && !sizes.contains(size)) {
         throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
