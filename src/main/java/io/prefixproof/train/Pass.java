@@ -9,13 +9,14 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * One sequence through a {@link Gpt}: the forward pass keeps every intermediate, the backward pass turns
- * {@code ∂loss/∂logits} into gradients of every weight and every prefix part. Each layer type has its forward
+ * Sequences of one length through a {@link Gpt}, stacked as the rows of one matrix: the forward pass keeps every
+ * intermediate, the backward pass turns {@code ∂loss/∂logits} into gradients of every weight and every prefix
+ * part. Each layer type has its forward
  * and its backward next to each other, in plain loops over row-major arrays (the layout of llm.c's
  * {@code train_gpt2.c}); a weight {@code W} of shape out × in acts as {@code y = x Wᵀ + b}.
  *
- * <p>Rows are stream positions: {@code sp} prefix rows (soft prompt or residual prefix, 0 otherwise) then the
- * content tokens; a key/value prefix adds {@code P} keys in front of each head's keys. Query row i sits at
+ * <p>Each sequence's rows are its stream positions: {@code sp} prefix rows (soft prompt or residual prefix, 0
+ * otherwise) then the content tokens; a key/value prefix adds {@code P} keys in front of each head's keys. Query row i sits at
  * position {@code pos[i]} and sees key j when the key's position is at most its own (prefix keys sit at
  * 0..p−1, so every content query sees them).
  */
