@@ -73,16 +73,20 @@ public final class Workloads {
       "W2", List.of("tiny", "small", "medium"),
       "W3", List.of("default"),
       "W4", List.of("default"),
-      "gen", List.of("default"));
+      "gen", List.of("default"),
+      "train", TrainBench.SIZES);
 
   /** Runs {@code workload} at {@code size} for about {@code seconds} on {@code threads} threads. */
   public static Run run(String workload, String size, double seconds, int threads) {
     List<String> sizes = SIZES.get(workload);
     if (sizes == null) {
-      throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, shrink");
+      throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, train, shrink");
     }
     if (!sizes.contains(size)) {
       throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
+    }
+    if (workload.equals("train")) {
+      return TrainBench.run(size, seconds);
     }
     Task task = switch (workload) {
       case "W1" -> w1(size);

@@ -15,11 +15,11 @@ import picocli.CommandLine.Option;
     description = "Run a benchmark workload and print its numbers (and write them as JSON with --json FILE).")
 final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--workload", required = true, paramLabel = "W", description = "W1, W2, W3, W4, gen or shrink.")
+  @Option(names = "--workload", required = true, paramLabel = "W", description = "W1, W2, W3, W4, gen, train or shrink.")
   String workload;
 
   @Option(names = "--size", paramLabel = "S", description = "Size name (W1: small|medium|large; W2: tiny|small|"
-      + "medium; W3, W4: default). Default: every size of the workload.")
+      + "medium; W3, W4: default; train: e3-small|e3-paper|e5-paper). Default: every size of the workload.")
   String size;
 
   @Option(names = "--seconds", defaultValue = "5", paramLabel = "X", description = "Seconds per run (W1-W4), in (0, 3600].")
@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
       Ranges.require("--threads", threads, 1, Ranges.THREADS_MAX);
       java.util.List<String> sizes = Workloads.SIZES.get(workload);
       if (sizes == null) {
-        throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, shrink");
+        throw new IllegalArgumentException("unknown workload '" + workload + "'; available: W1, W2, W3, W4, gen, train, shrink");
       }
       if (size != null && !sizes.contains(size)) {
         throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);

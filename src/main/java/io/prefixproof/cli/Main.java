@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "prefixproof", mixinStandardHelpOptions = true, version = "prefixproof " + Main.VERSION,
     description = "Executable proofs of what prompting and prefix-tuning can and cannot do to a transformer.",
     subcommands = {VerifyCommand.class, ConstructCommand.class, CertifyCommand.class, InspectCommand.class,
-        BenchCommand.class, ReportCommand.class,
+        BenchCommand.class, ReportCommand.class, ReproduceCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

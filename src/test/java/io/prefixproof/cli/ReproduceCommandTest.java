@@ -1,0 +1,26 @@
+package io.prefixproof.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code reproduce} refuses bad input before any training: exit 2, one line naming the option. */
+class ReproduceCommandTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "reproduce E3 --scale medium|--scale",
+      "reproduce E3 --seed -1|--seed",
+      "reproduce E9|E9",
+      "reproduce E3 --json /nonexistent-folder/e3.json|--json"})
+  @DisplayName("bad input: exit 2 and one stderr line naming it")
+  void badInput(String line, String named) {
+    CliRun r = CliRun.run(10, line.split(" "));
+    assertEquals(Main.BAD_INPUT, r.exit(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains(named), r.err());
+  }
+}
