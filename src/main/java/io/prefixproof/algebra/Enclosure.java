@@ -1,0 +1,102 @@
+package io.prefixproof.algebra;
+
+import java.math.BigInteger;
+import org.apache.commons.math3.fraction.BigFraction;
+
+/**
+ * Directed rounding of double operations, for the certified intervals of {@link Modular}. Java rounds to
+ * nearest; the exact error of the rounded result comes from an error-free transformation (TwoSum for sums,
+ * {@link Math#fma} for products and quotients) and decides whether the result is already a bound or one ulp
+ * must be added. Those transformations are exact while no intermediate underflows; below {@link #TINY} a
+ * result is widened by {@code TINY} instead. A non-finite result is returned as is, and {@link Modular}
+ * treats any non-finite bound as "nothing known".
+ */
+final class Enclosure {
+  private Enclosure() {}
+
+  /** Below this magnitude the error-free transformations may underflow: widen by it instead. */
+  static final double TINY = 0x1p-960;
+
+  /** The largest double ≤ x + y. */
+  static double addDown(double x, double y) {
+    double s = x + y;
+    return twoSumError(x, y, s) < 0 ? Math.nextDown(s) : s;
+  }
+
+  /** The smallest double ≥ x + y. */
+  static double addUp(double x, double y) {
+    double s = x + y;
+    return twoSumError(x, y, s) > 0 ? Math.nextUp(s) : s;
+  }
+
+  /** {@code (x + y) − s} exactly, for {@code s = fl(x + y)} finite (Knuth's TwoSum). */
+  private static double twoSumError(double x, double y, double s) {
+    if (!Double.isFinite(s)) {
+      return 0;
+    }
+    double yy = s - x;
+    return (x - (s - yy)) + (y - yy);
+  }
+
+  /** A double ≤ x·y. */
+  static double mulDown(double x, double y) {
+    double p = x * y;
+    if (!Double.isFinite(p) || x == 0 || y == 0) {
+      return p;
+    }
+    if (Math.abs(p) < TINY) {
+      return Math.min(p, 0) - TINY;
+    }
+    return Math.fma(x, y, -p) < 0 ? Math.nextDown(p) : p;
+  }
+
+  /** A double ≥ x·y. */
+  static double mulUp(double x, double y) {
+    return -mulDown(-x, y);
+  }
+
+  /** A double ≤ x/y, for y ≠ 0. */
+  static double divDown(double x, double y) {
+    double q = x / y;
+    if (!Double.isFinite(q) || x == 0) {
+      return q;
+    }
+    if (Math.abs(q) < TINY || Math.abs(x) < TINY) {
+      // q is within a relative 2^-52 plus an absolute TINY of x/y
+      return q - Math.abs(q) * 0x1p-50 - TINY;
+    }
+    // x/y − q = (x − q y)/y, and x − q y is exact as an fma
+    double r = Math.fma(-q, y, x);
+    return r * Math.signum(y) < 0 ? Math.nextDown(q) : q;
+  }
+
+  /** A double ≥ x/y, for y ≠ 0. */
+  static double divUp(double x, double y) {
+    return -divDown(-x, y);
+  }
+
+  /** {@code {lo, hi}} with {@code lo ≤ v ≤ hi}; {@code lo == hi} exactly when v is a double. */
+  static double[] of(BigFraction v) {
+    double d = v.doubleValue();
+    if (Double.isFinite(d) && new BigFraction(d).equals(v)) {
+      return new double[] {d, d};
+    }
+    BigInteger n = v.getNumerator();
+    BigInteger den = v.getDenominator();
+    if (n.signum() < 0) {
+      double[] e = of(v.negate());
+      return new double[] {-e[1], -e[0]};
+    }
+    // q = ⌊n 2^k / den⌋ has 64 or 65 bits, and v lies in [q, q + 1)·2^-k
+    int k = 64 - (n.bitLength() - den.bitLength());
+    BigInteger q = k >= 0 ? n.shiftLeft(k).divide(den) : n.divide(den.shiftLeft(-k));
+    double qd = q.doubleValue();
+    // qd is q correctly rounded and ulp(qd) ≥ 2^11, so nextDown(qd) ≤ q and nextUp(qd) ≥ q + 1
+    double lo = Math.scalb(Math.nextDown(qd), -k);
+    double hi = Math.scalb(Math.nextUp(qd), -k);
+    if (lo < TINY || !Double.isFinite(hi)) {
+      return new double[] {0, Double.POSITIVE_INFINITY};
+    }
+    return new double[] {lo, hi};
+  }
+}
