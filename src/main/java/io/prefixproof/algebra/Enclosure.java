@@ -61,7 +61,7 @@ final class Enclosure {
     if (!Double.isFinite(q) || x == 0) {
       return q;
     }
-    if (Math.abs(q) < TINY || Math.abs(x) < TINY) {
+    if (Math.abs(q) < TINY || Math.abs(x) < TINY || Math.abs(y) < TINY) {
       // q is within a relative 2^-52 plus an absolute TINY of x/y
       return q - Math.abs(q) * 0x1p-50 - TINY;
     }
@@ -78,7 +78,8 @@ final class Enclosure {
   /** {@code {lo, hi}} with {@code lo ≤ v ≤ hi}; {@code lo == hi} exactly when v is a double. */
   static double[] of(BigFraction v) {
     double d = v.doubleValue();
-    if (Double.isFinite(d) && new BigFraction(d).equals(v)) {
+    // BigFraction(double) is exact for normal doubles only (it halves subnormals)
+    if ((d == 0 || Math.abs(d) >= Double.MIN_NORMAL && Double.isFinite(d)) && new BigFraction(d).equals(v)) {
       return new double[] {d, d};
     }
     BigInteger n = v.getNumerator();
@@ -94,8 +95,12 @@ final class Enclosure {
     // qd is q correctly rounded and ulp(qd) ≥ 2^11, so nextDown(qd) ≤ q and nextUp(qd) ≥ q + 1
     double lo = Math.scalb(Math.nextDown(qd), -k);
     double hi = Math.scalb(Math.nextUp(qd), -k);
-    if (lo < TINY || !Double.isFinite(hi)) {
-      return new double[] {0, Double.POSITIVE_INFINITY};
+    if (!Double.isFinite(hi)) {
+      return new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+    }
+    if (lo < TINY) {
+      // scalb may have rounded: fall back to 0 < v < 2^(bits(n) − bits(den) + 1), at least the least double
+      return new double[] {0, Math.max(Math.scalb(1.0, n.bitLength() - den.bitLength() + 1), Double.MIN_VALUE)};
     }
     return new double[] {lo, hi};
   }
