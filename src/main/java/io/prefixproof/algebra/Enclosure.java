@@ -8,8 +8,10 @@ import org.apache.commons.math3.fraction.BigFraction;
  * nearest; the exact error of the rounded result comes from an error-free transformation (TwoSum for sums,
  * {@link Math#fma} for products and quotients) and decides whether the result is already a bound or one ulp
  * must be added. Those transformations are exact while no intermediate underflows; below {@link #TINY} a
- * result is widened by {@code TINY} instead. A non-finite result is returned as is, and {@link Modular}
- * treats any non-finite bound as "nothing known".
+ * result is widened by {@code TINY} instead. Bounds may be infinite ({@code x ≥ lo} with {@code hi = +∞}): a
+ * finite result that overflows is clamped to {@code ±Double.MAX_VALUE} on the side where that is still a
+ * bound, {@code 0·∞} is 0 (the limit over the finite values the interval holds), and any other undefined
+ * result ({@code ∞ − ∞}, {@code ∞/∞}) gives the infinite bound.
  */
 final class Enclosure {
   private Enclosure() {}
@@ -20,13 +22,12 @@ final class Enclosure {
   /** The largest double ≤ x + y. */
   static double addDown(double x, double y) {
     double s = x + y;
-    return twoSumError(x, y, s) < 0 ? Math.nextDown(s) : s;
+    return down(twoSumError(x, y, s) < 0 ? Math.nextDown(s) : s, x, y);
   }
 
   /** The smallest double ≥ x + y. */
   static double addUp(double x, double y) {
-    double s = x + y;
-    return twoSumError(x, y, s) > 0 ? Math.nextUp(s) : s;
+    return -addDown(-x, -y);
   }
 
   /** {@code (x + y) − s} exactly, for {@code s = fl(x + y)} finite (Knuth's TwoSum). */
@@ -38,11 +39,22 @@ final class Enclosure {
     return (x - (s - yy)) + (y - yy);
   }
 
+  /** A lower bound from a rounded-down result: NaN means nothing is known, overflow of finite operands is clamped. */
+  private static double down(double r, double x, double y) {
+    if (Double.isNaN(r)) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    return r == Double.POSITIVE_INFINITY && Double.isFinite(x) && Double.isFinite(y) ? Double.MAX_VALUE : r;
+  }
+
   /** A double ≤ x·y. */
   static double mulDown(double x, double y) {
+    if (x == 0 || y == 0) {
+      return 0;
+    }
     double p = x * y;
-    if (!Double.isFinite(p) || x == 0 || y == 0) {
-      return p;
+    if (!Double.isFinite(p)) {
+      return down(p, x, y);
     }
     if (Math.abs(p) < TINY) {
       return Math.min(p, 0) - TINY;
@@ -58,8 +70,8 @@ final class Enclosure {
   /** A double ≤ x/y, for y ≠ 0. */
   static double divDown(double x, double y) {
     double q = x / y;
-    if (!Double.isFinite(q) || x == 0) {
-      return q;
+    if (!Double.isFinite(q) || x == 0 || Double.isInfinite(y)) {
+      return down(q, x, y);
     }
     if (Math.abs(q) < TINY || Math.abs(x) < TINY || Math.abs(y) < TINY) {
       // q is within a relative 2^-52 plus an absolute TINY of x/y
@@ -96,7 +108,7 @@ final class Enclosure {
     double lo = Math.scalb(Math.nextDown(qd), -k);
     double hi = Math.scalb(Math.nextUp(qd), -k);
     if (!Double.isFinite(hi)) {
-      return new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+      return new double[] {Double.isFinite(lo) ? lo : Double.MAX_VALUE, Double.POSITIVE_INFINITY};
     }
     if (lo < TINY) {
       // scalb may have rounded: fall back to 0 < v < 2^(bits(n) − bits(den) + 1), at least the least double

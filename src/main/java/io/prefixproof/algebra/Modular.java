@@ -12,8 +12,8 @@ import org.apache.commons.math3.exception.util.LocalizedFormats;
  *   <li>its residues {@code v mod p_k} for the primes of its {@link ModularArith} (in Montgomery form): the
  *       image of {@code v} under the ring map {@code Z_(p) → F_p}, defined while no divisor of the
  *       computation vanished modulo {@code p}; a prime where one did is marked {@link #DEAD} from then on;
- *   <li>a certified enclosure {@code lo ≤ v ≤ hi} in doubles with directed rounding ({@link Enclosure}); a
- *       non-finite bound means nothing is known ({@code (−∞, ∞)});
+ *   <li>a certified enclosure {@code lo ≤ v ≤ hi} in doubles with directed rounding ({@link Enclosure});
+ *       an infinite bound bounds nothing on its side;
  *   <li>a factored form that bounds its height: {@code v = M·∏ a_i^{e_i}} with an integer {@code |M| ≤
  *       2^m} and signed exponents over <em>atoms</em> {@code a_i}, positive integers registered in the
  *       {@link ModularArith} with a bound on their bits. An atom is made when a value is first used as a
@@ -46,9 +46,8 @@ public final class Modular implements FieldElement<Modular> {
   Modular(ModularArith arith, long[] r, double lo, double hi, double m, int[] atoms, int[] exps) {
     this.arith = arith;
     this.r = r;
-    boolean known = Double.isFinite(lo) && Double.isFinite(hi);
-    this.lo = known ? lo : Double.NEGATIVE_INFINITY;
-    this.hi = known ? hi : Double.POSITIVE_INFINITY;
+    this.lo = Double.isNaN(lo) ? Double.NEGATIVE_INFINITY : Math.min(lo, Double.MAX_VALUE);
+    this.hi = Double.isNaN(hi) ? Double.POSITIVE_INFINITY : Math.max(hi, -Double.MAX_VALUE);
     this.m = m;
     this.atoms = atoms;
     this.exps = exps;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.apache.commons.math3.FieldElement;
 import org.apache.commons.math3.fraction.BigFraction;
 
@@ -65,14 +66,19 @@ public final class ModularCheck {
       r = PRIME_SOURCE.split();
     }
     RationalKernel kernel = kernelOf(c.model());
+    return decide(c, check, k -> ModularArith.random(kernel, k, r));
+  }
+
+  /** {@link #decide(PrefixCase, Check)} with the arithmetic of {@code k} primes given by {@code primes}. */
+  static boolean decide(PrefixCase<BigFraction> c, Check check, IntFunction<ModularArith> primes) {
     List<String> labels = new ArrayList<>();
     try {
-      ModularArith first = ModularArith.random(kernel, PRIMES, r);
+      ModularArith first = primes.apply(PRIMES);
       boolean verdict = run(c, check, first, labels);
       ModularArith.Tally t = first.tally();
       if (t.probabilistic() > 0 && t.maxBits() < CERTIFY_BITS) {
         labels.clear();
-        ModularArith second = ModularArith.random(kernel, (int) (t.maxBits() / 61) + 2, r);
+        ModularArith second = primes.apply((int) (t.maxBits() / 61) + 2);
         verdict = run(c, check, second, labels);
         t = second.tally();
       }
