@@ -13,7 +13,9 @@ import org.apache.commons.math3.exception.util.LocalizedFormats;
  *       image of {@code v} under the ring map {@code Z_(p) → F_p}, defined while no divisor of the
  *       computation vanished modulo {@code p}; a prime where one did is marked {@link #DEAD} from then on;
  *   <li>a certified enclosure {@code lo ≤ v ≤ hi} in doubles with directed rounding ({@link Enclosure});
- *       an infinite bound bounds nothing on its side;
+ *       an infinite bound bounds nothing on its side; and its sign where the operations alone fix it
+ *       (products and quotients of known signs, sums of terms of one sign), which survives where the
+ *       enclosure underflows or overflows, as for the dyadic kernel of a score of −10^6;
  *   <li>a factored form that bounds its height: {@code v = M·∏ a_i^{e_i}} with an integer {@code |M| ≤
  *       2^m} and signed exponents over <em>atoms</em> {@code a_i}, positive integers registered in the
  *       {@link ModularArith} with a bound on their bits. An atom is made when a value is first used as a
@@ -31,10 +33,15 @@ public final class Modular implements FieldElement<Modular> {
   /** Marks the residue of a prime at which a divisor of the computation was 0. */
   static final long DEAD = -1;
 
+  /** The sign of a value that neither its operations nor its enclosure settle. */
+  static final int UNKNOWN = 2;
+
   final ModularArith arith;
   final long[] r;
   final double lo;
   final double hi;
+  /** −1, 0 or 1 when certain, {@link #UNKNOWN} otherwise. */
+  final int sign;
   /** log2 bound on |M|; −∞ only for the constant 0. */
   final double m;
   /** Atom ids, ascending, and their exponents (never 0). */
@@ -43,11 +50,12 @@ public final class Modular implements FieldElement<Modular> {
   /** This value's own atom once it has been a divisor (−1 before): the same divisor, the same atom. */
   private int atom = -1;
 
-  Modular(ModularArith arith, long[] r, double lo, double hi, double m, int[] atoms, int[] exps) {
+  Modular(ModularArith arith, long[] r, double lo, double hi, int sign, double m, int[] atoms, int[] exps) {
     this.arith = arith;
     this.r = r;
     this.lo = Double.isNaN(lo) ? Double.NEGATIVE_INFINITY : Math.min(lo, Double.MAX_VALUE);
     this.hi = Double.isNaN(hi) ? Double.POSITIVE_INFINITY : Math.max(hi, -Double.MAX_VALUE);
+    this.sign = sign != UNKNOWN ? sign : this.lo > 0 ? 1 : this.hi < 0 ? -1 : this.lo == 0 && this.hi == 0 ? 0 : UNKNOWN;
     this.m = m;
     this.atoms = atoms;
     this.exps = exps;
@@ -109,7 +117,8 @@ public final class Modular implements FieldElement<Modular> {
       s[k] = r[k] == DEAD || b.r[k] == DEAD ? DEAD : ps[k].add(r[k], b.r[k]);
     }
     Sum f = new Sum(this, b);
-    return new Modular(arith, s, Enclosure.addDown(lo, b.lo), Enclosure.addUp(hi, b.hi), f.m, f.atoms, f.exps);
+    int sg = sign == 0 ? b.sign : b.sign == 0 || b.sign == sign ? sign : UNKNOWN;
+    return new Modular(arith, s, Enclosure.addDown(lo, b.lo), Enclosure.addUp(hi, b.hi), sg, f.m, f.atoms, f.exps);
   }
 
   @Override
@@ -124,7 +133,7 @@ public final class Modular implements FieldElement<Modular> {
     for (int k = 0; k < ps.length; k++) {
       s[k] = r[k] == DEAD ? DEAD : ps[k].sub(0, r[k]);
     }
-    return new Modular(arith, s, -hi, -lo, m, atoms, exps);
+    return new Modular(arith, s, -hi, -lo, sign == UNKNOWN ? UNKNOWN : -sign, m, atoms, exps);
   }
 
   @Override
@@ -144,7 +153,7 @@ public final class Modular implements FieldElement<Modular> {
     double h = Math.max(Math.max(Enclosure.mulUp(lo, b.lo), Enclosure.mulUp(lo, b.hi)),
         Math.max(Enclosure.mulUp(hi, b.lo), Enclosure.mulUp(hi, b.hi)));
     int[][] f = merge(atoms, exps, b.atoms, b.exps, 1, -1, 0);
-    return new Modular(arith, s, l, h, m + b.m, f[0], f[1]);
+    return new Modular(arith, s, l, h, productSign(b), m + b.m, f[0], f[1]);
   }
 
   /**
@@ -170,7 +179,12 @@ public final class Modular implements FieldElement<Modular> {
           Math.max(Enclosure.divUp(hi, b.lo), Enclosure.divUp(hi, b.hi)));
     }
     int[][] f = merge(atoms, exps, b.atoms, b.exps, -1, b.atomId(), -1);
-    return new Modular(arith, s, l, h, m, f[0], f[1]);
+    return new Modular(arith, s, l, h, productSign(b), m, f[0], f[1]);
+  }
+
+  /** The sign of {@code this·b} or {@code this/b} when both signs are known. */
+  private int productSign(Modular b) {
+    return sign == UNKNOWN || b.sign == UNKNOWN ? UNKNOWN : sign * b.sign;
   }
 
   /** This value's atom, registered with the bound on its {@code M} the first time it divides. */

@@ -138,7 +138,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     double d = v;
     boolean exact = Math.abs(v) <= 1L << 53;
-    return new Modular(this, r, exact ? d : Math.nextDown(d), exact ? d : Math.nextUp(d),
+    return new Modular(this, r, exact ? d : Math.nextDown(d), exact ? d : Math.nextUp(d), Long.signum(v),
         v == 0 ? Double.NEGATIVE_INFINITY : 64 - Long.numberOfLeadingZeros(Math.abs(v)), NONE, NONE);
   }
 
@@ -184,7 +184,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     double[] e = Enclosure.of(value);
     boolean integer = d.equals(BigInteger.ONE);
-    return new Modular(this, r, e[0], e[1], n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(),
+    return new Modular(this, r, e[0], e[1], n.signum(), n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(),
         integer ? NONE : new int[] {denominatorAtom(d)}, integer ? NONE : new int[] {-1});
   }
 
@@ -208,13 +208,13 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     return a == b ? 0 : signum(a.subtract(b));
   }
 
-  /** The sign of {@code x}: by the enclosure, else 0 when every residue is 0, else {@link Undecided}. */
+  /**
+   * The sign of {@code x}: as its operations or its enclosure fix it, else 0 when every residue is 0, else
+   * {@link Undecided}.
+   */
   public int signum(Modular x) {
-    if (x.lo > 0) {
-      return 1;
-    }
-    if (x.hi < 0) {
-      return -1;
+    if (x.sign != Modular.UNKNOWN) {
+      return x.sign;
     }
     if (isZero(x)) {
       return 0;

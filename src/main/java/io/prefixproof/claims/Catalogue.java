@@ -189,9 +189,9 @@ public final class Catalogue {
   }
 
   static Claim lim6() {
-    // exact numbers grow multiplicatively with depth: at depth 3 the first 30 cases take 2.5 s, 100 take 26 s
-    // (one case up to 7 s), and 100 cases at depth 4 did not finish in 15 minutes; so depth 3 runs 30 cases
-    // by default (more with --tries) and depth 4 runs in double
+    // exact numbers grow multiplicatively with depth: in BigFraction at depth 3 the first 30 cases take 2.5 s,
+    // 100 take 26 s, and 100 cases at depth 4 did not finish in 15 minutes; so depth 3 runs 30 cases by
+    // default (more with --tries), and depths 4 and 6 are decided modulo primes
     CaseOptions o = base().withLayers(2, 2).withHeads(1, 2).withNorms(List.of(NormKind.NONE, NormKind.RATIONAL_LAYER,
         NormKind.RATIONAL_RMS), 1).withMlp(0, 2).withLengths(new int[] {1, 3}, new int[] {1, 2})
         .withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 2}).withEntries(-2, 2, 2)

@@ -369,6 +369,11 @@ class ModularArithTest {
       Modular almost = third.add(ar.of(new BigFraction(BigInteger.ONE, TWO_2000))).subtract(third);
       assertThrows(ModularArith.Undecided.class, () -> ar.signum(almost));
       assertEquals(0, ar.signum(third.subtract(third)));
+      // below the doubles' range the enclosure cannot certify positivity; the operations' signs do
+      Modular tiny = ar.of(new BigFraction(BigInteger.ONE, TWO_2000));
+      assertEquals(1, ar.signum(tiny.multiply(tiny).divide(third)));
+      assertEquals(-1, ar.signum(tiny.negate().add(tiny.negate().multiply(tiny))));
+      assertThrows(ModularArith.Undecided.class, () -> ar.signum(tiny.subtract(tiny.multiply(tiny))));
       assertEquals(1, ar.signum(third));
       assertEquals(-1, ar.signum(third.negate()));
     }
