@@ -16,6 +16,11 @@ public final class ExactArith implements Arith<BigFraction> {
     this.kernel = kernel;
   }
 
+  /** The softmax kernel κ of this mode. */
+  public RationalKernel kernelKind() {
+    return kernel;
+  }
+
   @Override
   public String name() {
     return kernel == RationalKernel.POLYNOMIAL ? "exact" : "exact-" + kernel.name().toLowerCase();

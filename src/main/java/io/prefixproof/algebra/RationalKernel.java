@@ -1,12 +1,15 @@
 package io.prefixproof.algebra;
 
 import java.math.BigInteger;
+import org.apache.commons.math3.FieldElement;
 import org.apache.commons.math3.fraction.BigFraction;
 
 /**
  * Positive, strictly increasing kernels with rational values, the exact-mode stand-ins for {@code exp}.
  * The limitation proofs (LIM-1..6) use only κ &gt; 0, and monotone κ for ordering statements, so these
- * check exactly the proofs' hypotheses.
+ * check exactly the proofs' hypotheses. Each kernel is written once over any field whose elements can tell
+ * their sign and floor ({@link Order}): {@link ExactArith} evaluates it on {@code BigFraction}s and {@link
+ * ModularArith} on residues, so both compute the same rational function.
  */
 public enum RationalKernel {
   /**
@@ -15,11 +18,12 @@ public enum RationalKernel {
    */
   POLYNOMIAL {
     @Override
-    public BigFraction apply(BigFraction s) {
-      if (s.compareTo(BigFraction.ZERO) < 0) {
-        return apply(s.negate()).reciprocal();
+    public <T extends FieldElement<T>> T apply(T s, Order<T> order) {
+      if (order.signum(s) < 0) {
+        return apply(s.negate(), order).reciprocal();
       }
-      return BigFraction.ONE.add(s).add(s.multiply(s).divide(2));
+      T one = s.getField().getOne();
+      return one.add(s).add(s.multiply(s).divide(one.add(one)));
     }
   },
   /**
@@ -28,21 +32,49 @@ public enum RationalKernel {
    */
   DYADIC {
     @Override
-    public BigFraction apply(BigFraction s) {
-      BigInteger floor = floor(s);
-      BigFraction frac = s.subtract(new BigFraction(floor));
-      BigFraction mantissa = BigFraction.ONE.add(frac);
-      int e = floor.intValueExact();
-      BigFraction power =
-          e >= 0
-              ? new BigFraction(BigInteger.ONE.shiftLeft(e))
-              : new BigFraction(BigInteger.ONE, BigInteger.ONE.shiftLeft(-e));
-      return power.multiply(mantissa);
+    public <T extends FieldElement<T>> T apply(T s, Order<T> order) {
+      long e = order.floor(s);
+      T one = s.getField().getOne();
+      T mantissa = one.add(s).subtract(one.multiply(Math.toIntExact(e)));
+      T power = one;
+      T base = one.add(one);
+      for (long k = Math.abs(e); k > 0; k >>>= 1) {
+        if ((k & 1) != 0) {
+          power = power.multiply(base);
+        }
+        base = base.multiply(base);
+      }
+      return (e >= 0 ? power : power.reciprocal()).multiply(mantissa);
     }
   };
 
-  /** κ(s). */
-  public abstract BigFraction apply(BigFraction s);
+  /** What a kernel needs of a score besides field operations: its sign and its floor. */
+  public interface Order<T> {
+    int signum(T s);
+
+    long floor(T s);
+  }
+
+  /** The order of {@code BigFraction}s. */
+  static final Order<BigFraction> EXACT = new Order<>() {
+    @Override
+    public int signum(BigFraction s) {
+      return s.getNumerator().signum();
+    }
+
+    @Override
+    public long floor(BigFraction s) {
+      return RationalKernel.floor(s).longValueExact();
+    }
+  };
+
+  /** κ(s) over any field, signs and floors decided by {@code order}. */
+  public abstract <T extends FieldElement<T>> T apply(T s, Order<T> order);
+
+  /** κ(s) of a {@code BigFraction}. */
+  public BigFraction apply(BigFraction s) {
+    return apply(s, EXACT);
+  }
 
   /** ⌊s⌋ for a fraction with positive denominator. */
   static BigInteger floor(BigFraction s) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.ExactArith;
 import io.prefixproof.algebra.Mat;
+import io.prefixproof.algebra.Modular;
+import io.prefixproof.algebra.ModularArith;
+import io.prefixproof.algebra.RationalKernel;
 import io.prefixproof.cases.CaseOptions;
 import io.prefixproof.cases.Cases;
 import io.prefixproof.cases.DoubleCases;
@@ -12,6 +15,7 @@ import io.prefixproof.cases.PrefixCase;
 import io.prefixproof.claims.Catalogue;
 import io.prefixproof.claims.DoubleLimitations;
 import io.prefixproof.claims.Limitations;
+import io.prefixproof.claims.ModularCheck;
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.fast.Gemm;
 import io.prefixproof.model.Architecture;
@@ -35,6 +39,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.commons.math3.FieldElement;
 import org.apache.commons.math3.fraction.BigFraction;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -223,13 +228,22 @@ public final class Workloads {
      * shared by both runs, as in {@code src/bench/python/w2_fractions.py}.
      */
     public List<Trace.Head<BigFraction>> heads() {
-      Mat<BigFraction> x = content.vectors();
-      Mat<BigFraction> all = prefix.layerRows().get(0).vstack(x);
+      return heads(model, prefix.layerRows().get(0), content.vectors());
+    }
+
+    /** The same heads with every entry of the case taken modulo the primes of {@code ar}. */
+    public List<Trace.Head<Modular>> heads(ModularArith ar) {
+      return heads(model.convert(ar, ar::of), prefix.layerRows().get(0).convert(ar, ar::of),
+          content.vectors().convert(ar, ar::of));
+    }
+
+    private static <T extends FieldElement<T>> List<Trace.Head<T>> heads(Model<T> model, Mat<T> s, Mat<T> x) {
+      Mat<T> all = s.vstack(x);
       int n = x.rows();
       int p = all.rows() - n;
-      Mat<BigFraction> q = x.timesTransposed(model.param(Names.wq(0, 0)));
-      Mat<BigFraction> k = all.timesTransposed(model.param(Names.wk(0, 0)));
-      Mat<BigFraction> v = all.timesTransposed(model.param(Names.wv(0, 0)));
+      Mat<T> q = x.timesTransposed(model.param(Names.wq(0, 0)));
+      Mat<T> k = all.timesTransposed(model.param(Names.wk(0, 0)));
+      Mat<T> v = all.timesTransposed(model.param(Names.wv(0, 0)));
       int[] keys = java.util.stream.IntStream.range(0, p + n).toArray();
       int[] queries = java.util.Arrays.copyOfRange(keys, p, p + n);
       int[] plain = java.util.Arrays.copyOf(keys, n);
@@ -254,14 +268,23 @@ public final class Workloads {
         Content.vectors(Cases.matrix(src, entry, s[2], d)));
   }
 
-  /** W2: the same check in exact arithmetic with κ(s) = 2^⌊s⌋(1 + s − ⌊s⌋), score scale 1. */
+  /**
+   * W2: the same check in exact arithmetic with κ(s) = 2^⌊s⌋(1 + s − ⌊s⌋), score scale 1, decided modulo
+   * {@link ModularCheck#PRIMES} primes drawn for each case (in BigFraction when the residues cannot decide).
+   */
   static Task w2(String size) {
     int[] s = w2Shape(size);
+    Set<Limitations.Check> checks = EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT);
     return r -> {
       W2Case c = w2Case(s, r);
-      List<Trace.Head<BigFraction>> heads = c.heads();
-      Limitations.checkHead(c.model().arith(), 0, 0, heads.get(0), 0, s[3], heads.get(1),
-          EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT));
+      ModularArith ar = ModularArith.random(RationalKernel.DYADIC, ModularCheck.PRIMES, r);
+      try {
+        List<Trace.Head<Modular>> heads = c.heads(ar);
+        Limitations.checkHead(ar, 0, 0, heads.get(0), 0, s[3], heads.get(1), checks);
+      } catch (ModularArith.Undecided u) {
+        List<Trace.Head<BigFraction>> heads = c.heads();
+        Limitations.checkHead(c.model().arith(), 0, 0, heads.get(0), 0, s[3], heads.get(1), checks);
+      }
       return Double.NaN;
     };
   }

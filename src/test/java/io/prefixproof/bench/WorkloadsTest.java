@@ -53,4 +53,25 @@ class WorkloadsTest {
         checks));
     assertTrue(e.getMessage().startsWith("LIM-3 violated"), e.getMessage());
   }
+
+  @Test
+  @DisplayName("W2 modulo primes: the same heads as BigFraction's residues; a head output moved by 2^-2000 is caught")
+  void w2Modular() {
+    int[] s = Workloads.w2Shape("small");
+    Workloads.W2Case c = Workloads.w2Case(s, new SplittableRandom(3));
+    var ar = io.prefixproof.algebra.ModularArith.random(io.prefixproof.algebra.RationalKernel.DYADIC, 4,
+        new SplittableRandom(4));
+    var h = c.heads(ar);
+    java.util.List<Trace.Head<BigFraction>> exact = c.heads();
+    assertEquals(exact.get(0).out().convert(ar, ar::of), h.get(0).out());
+    var checks = EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT);
+    assertEquals(s[2], Limitations.checkHead(ar, 0, 0, h.get(0), 0, s[3], h.get(1), checks).size());
+    var tiny = ar.of(new BigFraction(java.math.BigInteger.ONE, java.math.BigInteger.TWO.pow(2000)));
+    var p = h.get(0);
+    var bad = new Trace.Head<>(p.queries(), p.keys(), p.values(), p.scores(), p.allowed(), p.weights(),
+        p.out().with(1, 0, p.out().get(1, 0).add(tiny)));
+    AssertionError e = assertThrows(AssertionError.class, () -> Limitations.checkHead(ar, 0, 0, bad, 0, s[3], h.get(1),
+        checks));
+    assertTrue(e.getMessage().startsWith("LIM-3 violated"), e.getMessage());
+  }
 }

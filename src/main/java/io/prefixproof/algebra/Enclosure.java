@@ -1,0 +1,119 @@
+package io.prefixproof.algebra;
+
+import java.math.BigInteger;
+import org.apache.commons.math3.fraction.BigFraction;
+
+/**
+ * Directed rounding of double operations, for the certified intervals of {@link Modular}. Java rounds to
+ * nearest; the exact error of the rounded result comes from an error-free transformation (TwoSum for sums,
+ * {@link Math#fma} for products and quotients) and decides whether the result is already a bound or one ulp
+ * must be added. Those transformations are exact while no intermediate underflows; below {@link #TINY} a
+ * result is widened by {@code TINY} instead. Bounds may be infinite ({@code x ≥ lo} with {@code hi = +∞}): a
+ * finite result that overflows is clamped to {@code ±Double.MAX_VALUE} on the side where that is still a
+ * bound, {@code 0·∞} is 0 (the limit over the finite values the interval holds), and any other undefined
+ * result ({@code ∞ − ∞}, {@code ∞/∞}) gives the infinite bound.
+ */
+final class Enclosure {
+  private Enclosure() {}
+
+  /** Below this magnitude the error-free transformations may underflow: widen by it instead. */
+  static final double TINY = 0x1p-960;
+
+  /** The largest double ≤ x + y. */
+  static double addDown(double x, double y) {
+    double s = x + y;
+    return down(twoSumError(x, y, s) < 0 ? Math.nextDown(s) : s, x, y);
+  }
+
+  /** The smallest double ≥ x + y. */
+  static double addUp(double x, double y) {
+    return -addDown(-x, -y);
+  }
+
+  /** {@code (x + y) − s} exactly, for {@code s = fl(x + y)} finite (Knuth's TwoSum). */
+  private static double twoSumError(double x, double y, double s) {
+    if (!Double.isFinite(s)) {
+      return 0;
+    }
+    double yy = s - x;
+    return (x - (s - yy)) + (y - yy);
+  }
+
+  /** A lower bound from a rounded-down result: NaN means nothing is known, overflow of finite operands is clamped. */
+  private static double down(double r, double x, double y) {
+    if (Double.isNaN(r)) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    return r == Double.POSITIVE_INFINITY && Double.isFinite(x) && Double.isFinite(y) ? Double.MAX_VALUE : r;
+  }
+
+  /** A double ≤ x·y. */
+  static double mulDown(double x, double y) {
+    if (x == 0 || y == 0) {
+      return 0;
+    }
+    double p = x * y;
+    if (!Double.isFinite(p)) {
+      return down(p, x, y);
+    }
+    if (Math.abs(p) < TINY) {
+      return Math.min(p, 0) - TINY;
+    }
+    return Math.fma(x, y, -p) < 0 ? Math.nextDown(p) : p;
+  }
+
+  /** A double ≥ x·y. */
+  static double mulUp(double x, double y) {
+    return -mulDown(-x, y);
+  }
+
+  /** A double ≤ x/y, for y ≠ 0. */
+  static double divDown(double x, double y) {
+    double q = x / y;
+    if (!Double.isFinite(q) || x == 0 || Double.isInfinite(y)) {
+      return down(q, x, y);
+    }
+    if (Math.abs(q) < TINY || Math.abs(x) < TINY || Math.abs(y) < TINY) {
+      // q is within a relative 2^-52 plus an absolute TINY of x/y
+      return q - Math.abs(q) * 0x1p-50 - TINY;
+    }
+    // x/y − q = (x − q y)/y, and x − q y is exact as an fma
+    double r = Math.fma(-q, y, x);
+    return r * Math.signum(y) < 0 ? Math.nextDown(q) : q;
+  }
+
+  /** A double ≥ x/y, for y ≠ 0. */
+  static double divUp(double x, double y) {
+    return -divDown(-x, y);
+  }
+
+  /** {@code {lo, hi}} with {@code lo ≤ v ≤ hi}; {@code lo == hi} exactly when v is a double. */
+  static double[] of(BigFraction v) {
+    double d = v.doubleValue();
+    // BigFraction(double) is exact for normal doubles only (it halves subnormals)
+    if ((d == 0 || Math.abs(d) >= Double.MIN_NORMAL && Double.isFinite(d)) && new BigFraction(d).equals(v)) {
+      return new double[] {d, d};
+    }
+    BigInteger n = v.getNumerator();
+    BigInteger den = v.getDenominator();
+    if (n.signum() < 0) {
+      double[] e = of(v.negate());
+      return new double[] {-e[1], -e[0]};
+    }
+    // q = ⌊n 2^k / den⌋ has 64 or 65 bits, and v lies in [q, q + 1)·2^-k
+    int k = 64 - (n.bitLength() - den.bitLength());
+    BigInteger q = k >= 0 ? n.shiftLeft(k).divide(den) : n.divide(den.shiftLeft(-k));
+    double qd = q.doubleValue();
+    // qd is q correctly rounded and ulp(qd) ≥ 2^11, so nextDown(qd) ≤ q and nextUp(qd) ≥ q + 1
+    double lo = Math.scalb(Math.nextDown(qd), -k);
+    double hi = Math.scalb(Math.nextUp(qd), -k);
+    if (!Double.isFinite(hi)) {
+      return new double[] {Double.isFinite(lo) ? lo : Double.MAX_VALUE, Double.POSITIVE_INFINITY};
+    }
+    if (lo < TINY) {
+      // scalb may have rounded: fall back to 0 < v < 2^(bits(n) − bits(den) + 1), at least the least double
+      return new double[] {0, Math.max(Math.scalb(1.0, n.bitLength() - den.bitLength() + 1), Double.MIN_VALUE)};
+    }
+    return new double[] {lo, hi};
+  }
+}

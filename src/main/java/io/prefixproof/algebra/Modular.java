@@ -1,0 +1,304 @@
+package io.prefixproof.algebra;
+
+import org.apache.commons.math3.Field;
+import org.apache.commons.math3.FieldElement;
+import org.apache.commons.math3.exception.MathArithmeticException;
+import org.apache.commons.math3.exception.util.LocalizedFormats;
+
+/**
+ * A rational number {@code v} known through three cheap shadows, each computed by the same operations:
+ *
+ * <ul>
+ *   <li>its residues {@code v mod p_k} for the primes of its {@link ModularArith} (in Montgomery form): the
+ *       image of {@code v} under the ring map {@code Z_(p) → F_p}, defined while no divisor of the
+ *       computation vanished modulo {@code p}; a prime where one did is marked {@link #DEAD} from then on;
+ *   <li>a certified enclosure {@code lo ≤ v ≤ hi} in doubles with directed rounding ({@link Enclosure});
+ *       an infinite bound bounds nothing on its side; and its sign where the operations alone fix it
+ *       (products and quotients of known signs, sums of terms of one sign), which survives where the
+ *       enclosure underflows or overflows, as for the dyadic kernel of a score of −10^6;
+ *   <li>a factored form that bounds its height: {@code v = M·∏ a_i^{e_i}} with an integer {@code |M| ≤
+ *       2^m} and signed exponents over <em>atoms</em> {@code a_i}, positive integers registered in the
+ *       {@link ModularArith} with a bound on their bits. An atom is made when a value is first used as a
+ *       divisor (the divisor's own {@code M}) or from an input's denominator, so {@code t = A/S} with {@code
+ *       A = a/P, S = s/P} keeps no trace of {@code P}, and a sum keeps the atoms its terms share ({@code
+ *       G = ∏ a_i^{min(e_i, f_i)}} times an integer). The reduced numerator of {@code v} then has at most
+ *       {@code m + Σ_{e_i>0} e_i bits(a_i)} bits and its denominator at most {@code Σ_{e_i<0} −e_i bits(a_i)},
+ *       without any gcd. Every atom with a negative exponent is a unit modulo every live prime.
+ * </ul>
+ *
+ * Field operations never decide anything; equality and signs are decided by {@link ModularArith}, which
+ * says how certain each decision is.
+ */
+public final class Modular implements FieldElement<Modular> {
+  /** Marks the residue of a prime at which a divisor of the computation was 0. */
+  static final long DEAD = -1;
+
+  /** The sign of a value that neither its operations nor its enclosure settle. */
+  static final int UNKNOWN = 2;
+
+  final ModularArith arith;
+  final long[] r;
+  final double lo;
+  final double hi;
+  /** −1, 0 or 1 when certain, {@link #UNKNOWN} otherwise. */
+  final int sign;
+  /** log2 bound on |M|; −∞ only for the constant 0. */
+  final double m;
+  /** Atom ids, ascending, and their exponents (never 0). */
+  final int[] atoms;
+  final int[] exps;
+  /** This value's own atom once it has been a divisor (−1 before): the same divisor, the same atom. */
+  private int atom = -1;
+
+  Modular(ModularArith arith, long[] r, double lo, double hi, int sign, double m, int[] atoms, int[] exps) {
+    this.arith = arith;
+    this.r = r;
+    this.lo = Double.isNaN(lo) ? Double.NEGATIVE_INFINITY : Math.min(lo, Double.MAX_VALUE);
+    this.hi = Double.isNaN(hi) ? Double.POSITIVE_INFINITY : Math.max(hi, -Double.MAX_VALUE);
+    this.sign = sign != UNKNOWN ? sign : this.lo > 0 ? 1 : this.hi < 0 ? -1 : this.lo == 0 && this.hi == 0 ? 0 : UNKNOWN;
+    this.m = m;
+    this.atoms = atoms;
+    this.exps = exps;
+  }
+
+  /** Lower end of the certified enclosure. */
+  public double lo() {
+    return lo;
+  }
+
+  /** Upper end of the certified enclosure. */
+  public double hi() {
+    return hi;
+  }
+
+  /** Bound on log2 of the reduced numerator ({@code −∞} for the constant 0). */
+  public double numeratorBits() {
+    return m + atomBits(exps, 1);
+  }
+
+  /** Bound on log2 of the reduced denominator. */
+  public double denominatorBits() {
+    return atomBits(exps, -1);
+  }
+
+  /** Bound on log2 of the reduced numerator of {@code this − b} (its factored form is that of a sum). */
+  double differenceBits(Modular b) {
+    Sum f = new Sum(this, b);
+    double bits = f.m;
+    for (int i = 0; i < f.atoms.length; i++) {
+      if (f.exps[i] > 0) {
+        bits += f.exps[i] * arith.atomBits(f.atoms[i]);
+      }
+    }
+    return bits;
+  }
+
+  /** {@code Σ sign·e_i bits(a_i)} over the exponents of that sign. */
+  private double atomBits(int[] es, int sign) {
+    double bits = 0;
+    for (int i = 0; i < atoms.length; i++) {
+      if (es[i] * sign > 0) {
+        bits += es[i] * sign * arith.atomBits(atoms[i]);
+      }
+    }
+    return bits;
+  }
+
+  /** Whether a divisor of this value's computation vanished modulo prime {@code k}. */
+  public boolean dead(int k) {
+    return r[k] == DEAD;
+  }
+
+  @Override
+  public Modular add(Modular b) {
+    ModPrime[] ps = arith.primes;
+    long[] s = new long[ps.length];
+    for (int k = 0; k < ps.length; k++) {
+      s[k] = r[k] == DEAD || b.r[k] == DEAD ? DEAD : ps[k].add(r[k], b.r[k]);
+    }
+    Sum f = new Sum(this, b);
+    int sg = sign == 0 ? b.sign : b.sign == 0 || b.sign == sign ? sign : UNKNOWN;
+    return new Modular(arith, s, Enclosure.addDown(lo, b.lo), Enclosure.addUp(hi, b.hi), sg, f.m, f.atoms, f.exps);
+  }
+
+  @Override
+  public Modular subtract(Modular b) {
+    return add(b.negate());
+  }
+
+  @Override
+  public Modular negate() {
+    ModPrime[] ps = arith.primes;
+    long[] s = new long[ps.length];
+    for (int k = 0; k < ps.length; k++) {
+      s[k] = r[k] == DEAD ? DEAD : ps[k].sub(0, r[k]);
+    }
+    return new Modular(arith, s, -hi, -lo, sign == UNKNOWN ? UNKNOWN : -sign, m, atoms, exps);
+  }
+
+  @Override
+  public Modular multiply(int n) {
+    return multiply(arith.of(n));
+  }
+
+  @Override
+  public Modular multiply(Modular b) {
+    ModPrime[] ps = arith.primes;
+    long[] s = new long[ps.length];
+    for (int k = 0; k < ps.length; k++) {
+      s[k] = r[k] == DEAD || b.r[k] == DEAD ? DEAD : ps[k].mul(r[k], b.r[k]);
+    }
+    double l = Math.min(Math.min(Enclosure.mulDown(lo, b.lo), Enclosure.mulDown(lo, b.hi)),
+        Math.min(Enclosure.mulDown(hi, b.lo), Enclosure.mulDown(hi, b.hi)));
+    double h = Math.max(Math.max(Enclosure.mulUp(lo, b.lo), Enclosure.mulUp(lo, b.hi)),
+        Math.max(Enclosure.mulUp(hi, b.lo), Enclosure.mulUp(hi, b.hi)));
+    int[][] f = merge(atoms, exps, b.atoms, b.exps, 1, -1, 0);
+    return new Modular(arith, s, l, h, productSign(b), m + b.m, f[0], f[1]);
+  }
+
+  /**
+   * {@code a/b}. A prime at which {@code b}'s residue is 0 is marked {@link #DEAD} in the result (b may be
+   * non-zero there: p divides its numerator); a {@code b} that is 0 throws, as {@code BigFraction} does.
+   */
+  @Override
+  public Modular divide(Modular b) throws MathArithmeticException {
+    if (arith.isZero(b)) {
+      throw new MathArithmeticException(LocalizedFormats.ZERO_DENOMINATOR);
+    }
+    ModPrime[] ps = arith.primes;
+    long[] s = new long[ps.length];
+    for (int k = 0; k < ps.length; k++) {
+      s[k] = r[k] == DEAD || b.r[k] == DEAD || b.r[k] == 0 ? DEAD : ps[k].mul(r[k], ps[k].inverse(b.r[k]));
+    }
+    double l = Double.NEGATIVE_INFINITY;
+    double h = Double.POSITIVE_INFINITY;
+    if (b.lo > 0 || b.hi < 0) {
+      l = Math.min(Math.min(Enclosure.divDown(lo, b.lo), Enclosure.divDown(lo, b.hi)),
+          Math.min(Enclosure.divDown(hi, b.lo), Enclosure.divDown(hi, b.hi)));
+      h = Math.max(Math.max(Enclosure.divUp(lo, b.lo), Enclosure.divUp(lo, b.hi)),
+          Math.max(Enclosure.divUp(hi, b.lo), Enclosure.divUp(hi, b.hi)));
+    }
+    int[][] f = merge(atoms, exps, b.atoms, b.exps, -1, b.atomId(), -1);
+    return new Modular(arith, s, l, h, productSign(b), m, f[0], f[1]);
+  }
+
+  /** The sign of {@code this·b} or {@code this/b} when both signs are known. */
+  private int productSign(Modular b) {
+    return sign == UNKNOWN || b.sign == UNKNOWN ? UNKNOWN : sign * b.sign;
+  }
+
+  /** This value's atom, registered with the bound on its {@code M} the first time it divides. */
+  private int atomId() {
+    if (atom < 0) {
+      atom = arith.newAtom(m);
+    }
+    return atom;
+  }
+
+  /**
+   * The exponents {@code e + sign·f} over the union of both atom lists, plus {@code extraExp} on atom
+   * {@code extra} (−1 for none); zeros dropped. Returns {ids, exponents}.
+   */
+  static int[][] merge(int[] a, int[] e, int[] b, int[] f, int sign, int extra, int extraExp) {
+    int[] ids = new int[a.length + b.length + 1];
+    int[] xs = new int[ids.length];
+    int i = 0;
+    int j = 0;
+    int n = 0;
+    boolean extraDone = extra < 0;
+    while (i < a.length || j < b.length || !extraDone) {
+      int id = Math.min(i < a.length ? a[i] : Integer.MAX_VALUE, j < b.length ? b[j] : Integer.MAX_VALUE);
+      if (!extraDone && extra <= id) {
+        id = extra;
+      }
+      int x = 0;
+      if (i < a.length && a[i] == id) {
+        x += e[i++];
+      }
+      if (j < b.length && b[j] == id) {
+        x += sign * f[j++];
+      }
+      if (!extraDone && extra == id) {
+        x += extraExp;
+        extraDone = true;
+      }
+      if (x != 0) {
+        ids[n] = id;
+        xs[n++] = x;
+      }
+    }
+    return new int[][] {java.util.Arrays.copyOf(ids, n), java.util.Arrays.copyOf(xs, n)};
+  }
+
+  /**
+   * The factored form of {@code x + y} for {@code x = M·∏a^e}, {@code y = N·∏a^f}: the shared part {@code G =
+   * ∏ a^{min(e, f)}} (absent exponents are 0) times the integer {@code M ∏a^{e−min} + N ∏a^{f−min}}, whose
+   * log2 is at most the larger of its terms' plus one.
+   */
+  static final class Sum {
+    final double m;
+    final int[] atoms;
+    final int[] exps;
+
+    Sum(Modular x, Modular y) {
+      if (x.m == Double.NEGATIVE_INFINITY || y.m == Double.NEGATIVE_INFINITY) {
+        Modular other = x.m == Double.NEGATIVE_INFINITY ? y : x;
+        m = other.m;
+        atoms = other.atoms;
+        exps = other.exps;
+        return;
+      }
+      int[] ids = new int[x.atoms.length + y.atoms.length];
+      int[] xs = new int[ids.length];
+      double restX = x.m;
+      double restY = y.m;
+      int i = 0;
+      int j = 0;
+      int n = 0;
+      while (i < x.atoms.length || j < y.atoms.length) {
+        int id = Math.min(i < x.atoms.length ? x.atoms[i] : Integer.MAX_VALUE,
+            j < y.atoms.length ? y.atoms[j] : Integer.MAX_VALUE);
+        int e = i < x.atoms.length && x.atoms[i] == id ? x.exps[i++] : 0;
+        int f = j < y.atoms.length && y.atoms[j] == id ? y.exps[j++] : 0;
+        int g = Math.min(e, f);
+        double bits = x.arith.atomBits(id);
+        restX += (e - g) * bits;
+        restY += (f - g) * bits;
+        if (g != 0) {
+          ids[n] = id;
+          xs[n++] = g;
+        }
+      }
+      m = Math.max(restX, restY) + 1;
+      atoms = java.util.Arrays.copyOf(ids, n);
+      exps = java.util.Arrays.copyOf(xs, n);
+    }
+  }
+
+  @Override
+  public Modular reciprocal() throws MathArithmeticException {
+    return arith.getOne().divide(this);
+  }
+
+  @Override
+  public Field<Modular> getField() {
+    return arith;
+  }
+
+  /** Equality decided by {@link ModularArith#same}: certified, or with the error its tally records. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Modular && arith.same(this, (Modular) o);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(r);
+  }
+
+  /** The midpoint of the enclosure, {@code ≈m}; the residues say nothing readable. */
+  @Override
+  public String toString() {
+    return lo == hi ? String.valueOf(lo) : "≈" + String.format("%.6g", lo / 2 + hi / 2);
+  }
+}

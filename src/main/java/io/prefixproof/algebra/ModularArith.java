@@ -1,0 +1,342 @@
+package io.prefixproof.algebra;
+
+import java.math.BigInteger;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.commons.math3.Field;
+import org.apache.commons.math3.fraction.BigFraction;
+
+/**
+ * Exact rational arithmetic decided modulo word-sized primes: the same rational function as {@link
+ * ExactArith} with the same {@link RationalKernel}, carried as {@link Modular} values (residues, a certified
+ * double enclosure, a height bound) instead of {@code BigFraction}s.
+ *
+ * <p>Decisions. A sign is certified by the enclosure when it excludes 0. Equality {@code x = y} is
+ * certified false when a live residue or the enclosures differ, and certified true when both enclosures are
+ * the same point or when the height bound {@code B} of the numerator {@code N} of {@code x − y} satisfies
+ * {@code 2^B < ∏ p_k} (a non-zero {@code |N| < ∏ p_k} has a non-zero residue, by the Chinese remainder
+ * theorem). Otherwise "equal" is decided by all residues agreeing, and is wrong only if every prime divides
+ * {@code N ≠ 0}: a non-zero {@code |N| ≤ 2^B} has at most {@code ⌊B/61⌋} prime factors {@code ≥ 2^61},
+ * and {@link #random} draws each prime uniformly and independently from the at least 2^55 primes in
+ * {@code [2^61, 2^62)} (Rosser–Schoenfeld: {@code x/ln x < π(x) < 1.25506 x/ln x}), so the chance is at most
+ * {@code (⌊B/61⌋/2^55)^K} for K primes. {@link #tally} sums these over every decision of a run (a union
+ * bound). A sign whose enclosure straddles 0 is 0 when every residue is (the same error), and otherwise
+ * {@link Undecided}, as is any decision that meets a prime at which a divisor vanished: the caller then
+ * decides with {@code BigFraction}.
+ */
+public final class ModularArith implements Arith<Modular>, Field<Modular> {
+  /** A decision the residues and the enclosure cannot make; the caller falls back to exact rationals. */
+  public static final class Undecided extends ArithmeticException {
+    private static final long serialVersionUID = 1L;
+
+    Undecided(String what) {
+      super(what);
+    }
+  }
+
+  /**
+   * Decisions made so far: {@code certified} ones are right for any primes; {@code probabilistic} ones are
+   * wrong with probability at most {@code 2^log2Error} in all (−∞ when there are none, NaN when the primes
+   * were chosen rather than drawn, so that no probability applies).
+   */
+  public record Tally(long certified, long probabilistic, double maxBits, double log2Error) {}
+
+  private static final int[] NONE = {};
+
+  final ModPrime[] primes;
+  private final RationalKernel kernel;
+  private final boolean drawn;
+  private final double productBits;
+  private final Modular zero;
+  private final Modular one;
+  private final LongAdder certified = new LongAdder();
+  private final LongAdder probabilistic = new LongAdder();
+  private double maxBits = Double.NEGATIVE_INFINITY;
+  private double[] atomBits = new double[64];
+  private int atomCount;
+  private final java.util.Map<BigInteger, Integer> denominators = new java.util.HashMap<>();
+
+  private ModularArith(ModPrime[] primes, RationalKernel kernel, boolean drawn) {
+    this.primes = primes;
+    this.kernel = kernel;
+    this.drawn = drawn;
+    double bits = 0;
+    for (ModPrime p : primes) {
+      bits += Math.floor(Math.log(p.p) / Math.log(2));
+    }
+    this.productBits = bits;
+    this.zero = constant(0);
+    this.one = constant(1);
+  }
+
+  /** {@code k} primes drawn uniformly from {@code [2^61, 2^62)} with {@code r}, and the kernel {@code kernel}. */
+  public static ModularArith random(RationalKernel kernel, int k, SplittableRandom r) {
+    if (k < 1) {
+      throw new IllegalArgumentException("need at least one prime, got " + k);
+    }
+    ModPrime[] ps = new ModPrime[k];
+    for (int i = 0; i < k; i++) {
+      ps[i] = ModPrime.random(r);
+    }
+    return new ModularArith(ps, kernel, true);
+  }
+
+  /** The given odd primes below 2^62 (for tests that plant a vanishing denominator); no probability applies. */
+  public static ModularArith withPrimes(RationalKernel kernel, long... primes) {
+    ModPrime[] ps = new ModPrime[primes.length];
+    for (int i = 0; i < primes.length; i++) {
+      if (!ModPrime.isPrime(primes[i])) {
+        throw new IllegalArgumentException(primes[i] + " is not prime");
+      }
+      ps[i] = new ModPrime(primes[i]);
+    }
+    return new ModularArith(ps, kernel, false);
+  }
+
+  /** The primes, in order. */
+  public long[] primes() {
+    long[] out = new long[primes.length];
+    for (int i = 0; i < primes.length; i++) {
+      out[i] = primes[i].p;
+    }
+    return out;
+  }
+
+  /** The plain residue of {@code v} modulo prime {@code k}, or −1 where a divisor vanished. */
+  public long residue(Modular v, int k) {
+    return v.r[k] == Modular.DEAD ? -1 : primes[k].value(v.r[k]);
+  }
+
+  /** Registers a new atom whose integer has at most {@code bits} bits (log2 bound); returns its id. */
+  synchronized int newAtom(double bits) {
+    if (atomCount == atomBits.length) {
+      atomBits = java.util.Arrays.copyOf(atomBits, 2 * atomCount);
+    }
+    atomBits[atomCount] = bits;
+    return atomCount++;
+  }
+
+  synchronized double atomBits(int id) {
+    return atomBits[id];
+  }
+
+  /** The atom of an input denominator {@code d > 1}, one per distinct value. */
+  private synchronized int denominatorAtom(BigInteger d) {
+    Integer id = denominators.get(d);
+    if (id == null) {
+      boolean powerOfTwo = d.getLowestSetBit() == d.bitLength() - 1;
+      id = newAtom(d.bitLength() - (powerOfTwo ? 1 : 0));
+      denominators.put(d, id);
+    }
+    return id;
+  }
+
+  private Modular constant(long v) {
+    long[] r = new long[primes.length];
+    for (int k = 0; k < primes.length; k++) {
+      r[k] = primes[k].of(v);
+    }
+    double d = v;
+    boolean exact = Math.abs(v) <= 1L << 53;
+    return new Modular(this, r, exact ? d : Math.nextDown(d), exact ? d : Math.nextUp(d), Long.signum(v),
+        v == 0 ? Double.NEGATIVE_INFINITY : 64 - Long.numberOfLeadingZeros(Math.abs(v)), NONE, NONE);
+  }
+
+  @Override
+  public String name() {
+    return kernel == RationalKernel.POLYNOMIAL ? "modular" : "modular-" + kernel.name().toLowerCase();
+  }
+
+  @Override
+  public Field<Modular> field() {
+    return this;
+  }
+
+  @Override
+  public Modular getZero() {
+    return zero;
+  }
+
+  @Override
+  public Modular getOne() {
+    return one;
+  }
+
+  @Override
+  public Class<Modular> getRuntimeClass() {
+    return Modular.class;
+  }
+
+  @Override
+  public Modular of(long value) {
+    return value == 0 ? zero : value == 1 ? one : constant(value);
+  }
+
+  /** {@code num/den} modulo each prime; a prime dividing {@code den} is dead for this value. */
+  @Override
+  public Modular of(BigFraction value) {
+    BigInteger n = value.getNumerator();
+    BigInteger d = value.getDenominator();
+    long[] r = new long[primes.length];
+    for (int k = 0; k < primes.length; k++) {
+      long dk = primes[k].of(d);
+      r[k] = dk == 0 ? Modular.DEAD : primes[k].mul(primes[k].of(n), primes[k].inverse(dk));
+    }
+    double[] e = Enclosure.of(value);
+    boolean integer = d.equals(BigInteger.ONE);
+    return new Modular(this, r, e[0], e[1], n.signum(), n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(),
+        integer ? NONE : new int[] {denominatorAtom(d)}, integer ? NONE : new int[] {-1});
+  }
+
+  @Override
+  public Modular ofDouble(double value) {
+    if (!Double.isFinite(value)) {
+      throw new ArithmeticException("exact mode cannot represent the non-finite value " + value);
+    }
+    return of(new BigFraction(value));
+  }
+
+  /** The midpoint of the enclosure. */
+  @Override
+  public double toDouble(Modular value) {
+    return value.lo / 2 + value.hi / 2;
+  }
+
+  /** The sign of {@code a − b}; see the class comment for when it is certified. */
+  @Override
+  public int compare(Modular a, Modular b) {
+    return a == b ? 0 : signum(a.subtract(b));
+  }
+
+  /**
+   * The sign of {@code x}: as its operations or its enclosure fix it, else 0 when every residue is 0, else
+   * {@link Undecided}.
+   */
+  public int signum(Modular x) {
+    if (x.sign != Modular.UNKNOWN) {
+      return x.sign;
+    }
+    if (isZero(x)) {
+      return 0;
+    }
+    throw new Undecided("the sign of a non-zero value enclosed in [" + x.lo + ", " + x.hi + "] is undecided");
+  }
+
+  /** ⌊x⌋, decided like a sign: the enclosure places it, or {@code x} equals the integer it straddles. */
+  long floor(Modular x) {
+    double f = Math.floor(x.lo);
+    double g = Math.floor(x.hi);
+    if (Math.abs(g) > 0x1p62) {
+      throw new Undecided("the floor of a value enclosed in [" + x.lo + ", " + x.hi + "] is out of range");
+    }
+    if (f == g) {
+      return (long) f;
+    }
+    if (g - f > 1) {
+      throw new Undecided("the floor of a value enclosed in [" + x.lo + ", " + x.hi + "] is undecided");
+    }
+    return signum(x.subtract(of((long) g))) >= 0 ? (long) g : (long) f;
+  }
+
+  /** Whether {@code x = 0}, decided as {@link #same}. */
+  boolean isZero(Modular x) {
+    return x == zero || same(x, zero);
+  }
+
+  /** Whether {@code a = b}; see the class comment for when it is certified. */
+  boolean same(Modular a, Modular b) {
+    if (a.hi < b.lo || b.hi < a.lo) {
+      certified.increment();
+      return false;
+    }
+    if (a.lo == a.hi && b.lo == b.hi) {
+      certified.increment();
+      return true;
+    }
+    boolean dead = false;
+    for (int k = 0; k < primes.length; k++) {
+      if (a.r[k] == Modular.DEAD || b.r[k] == Modular.DEAD) {
+        dead = true;
+      } else if (a.r[k] != b.r[k]) {
+        certified.increment();
+        return false;
+      }
+    }
+    if (dead) {
+      throw new Undecided("a divisor vanished modulo one of the primes " + java.util.Arrays.toString(primes()));
+    }
+    double bits = a.differenceBits(b);
+    if (bits < productBits) {
+      certified.increment();
+    } else {
+      probabilistic.increment();
+      synchronized (this) {
+        maxBits = Math.max(maxBits, bits);
+      }
+    }
+    return true;
+  }
+
+  /** The decisions made so far and the bound on the chance that any probabilistic one is wrong. */
+  public synchronized Tally tally() {
+    long m = probabilistic.sum();
+    double log2Error;
+    if (m == 0) {
+      log2Error = Double.NEGATIVE_INFINITY;
+    } else if (!drawn) {
+      log2Error = Double.NaN;
+    } else {
+      double perPrime = Math.log(Math.floor(maxBits / 61)) / Math.log(2) - 55;
+      log2Error = Math.log(m) / Math.log(2) + primes.length * perPrime;
+    }
+    return new Tally(certified.sum(), m, maxBits, log2Error);
+  }
+
+  @Override
+  public Modular kernel(Modular s) {
+    return kernel.apply(s, order);
+  }
+
+  private final RationalKernel.Order<Modular> order = new RationalKernel.Order<>() {
+    @Override
+    public int signum(Modular s) {
+      return ModularArith.this.signum(s);
+    }
+
+    @Override
+    public long floor(Modular s) {
+      return ModularArith.this.floor(s);
+    }
+  };
+
+  @Override
+  public boolean kernelShiftInvariant() {
+    return false;
+  }
+
+  @Override
+  public Modular sqrt(Modular value) {
+    throw new ArithmeticException(
+        "modular mode has no square root; use a rational norm stand-in or the dfp/double mode");
+  }
+
+  @Override
+  public Modular gelu(Modular value) {
+    throw new ArithmeticException("modular mode has no GELU; use ReLU or the dfp/double mode");
+  }
+
+  @Override
+  public Modular erf(Modular value) {
+    throw new ArithmeticException("modular mode has no erf; use ReLU or the dfp/double mode");
+  }
+
+  @Override
+  public boolean isExact() {
+    return true;
+  }
+
+  @Override
+  public boolean isNonFinite(Modular value) {
+    return false;
+  }
+}
