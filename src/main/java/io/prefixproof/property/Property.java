@@ -1,5 +1,6 @@
 package io.prefixproof.property;
 
+import java.util.BitSet;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -420,13 +421,15 @@ public final class Property<T> {
     final String signature;
     final T value;
     final long[] choices;
+    final BitSet cropped;
 
-    Outcome(boolean valid, String failure, String signature, T value, long[] choices) {
+    Outcome(boolean valid, String failure, String signature, T value, Source src) {
       this.valid = valid;
       this.failure = failure;
       this.signature = signature;
       this.value = value;
-      this.choices = choices;
+      this.choices = src.choices();
+      this.cropped = src.cropped();
     }
   }
 
@@ -435,17 +438,21 @@ public final class Property<T> {
     try {
       value = gen.generate(src);
     } catch (Source.Rejected e) {
-      return new Outcome(false, null, null, null, src.choices());
+      return new Outcome(false, null, null, null, src);
     }
+    return checkValue(value, src, check);
+  }
+
+  /** Runs the check on a value generated from {@code src}. */
+  private Outcome checkValue(T value, Source src, Check<? super T> check) {
     try {
       boolean ok = check.holds(value);
-      return ok ? new Outcome(true, null, null, value, src.choices())
-          : new Outcome(true, "returned false", "false", value, src.choices());
+      return ok ? new Outcome(true, null, null, value, src) : new Outcome(true, "returned false", "false", value, src);
     } catch (Source.Rejected e) {
-      return new Outcome(false, null, null, value, src.choices());
+      return new Outcome(false, null, null, value, src);
     } catch (Exception | AssertionError | StackOverflowError e) {
       String msg = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-      return new Outcome(true, msg, e.getClass().getName(), value, src.choices());
+      return new Outcome(true, msg, e.getClass().getName(), value, src);
     }
   }
 
@@ -458,8 +465,20 @@ public final class Property<T> {
     String signature = failure.signature;
     Outcome start = failure;
     for (int extra = 0; rng != null && extra < moreAfterFailure && !pr.shrinkExhausted(); extra++) {
-      Outcome x = evaluate(Source.random(rng.split(), maxChoices), check);
-      if (x.failure != null && x.signature.equals(signature) && Shrinker.compare(x.choices, start.choices) < 0) {
+      Source src = Source.random(rng.split(), maxChoices);
+      T value;
+      try {
+        value = gen.generate(src);
+      } catch (Source.Rejected e) {
+        continue;
+      }
+      // only a case smaller than the current start could replace it: the others are not run
+      if (Shrinker.compare(src.choices(), start.choices) >= 0) {
+        continue;
+      }
+      pr.calls++;
+      Outcome x = checkValue(value, src, check);
+      if (x.failure != null && x.signature.equals(signature)) {
         start = x;
         pr.first = x;
         pr.best.set(x);
@@ -486,18 +505,31 @@ public final class Property<T> {
         stoppedEarly ? pr.stopReason() : null);
   }
 
+  /**
+   * The shrink passes from {@code start}: each candidate is generated first, and the check runs (and counts
+   * as a shrink run) only when the shrinker asks for it, after finding the replay smaller than its best.
+   */
   private long[] shrinkFrom(Outcome start, Check<? super T> check, String signature, Progress pr) {
     long millisLeft = Math.max(0, pr.shrinkEndAt - System.currentTimeMillis());
     Shrinker sh = new Shrinker(c -> {
-      pr.calls++;
-      Outcome o = evaluate(Source.replay(c), check);
-      boolean same = o.failure != null && signature.equals(o.signature);
-      if (same && Shrinker.compare(o.choices, pr.best.get().choices) < 0) {
-        pr.best.set(o);
-        pr.steps++;
+      Source src = Source.replay(c);
+      T value;
+      try {
+        value = gen.generate(src);
+      } catch (Source.Rejected e) {
+        return null;
       }
-      return new Shrinker.Outcome(same, o.choices);
-    }, start.choices, Math.max(0, maxShrinkCalls - pr.calls), millisLeft, shapeFirst);
+      return new Shrinker.Replay(src.choices(), src.cropped(), () -> {
+        pr.calls++;
+        Outcome o = checkValue(value, src, check);
+        boolean same = o.failure != null && signature.equals(o.signature);
+        if (same && Shrinker.compare(o.choices, pr.best.get().choices) < 0) {
+          pr.best.set(o);
+          pr.steps++;
+        }
+        return same;
+      });
+    }, start.choices, start.cropped, Math.max(0, maxShrinkCalls - pr.calls), millisLeft, shapeFirst);
     return sh.shrink();
   }
 
