@@ -96,11 +96,11 @@ class ShrinkerTest {
       + "never changes a cropped position")
   void runsOnlyGenuinelySmallerCases() {
     long[] start = {4, 90, 80, 70, 60, 0};
-    java.util.function.Predicate<List<Long>> fails = v -> v.stream().mapToLong(Long::longValue).sum() >= 100;
+    java.util.function.Predicate<List<Long>> fails = v -> v.stream().anyMatch(x -> x >= 50);
     Shrinker[] sh = new Shrinker[1];
     List<Run> log = shrinkLog(FIXED_LAYOUT, start, fails, sh);
     assertEquals(-1, firstWastedRun(start, log), "a wasted run in " + log.size());
-    assertArrayEquals(new long[] {1, 100, 0, 0, 0, 0}, sh[0].best());
+    assertArrayEquals(new long[] {1, 50, 0, 0, 0, 0}, sh[0].best());
     assertTrue(sh[0].replays() > sh[0].calls(), sh[0].replays() + " replays, " + sh[0].calls() + " runs");
     assertFalse(sh[0].stoppedOnBudget());
     // the oracle catches a log with a run that was not smaller, or one run twice
