@@ -51,8 +51,13 @@ import org.ejml.dense.row.CommonOps_DDRM;
 public final class Workloads {
   private Workloads() {}
 
-  /** One run's numbers. */
-  public record Run(String workload, String size, long checks, double seconds, double maxAbsErr, String note) {
+  /** One run's numbers; {@code extra} holds a workload's own fields for its JSON line. */
+  public record Run(String workload, String size, long checks, double seconds, double maxAbsErr, String note,
+      Map<String, Object> extra) {
+
+    public Run(String workload, String size, long checks, double seconds, double maxAbsErr, String note) {
+      this(workload, size, checks, seconds, maxAbsErr, note, Map.of());
+    }
 
     /** The run as JSON, one element of {@code bench --json}'s data (prefixproof/bench/1). */
     public ObjectNode json() {
@@ -64,6 +69,7 @@ public final class Workloads {
       m.put("checks_per_s", Math.round(checks / seconds * 100) / 100.0);
       m.put("max_abs_err", Double.isNaN(maxAbsErr) ? null : maxAbsErr);
       m.put("note", note);
+      extra.forEach((k, v) -> m.set(k, JsonNodeFactory.instance.pojoNode(v)));
       return m;
     }
   }
@@ -320,26 +326,44 @@ public final class Workloads {
     };
   }
 
-  /** W4: the CONJ-1 search (find and fully shrink) on 2-layer attention-only key/value-prefixed models. */
+  /**
+   * W4: the CONJ-1 search (find and fully shrink) on 2-layer attention-only key/value-prefixed models; its
+   * JSON also carries {@code shrink_calls}, the most property runs any of its searches spent after the
+   * first failure, and {@code witness_nonzero_choices}, the non-zero choices of the last shrunk witness.
+   */
   static Run w4(double seconds) {
+    long t0 = System.nanoTime();
+    long deadline = t0 + (long) (seconds * 1e9);
+    long searches = 0;
+    int shrinkCalls = 0;
+    Counterexample<PrefixCase<BigFraction>> c;
+    do {
+      c = w4Search(searches + 1);
+      shrinkCalls = Math.max(shrinkCalls, c.shrinkCalls());
+      searches++;
+    } while (System.nanoTime() < deadline);
+    Architecture a = c.value().model().arch();
+    String witness = "L" + a.layers() + " H" + a.heads() + " d" + a.dModel() + " n" + c.value().content().rows() + " p"
+        + c.value().prefix().length();
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("shrink_calls", shrinkCalls);
+    extra.put("witness_nonzero_choices", java.util.Arrays.stream(c.choices()).filter(v -> v != 0).count());
+    return new Run("W4", "default", searches, (System.nanoTime() - t0) / 1e9, Double.NaN, "shrunk witness " + witness,
+        extra);
+  }
+
+  /** One W4 search from {@code seed}: a CONJ-1 counterexample, shrunk. */
+  public static Counterexample<PrefixCase<BigFraction>> w4Search(long seed) {
+    return Cases.property("W4", w4Cases()).seed(seed).tries(1000).search(x -> Catalogue.rescaleAgainstPlain(x, 1));
+  }
+
+  /** The W4 cases: 2 layers, 1 head, d, k, d_v up to 8, n 2–6, key/value prefixes of 1–3, causal, no norm. */
+  public static Gen<PrefixCase<BigFraction>> w4Cases() {
     CaseOptions o = CaseOptions.exactDefaults().withLayers(2, 2).withHeads(1, 1)
         .withDims(new int[] {1, 8}, new int[] {1, 8}, new int[] {1, 8})
         .withLengths(new int[] {2, 6}, new int[] {1, 3}).withKinds(List.of(Prefix.Kind.KEY_VALUE))
         .withMasks(List.of(Architecture.Mask.CAUSAL)).withNorms(List.of(Architecture.NormKind.NONE), 0)
         .withEntries(-3, 3, 3);
-    long t0 = System.nanoTime();
-    long deadline = t0 + (long) (seconds * 1e9);
-    long searches = 0;
-    String witness = null;
-    do {
-      Counterexample<PrefixCase<BigFraction>> c =
-          Cases.property("W4", Cases.exact(o, Arith.exact(), false)).seed(searches + 1)
-              .tries(1000).search(x -> Catalogue.rescaleAgainstPlain(x, 1));
-      Architecture a = c.value().model().arch();
-      witness = "L" + a.layers() + " H" + a.heads() + " d" + a.dModel() + " n" + c.value().content().rows() + " p"
-          + c.value().prefix().length();
-      searches++;
-    } while (System.nanoTime() < deadline);
-    return new Run("W4", "default", searches, (System.nanoTime() - t0) / 1e9, Double.NaN, "shrunk witness " + witness);
+    return Cases.exact(o, Arith.exact(), false);
   }
 }

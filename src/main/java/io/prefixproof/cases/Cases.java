@@ -64,11 +64,13 @@ public final class Cases {
   }
 
   /**
-   * Random exact weights for {@code a}. Every weight is drawn at the largest shape the options allow
-   * (layers, heads and dimensions at their maxima, biases, norms and position weights always) and then
-   * cropped to {@code a}: the choice sequence has one layout for every shape, so when the shrinker lowers
-   * a shape choice the entries keep their meaning and the case shrinks to fewer layers, heads and
-   * dimensions without losing what made it fail. RoPE rotations come from Pythagorean triples.
+   * Random exact weights for {@code a}, in a fixed layout: every weight has its place at the largest shape
+   * the options allow (layers, heads and dimensions at their maxima, biases, norms and position weights
+   * always), and {@code a} draws only the entries of its own shape there, skipping the others
+   * ({@link Source#skip}: recorded as cropped, not drawn). The choice sequence has one layout for every
+   * shape, so when the shrinker lowers a shape choice the entries keep their meaning and the case shrinks
+   * to fewer layers, heads and dimensions without losing what made it fail; a small shape costs only its
+   * own entries to generate and to shrink. RoPE rotations come from Pythagorean triples.
    */
   public static Gen<Model<BigFraction>> weights(Architecture a, CaseOptions o, Arith<BigFraction> arith) {
     Gen<BigFraction> entry = entries(o);
@@ -83,59 +85,115 @@ public final class Cases {
     int maxKv = o.dValue()[1];
     int maxM = Math.max(1, o.mlpHidden()[1]);
     int maxCtx = o.content()[1] + o.prefix()[1] + 1;
+    Gen<BigFraction> slope = Gen.rationals(0, 3, 3);
     return s -> {
       Map<String, Mat<BigFraction>> p = new LinkedHashMap<>();
       Map<String, int[]> shapes = Model.shapes(a);
       if (a.vocab() > 0) {
-        put(p, shapes, Names.EMBED, matrix(s, entry, a.vocab(), maxD));
-        put(p, shapes, Names.UNEMBED, matrix(s, entry, a.vocab(), maxD));
+        put(p, shapes, Names.EMBED, s, entry, a.vocab(), maxD);
+        put(p, shapes, Names.UNEMBED, s, entry, a.vocab(), maxD);
       }
-      put(p, shapes, Names.POS, matrix(s, entry, Math.max(maxCtx, a.maxContext()), maxD));
-      put(p, shapes, Names.ALIBI, matrix(s, Gen.rationals(0, 3, 3), 1, maxH));
-      int[] which = new int[maxK / 2];
+      put(p, shapes, Names.POS, s, entry, Math.max(maxCtx, a.maxContext()), maxD);
+      put(p, shapes, Names.ALIBI, s, slope, 1, maxH);
+      int[] rope = shapes.get(Names.ROPE_COS);
+      int[] which = new int[rope == null ? 0 : rope[1]];
       for (int m = 0; m < which.length; m++) {
         which[m] = (int) s.choice(TRIPLES.length - 1);
       }
-      put(p, shapes, Names.ROPE_COS, Mat.of(BigFractionField.getInstance(), 1, which.length,
-          (i, j) -> new BigFraction(TRIPLES[which[j]][0], TRIPLES[which[j]][2])));
-      put(p, shapes, Names.ROPE_SIN, Mat.of(BigFractionField.getInstance(), 1, which.length,
-          (i, j) -> new BigFraction(TRIPLES[which[j]][1], TRIPLES[which[j]][2])));
+      s.skip(maxK / 2 - which.length);
+      if (rope != null) {
+        p.put(Names.ROPE_COS, Mat.of(BigFractionField.getInstance(), 1, which.length,
+            (i, j) -> new BigFraction(TRIPLES[which[j]][0], TRIPLES[which[j]][2])));
+        p.put(Names.ROPE_SIN, Mat.of(BigFractionField.getInstance(), 1, which.length,
+            (i, j) -> new BigFraction(TRIPLES[which[j]][1], TRIPLES[which[j]][2])));
+      }
       for (int l = 0; l < maxL; l++) {
-        put(p, shapes, Names.ln1g(l), matrix(s, entry, 1, maxD));
-        put(p, shapes, Names.ln1b(l), matrix(s, entry, 1, maxD));
+        put(p, shapes, Names.ln1g(l), s, entry, 1, maxD);
+        put(p, shapes, Names.ln1b(l), s, entry, 1, maxD);
         for (int h = 0; h < maxH; h++) {
-          put(p, shapes, Names.wq(l, h), matrix(s, entry, maxK, maxD));
-          put(p, shapes, Names.wk(l, h), matrix(s, entry, maxK, maxD));
-          put(p, shapes, Names.wv(l, h), matrix(s, entry, maxKv, maxD));
-          put(p, shapes, Names.bq(l, h), matrix(s, entry, 1, maxK));
-          put(p, shapes, Names.bk(l, h), matrix(s, entry, 1, maxK));
-          put(p, shapes, Names.bv(l, h), matrix(s, entry, 1, maxKv));
+          put(p, shapes, Names.wq(l, h), s, entry, maxK, maxD);
+          put(p, shapes, Names.wk(l, h), s, entry, maxK, maxD);
+          put(p, shapes, Names.wv(l, h), s, entry, maxKv, maxD);
+          put(p, shapes, Names.bq(l, h), s, entry, 1, maxK);
+          put(p, shapes, Names.bk(l, h), s, entry, 1, maxK);
+          put(p, shapes, Names.bv(l, h), s, entry, 1, maxKv);
         }
-        Mat<BigFraction> wo = matrix(s, entry, maxD, maxH * maxKv);
-        if (shapes.containsKey(Names.wo(l))) {
-          // head h's columns sit at h*maxKv in the full layout
-          p.put(Names.wo(l), Mat.of(wo.field(), a.dModel(), a.heads() * a.dValue(),
-              (i, j) -> wo.get(i, (j / a.dValue()) * maxKv + j % a.dValue())));
+        // head h's columns of W_O sit at h*maxKv in the full layout: rows (i, h) of a (maxD*maxH) x maxKv grid
+        boolean hasWo = shapes.containsKey(Names.wo(l));
+        int heads = a.heads();
+        List<BigFraction> wo = block(s, entry, maxD * maxH, maxKv,
+            r -> hasWo && r / maxH < a.dModel() && r % maxH < heads, hasWo ? a.dValue() : 0);
+        if (hasWo) {
+          p.put(Names.wo(l), Mat.of(BigFractionField.getInstance(), a.dModel(), heads * a.dValue(),
+              (i, j) -> wo.get(i * heads * a.dValue() + j)));
         }
-        put(p, shapes, Names.bo(l), matrix(s, entry, 1, maxD));
-        put(p, shapes, Names.ln2g(l), matrix(s, entry, 1, maxD));
-        put(p, shapes, Names.ln2b(l), matrix(s, entry, 1, maxD));
-        put(p, shapes, Names.w1(l), matrix(s, entry, maxM, maxD));
-        put(p, shapes, Names.c1(l), matrix(s, entry, 1, maxM));
-        put(p, shapes, Names.w2(l), matrix(s, entry, maxD, maxM));
-        put(p, shapes, Names.c2(l), matrix(s, entry, 1, maxD));
+        put(p, shapes, Names.bo(l), s, entry, 1, maxD);
+        put(p, shapes, Names.ln2g(l), s, entry, 1, maxD);
+        put(p, shapes, Names.ln2b(l), s, entry, 1, maxD);
+        put(p, shapes, Names.w1(l), s, entry, maxM, maxD);
+        put(p, shapes, Names.c1(l), s, entry, 1, maxM);
+        put(p, shapes, Names.w2(l), s, entry, maxD, maxM);
+        put(p, shapes, Names.c2(l), s, entry, 1, maxD);
       }
       return new Model<>(a, arith, p);
     };
   }
 
-  /** Keeps {@code full} cropped to the architecture's shape for {@code name}, if it has that weight. */
-  private static void put(Map<String, Mat<BigFraction>> p, Map<String, int[]> shapes, String name,
-      Mat<BigFraction> full) {
+  /**
+   * Draws weight {@code name} at its place in a {@code maxRows × maxCols} layout: the top-left block of the
+   * architecture's shape for it, or nothing (every position skipped) when the architecture has no such
+   * weight.
+   */
+  private static void put(Map<String, Mat<BigFraction>> p, Map<String, int[]> shapes, String name, Source s,
+      Gen<BigFraction> g, int maxRows, int maxCols) {
     int[] sh = shapes.get(name);
+    Mat<BigFraction> m = block(s, g, maxRows, maxCols, sh == null ? 0 : sh[0], sh == null ? 0 : sh[1]);
     if (sh != null) {
-      p.put(name, full.rows(0, sh[0]).cols(0, sh[1]));
+      p.put(name, m);
     }
+  }
+
+  /**
+   * The top-left {@code rows × cols} block of a {@code maxRows × maxCols} matrix laid out row by row: draws
+   * those entries from {@code g} and {@linkplain Source#skip skips} the positions of the others, so that
+   * the block keeps its positions in the choice sequence whatever its size. {@code g} must make the same
+   * number of choices on every draw (as {@link Gen#rationals} does).
+   */
+  public static Mat<BigFraction> block(Source s, Gen<BigFraction> g, int maxRows, int maxCols, int rows, int cols) {
+    if (rows > maxRows || cols > maxCols) {
+      throw new IllegalArgumentException("block " + rows + "x" + cols + " exceeds its layout " + maxRows + "x"
+          + maxCols);
+    }
+    List<BigFraction> v = block(s, g, maxRows, maxCols, r -> r < rows, cols);
+    return Mat.of(BigFractionField.getInstance(), rows, cols, (i, j) -> v.get(i * cols + j));
+  }
+
+  /** The entries of the first {@code cols} columns of the rows {@code used} accepts, skipping every other position. */
+  private static List<BigFraction> block(Source s, Gen<BigFraction> g, int maxRows, int maxCols,
+      java.util.function.IntPredicate used, int cols) {
+    int width = width(g);
+    List<BigFraction> v = new ArrayList<>();
+    int skipped = 0;
+    for (int r = 0; r < maxRows; r++) {
+      if (!used.test(r)) {
+        skipped += maxCols * width;
+        continue;
+      }
+      s.skip(skipped);
+      for (int j = 0; j < cols; j++) {
+        v.add(g.generate(s));
+      }
+      skipped = (maxCols - cols) * width;
+    }
+    s.skip(skipped);
+    return v;
+  }
+
+  /** How many choices one draw of {@code g} makes (fixed-width generators such as {@link Gen#rationals}). */
+  static int width(Gen<?> g) {
+    Source probe = Source.replay(new long[0]);
+    g.generate(probe);
+    return probe.choices().length;
   }
 
   private static int ropeWidth(int k) {
@@ -156,8 +214,9 @@ public final class Cases {
   }
 
   /**
-   * A random prefix of the given kind and length for the model, drawn at the options' largest layout
-   * (as {@link #weights}) and cropped. Every kind draws the same choices, so the kind can shrink too.
+   * A random prefix of the given kind and length for the model, in the options' largest layout (as
+   * {@link #weights}): residual rows for every layer, then keys and values for every layer and head. Every
+   * kind has the same layout and draws only the part it uses, so the kind can shrink too.
    */
   public static Prefix<BigFraction> prefix(Source s, Model<BigFraction> m, Prefix.Kind kind, int p, CaseOptions o) {
     Architecture a = m.arch();
@@ -170,23 +229,20 @@ public final class Cases {
     List<List<Mat<BigFraction>>> keys = new ArrayList<>();
     List<List<Mat<BigFraction>>> values = new ArrayList<>();
     for (int l = 0; l < o.layers()[1]; l++) {
-      Mat<BigFraction> r = matrix(s, g, maxP, maxD);
-      if (l < a.layers()) {
-        rows.add(r.rows(0, p).cols(0, a.dModel()));
-      }
+      boolean layer = l < a.layers();
+      boolean residual = kind == Prefix.Kind.RESIDUAL || kind == Prefix.Kind.STREAM && l == 0;
+      Mat<BigFraction> r = block(s, g, maxP, maxD, layer && residual ? p : 0, a.dModel());
       List<Mat<BigFraction>> kl = new ArrayList<>();
       List<Mat<BigFraction>> vl = new ArrayList<>();
       for (int h = 0; h < o.heads()[1]; h++) {
-        Mat<BigFraction> k = matrix(s, g, maxP, maxK);
-        Mat<BigFraction> v = matrix(s, g, maxP, maxKv);
-        if (h < a.heads()) {
-          kl.add(k.rows(0, p).cols(0, a.dHead()));
-          vl.add(v.rows(0, p).cols(0, a.dValue()));
-        }
+        int used = layer && h < a.heads() && kind == Prefix.Kind.KEY_VALUE ? p : 0;
+        kl.add(block(s, g, maxP, maxK, used, a.dHead()));
+        vl.add(block(s, g, maxP, maxKv, used, a.dValue()));
       }
-      if (l < a.layers()) {
-        keys.add(kl);
-        values.add(vl);
+      if (layer) {
+        rows.add(r);
+        keys.add(kl.subList(0, a.heads()));
+        values.add(vl.subList(0, a.heads()));
       }
     }
     return switch (kind) {
@@ -199,7 +255,8 @@ public final class Cases {
 
   /**
    * Whole exact cases: shape (layers, heads, dims, n, p, kind) first, then weights, prefix and content,
-   * each at the largest layout and cropped; {@code withOther} also draws a second content.
+   * each in the largest layout with only the drawn shape's entries drawn; {@code withOther} also draws a
+   * second content.
    */
   public static Gen<PrefixCase<BigFraction>> exact(CaseOptions o, Arith<BigFraction> arith, boolean withOther) {
     Gen<BigFraction> entry = entries(o);
@@ -212,8 +269,8 @@ public final class Cases {
       Prefix<BigFraction> prefix = prefix(s, m, kind, p, o);
       int maxN = o.content()[1];
       int maxD = o.dModel()[1];
-      Mat<BigFraction> content = matrix(s, entry, maxN, maxD).rows(0, n).cols(0, a.dModel());
-      Mat<BigFraction> other = withOther ? matrix(s, entry, maxN, maxD).rows(0, n).cols(0, a.dModel()) : null;
+      Mat<BigFraction> content = block(s, entry, maxN, maxD, n, a.dModel());
+      Mat<BigFraction> other = withOther ? block(s, entry, maxN, maxD, n, a.dModel()) : null;
       return new PrefixCase<>(m, prefix, content, other);
     };
   }

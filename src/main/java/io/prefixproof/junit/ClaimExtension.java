@@ -34,7 +34,7 @@ public final class ClaimExtension implements TestTemplateInvocationContextProvid
     InvocationInterceptor {
 
   /** Longest shrunk case printed in a failure message; longer ones are cut and the saved file has them whole. */
-  static final int MAX_CASE_CHARS = 2500;
+  static final int MAX_CASE_CHARS = io.prefixproof.property.Counterexample.MAX_CASE_CHARS;
 
   @Override
   public boolean supportsTestTemplate(ExtensionContext context) {

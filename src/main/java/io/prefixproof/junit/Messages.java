@@ -28,7 +28,7 @@ final class Messages {
     sb.append("replay: -Dprefixproof.seed.").append(claim.id()).append('=').append(r.seed()).append('\n');
     sb.append("saved to ").append(saved).append(" (replayed first on the next run; delete it to search afresh)\n");
     if (!r.labels().isEmpty()) {
-      sb.append("statistics:\n").append(Stats.format(r.labels(), r.tries()));
+      sb.append("statistics:\n").append(Stats.format(r.labels(), r.tries(), Result.MAX_LABELS));
     }
     return sb.toString();
   }
@@ -44,7 +44,8 @@ final class Messages {
     if (!claim.statement().isEmpty()) {
       sb.append(": ").append(claim.statement());
     }
-    sb.append("\nfailed: ").append(failure).append("\ncounterexample:\n  ");
+    sb.append("\nfailed: ").append(Counterexample.excerpt(failure, Counterexample.MAX_FAILURE_CHARS))
+        .append("\ncounterexample:\n  ");
     String text = String.valueOf(value);
     if (text.length() > ClaimExtension.MAX_CASE_CHARS) {
       text = text.substring(0, ClaimExtension.MAX_CASE_CHARS) + "\n... (" + (text.length()

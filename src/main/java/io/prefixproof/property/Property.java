@@ -1,5 +1,6 @@
 package io.prefixproof.property;
 
+import java.util.BitSet;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -256,6 +257,7 @@ public final class Property<T> {
     final AtomicReference<Outcome> best = new AtomicReference<>();
     volatile int calls;
     volatile int steps;
+    volatile boolean fromStore;
 
     Progress(long seed, int tries, long deadlineMillis, long shrinkMillis) {
       this.seed = seed;
@@ -324,6 +326,7 @@ public final class Property<T> {
         Outcome o = evaluate(Source.replay(saved.get()), check);
         if (o.failure != null) {
           pr.valid = 1;
+          pr.fromStore = true;
           return finish(pr, shrink(o, check, pr, null), null);
         }
       }
@@ -410,8 +413,10 @@ public final class Property<T> {
     synchronized (pr.labels) {
       labels = Map.copyOf(pr.labels);
     }
+    String replay = c == null ? null : pr.fromStore ? "the saved counterexample " + store.path(name)
+        + " (replayed first on every run)" : "-Dprefixproof.seed=" + pr.seed;
     return new Result<>(name, pr.seed, pr.valid, pr.rejected, labels, c, System.currentTimeMillis() - pr.start,
-        stopped);
+        stopped, replay);
   }
 
   private final class Outcome {
@@ -420,13 +425,15 @@ public final class Property<T> {
     final String signature;
     final T value;
     final long[] choices;
+    final BitSet cropped;
 
-    Outcome(boolean valid, String failure, String signature, T value, long[] choices) {
+    Outcome(boolean valid, String failure, String signature, T value, Source src) {
       this.valid = valid;
       this.failure = failure;
       this.signature = signature;
       this.value = value;
-      this.choices = choices;
+      this.choices = src.choices();
+      this.cropped = src.cropped();
     }
   }
 
@@ -435,17 +442,21 @@ public final class Property<T> {
     try {
       value = gen.generate(src);
     } catch (Source.Rejected e) {
-      return new Outcome(false, null, null, null, src.choices());
+      return new Outcome(false, null, null, null, src);
     }
+    return checkValue(value, src, check);
+  }
+
+  /** Runs the check on a value generated from {@code src}. */
+  private Outcome checkValue(T value, Source src, Check<? super T> check) {
     try {
       boolean ok = check.holds(value);
-      return ok ? new Outcome(true, null, null, value, src.choices())
-          : new Outcome(true, "returned false", "false", value, src.choices());
+      return ok ? new Outcome(true, null, null, value, src) : new Outcome(true, "returned false", "false", value, src);
     } catch (Source.Rejected e) {
-      return new Outcome(false, null, null, value, src.choices());
+      return new Outcome(false, null, null, value, src);
     } catch (Exception | AssertionError | StackOverflowError e) {
       String msg = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-      return new Outcome(true, msg, e.getClass().getName(), value, src.choices());
+      return new Outcome(true, msg, e.getClass().getName(), value, src);
     }
   }
 
@@ -458,8 +469,20 @@ public final class Property<T> {
     String signature = failure.signature;
     Outcome start = failure;
     for (int extra = 0; rng != null && extra < moreAfterFailure && !pr.shrinkExhausted(); extra++) {
-      Outcome x = evaluate(Source.random(rng.split(), maxChoices), check);
-      if (x.failure != null && x.signature.equals(signature) && Shrinker.compare(x.choices, start.choices) < 0) {
+      Source src = Source.random(rng.split(), maxChoices);
+      T value;
+      try {
+        value = gen.generate(src);
+      } catch (Source.Rejected e) {
+        continue;
+      }
+      // only a case smaller than the current start could replace it: the others are not run
+      if (Shrinker.compare(src.choices(), start.choices) >= 0) {
+        continue;
+      }
+      pr.calls++;
+      Outcome x = checkValue(value, src, check);
+      if (x.failure != null && x.signature.equals(signature)) {
         start = x;
         pr.first = x;
         pr.best.set(x);
@@ -486,24 +509,45 @@ public final class Property<T> {
         stoppedEarly ? pr.stopReason() : null);
   }
 
+  /**
+   * The shrink passes from {@code start}: each candidate is generated first, and the check runs (and counts
+   * as a shrink run) only when the shrinker asks for it, after finding the replay smaller than its best.
+   */
   private long[] shrinkFrom(Outcome start, Check<? super T> check, String signature, Progress pr) {
     long millisLeft = Math.max(0, pr.shrinkEndAt - System.currentTimeMillis());
     Shrinker sh = new Shrinker(c -> {
-      pr.calls++;
-      Outcome o = evaluate(Source.replay(c), check);
-      boolean same = o.failure != null && signature.equals(o.signature);
-      if (same && Shrinker.compare(o.choices, pr.best.get().choices) < 0) {
-        pr.best.set(o);
-        pr.steps++;
+      Source src = Source.replay(c);
+      T value;
+      try {
+        value = gen.generate(src);
+      } catch (Source.Rejected e) {
+        return null;
       }
-      return new Shrinker.Outcome(same, o.choices);
-    }, start.choices, Math.max(0, maxShrinkCalls - pr.calls), millisLeft, shapeFirst);
+      return new Shrinker.Replay(src.choices(), src.cropped(), () -> {
+        pr.calls++;
+        Outcome o = checkValue(value, src, check);
+        boolean same = o.failure != null && signature.equals(o.signature);
+        if (same && Shrinker.compare(o.choices, pr.best.get().choices) < 0) {
+          pr.best.set(o);
+          pr.steps++;
+        }
+        return same;
+      });
+    }, start.choices, start.cropped, Math.max(0, maxShrinkCalls - pr.calls), millisLeft, shapeFirst);
     return sh.shrink();
   }
 
   /**
-   * 20 deterministic random redraws of the tail after each smaller value of each leading choice; null when
-   * none fails the same way or the shrink budget runs out.
+   * Random redraws of the tail per smaller shape value. A fixed layout keeps a failing case's entries when a
+   * shape choice drops, but the entries that made it fail may sit outside the smaller shape (HIER-3's d = 2
+   * witness writes through its second dimension): then only a redraw finds the smaller shape. 20 missed
+   * HIER-3's d = 1 from seed 1; 100 find it from seeds 1 and 2.
+   */
+  private static final int RESAMPLES = 100;
+
+  /**
+   * {@link #RESAMPLES} deterministic random redraws of the tail after each smaller value of each leading
+   * choice; null when none fails the same way or the shrink budget runs out.
    */
   private Outcome resampleSmallerShape(long[] best, Check<? super T> check, String signature, Progress pr) {
     SplittableRandom rng = new SplittableRandom(effectiveSeedForResampling(best));
@@ -511,7 +555,7 @@ public final class Property<T> {
       for (long smaller = 0; smaller < Math.min(best[i], 8); smaller++) {
         long[] prefix = java.util.Arrays.copyOf(best, i + 1);
         prefix[i] = smaller;
-        for (int r = 0; r < 20; r++) {
+        for (int r = 0; r < RESAMPLES; r++) {
           if (pr.shrinkExhausted()) {
             return null;
           }

@@ -5,7 +5,8 @@ import java.util.function.Function;
 
 /**
  * The outcome of running a property: how many cases passed, were rejected, the shrunk counterexample if
- * one was found, and, when the run's deadline ended it before its cases were done, why ({@code stopped}).
+ * one was found and how to rerun it ({@code replay}: the seed option, or the saved file it came from), and,
+ * when the run's deadline ended it before its cases were done, why ({@code stopped}).
  *
  * @param <T> the generated type
  */
@@ -17,7 +18,8 @@ public record Result<T>(
     Map<String, Integer> labels,
     Counterexample<T> counterexample,
     long millis,
-    String stopped) {
+    String stopped,
+    String replay) {
 
   public boolean failed() {
     return counterexample != null;
@@ -28,7 +30,10 @@ public record Result<T>(
     return stopped == null;
   }
 
-  /** A readable report: the shrunk and original counterexample, the seed and how to replay. */
+  /**
+   * A readable report, under 4 KB: the shrunk counterexample and its failure, how to replay it, and the
+   * statistics; the original case and the raw choices only with {@code -Dprefixproof.verbose=true}.
+   */
   public String describe() {
     return describe(String::valueOf);
   }
@@ -38,17 +43,24 @@ public record Result<T>(
     StringBuilder sb = new StringBuilder();
     sb.append("property ").append(name).append(failed() ? " FALSIFIED" : complete() ? " held" : " INCOMPLETE")
         .append(" after ").append(tries).append(" cases (").append(rejected).append(" rejected, ")
-        .append(millis).append(" ms), seed ").append(seed).append('\n');
+        .append(millis).append(" ms)");
+    if (!failed()) {
+      sb.append(", seed ").append(seed);
+    }
+    sb.append('\n');
     if (!complete()) {
       sb.append(stopped).append('\n');
     }
     if (failed()) {
-      sb.append(counterexample.describe(printer));
-      sb.append("replay: -Dprefixproof.seed=").append(seed).append('\n');
+      sb.append(counterexample.describe(printer, Boolean.getBoolean("prefixproof.verbose")));
+      sb.append("replay: ").append(replay).append('\n');
     }
     if (!labels.isEmpty()) {
-      sb.append("statistics:\n").append(Stats.format(labels, tries));
+      sb.append("statistics:\n").append(Stats.format(labels, tries, MAX_LABELS));
     }
     return sb.toString();
   }
+
+  /** Most statistics lines in a failure message. */
+  public static final int MAX_LABELS = 10;
 }

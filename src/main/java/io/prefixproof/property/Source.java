@@ -1,6 +1,7 @@
 package io.prefixproof.property;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
@@ -9,6 +10,11 @@ import java.util.SplittableRandom;
  * drawn (biased towards small values, boundaries and values already drawn in this case); in replay mode
  * they come from a given sequence, clamped to their bound, and every choice past its end is 0, the
  * simplest. Either way the choices made are recorded, so a case is exactly its sequence.
+ *
+ * <p>A generator with a fixed layout (one position per entry of the largest shape, so that lowering a
+ * shape keeps what every other position means) {@linkplain #skip skips} the positions its drawn shape does
+ * not use: they are recorded as 0 and marked {@linkplain #cropped() cropped}, nothing is drawn for them, and
+ * the shrinker neither tries to change them nor counts them as choices of the case.
  */
 public final class Source {
   /** Thrown when a case is rejected (an assumption or filter failed, or the sequence overran). */
@@ -21,13 +27,15 @@ public final class Source {
   private final SplittableRandom random;
   private final long[] prefix;
   private final int maxChoices;
-  private long[] recorded = new long[32];
+  private long[] recorded;
+  private final BitSet cropped = new BitSet();
   private int size;
 
   private Source(SplittableRandom random, long[] prefix, int maxChoices) {
     this.random = random;
     this.prefix = prefix;
     this.maxChoices = maxChoices;
+    this.recorded = new long[Math.max(32, Math.min(prefix.length, maxChoices))];
   }
 
   /** Random choices from {@code random}, at most {@code maxChoices} of them. */
@@ -65,6 +73,24 @@ public final class Source {
     }
     long v = random.nextDouble() < p ? 1 : 0;
     return record(v) == 1;
+  }
+
+  /**
+   * Skips {@code n} positions of a fixed layout that this case does not use: each is recorded as 0 and marked
+   * cropped, whatever a replayed sequence holds there, and nothing is drawn for it.
+   */
+  public void skip(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("cannot skip a negative number of choices, got " + n);
+    }
+    if (n > maxChoices - size) {
+      throw new Rejected("overran " + maxChoices + " choices");
+    }
+    if (size + n > recorded.length) {
+      recorded = Arrays.copyOf(recorded, Math.max(size + n, recorded.length * 2));
+    }
+    cropped.set(size, size + n);
+    size += n;
   }
 
   /** Rejects this case. */
@@ -119,8 +145,13 @@ public final class Source {
     return v;
   }
 
-  /** The choices made so far. */
+  /** The choices made so far (0 at cropped positions). */
   public long[] choices() {
     return Arrays.copyOf(recorded, size);
+  }
+
+  /** The positions {@linkplain #skip skipped} so far. */
+  public BitSet cropped() {
+    return (BitSet) cropped.clone();
   }
 }

@@ -28,14 +28,28 @@ public final class Stats {
     CURRENT.remove();
   }
 
-  /** {@code label: count (pct%)} lines, most frequent first. */
+  /** {@code label: count (pct%)} lines, most frequent first (labels cut to 80 characters). */
   public static String format(Map<String, Integer> counts, int cases) {
+    return format(counts, cases, Integer.MAX_VALUE);
+  }
+
+  /** As {@link #format(Map, int)}, at most {@code maxLines} labels and a line counting the others. */
+  public static String format(Map<String, Integer> counts, int cases, int maxLines) {
     StringBuilder sb = new StringBuilder();
     counts.entrySet().stream()
         .sorted((a, b) -> b.getValue() - a.getValue())
-        .forEach(e -> sb.append(String.format("  %-40s %6d (%5.1f%%)%n", e.getKey(), e.getValue(),
+        .limit(maxLines)
+        .forEach(e -> sb.append(String.format("  %-40s %6d (%5.1f%%)%n", printed(e.getKey()), e.getValue(),
             cases == 0 ? 0.0 : 100.0 * e.getValue() / cases)));
+    if (counts.size() > maxLines) {
+      sb.append("  ... and ").append(counts.size() - maxLines).append(" more labels\n");
+    }
     return sb.toString();
+  }
+
+  /** A label as printed: at most 80 characters. */
+  private static String printed(String l) {
+    return l.length() <= 80 ? l : l.substring(0, 77) + "...";
   }
 
   /** A map to count into; synchronized, because the caller of a run may read it while the run goes on. */
