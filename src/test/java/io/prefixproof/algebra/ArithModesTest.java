@@ -136,13 +136,14 @@ class ArithModesTest {
   @DisplayName("Dfp mode (40 digits)")
   class DfpMode {
     @Test
-    @DisplayName("digits outside [10, 1000] are refused; the name carries the digits")
+    @DisplayName("digits outside [10, 100] are refused, both ends accepted; the name carries the digits")
     void digits() {
-      assertEquals("Dfp digits must be in [10, 1000], got 9",
+      assertEquals("Dfp digits must be in [10, 100], got 9",
           assertThrows(IllegalArgumentException.class, () -> Arith.dfp(9)).getMessage());
-      assertEquals("Dfp digits must be in [10, 1000], got 1001",
-          assertThrows(IllegalArgumentException.class, () -> Arith.dfp(1001)).getMessage());
+      assertEquals("Dfp digits must be in [10, 100], got 101",
+          assertThrows(IllegalArgumentException.class, () -> Arith.dfp(101)).getMessage());
       assertEquals("dfp10", Arith.dfp(10).name());
+      assertEquals("dfp100", Arith.dfp(100).name());
       assertEquals("dfp40", DFP.name());
       assertFalse(DFP.isExact());
       assertTrue(DFP.kernelShiftInvariant());
