@@ -195,6 +195,15 @@ class ArithModesTest {
     }
 
     @Test
+    @DisplayName("SiLU x/(1 + e^(−x)) at 1 and −2 within 1e-30 of the 60-digit values")
+    void silu() {
+      assertTrue(close("0.731058578630004879251159241821836274365144640165056519276366", DFP.silu(DFP.one()),
+          DFP_TOL));
+      assertTrue(close("-0.238405844044235111880541717395206409587231402742063448403189", DFP.silu(DFP.of(-2)),
+          DFP_TOL));
+    }
+
+    @Test
     @DisplayName("tanh-GELU and erf-GELU at 1 and −1 within 1e-30")
     void gelus() {
       assertTrue(close("0.84119199060827670478199577704518386082576147011401", DFP.gelu(DFP.one()), DFP_TOL));

@@ -103,7 +103,7 @@ class RopeScalingTest {
 
   @Test
   @DisplayName("bad configurations are refused with a message naming the field: no RoPE, L_train < 2, factor < 1,"
-      + " and the double engine")
+      + " dynamic NTK at d_head 2 (accepted at 4), and the double engine")
   void badConfigurations() {
     RopeScaling logn = RopeScaling.of(RopeScaling.Kind.LOGN, 2, BigFraction.ONE);
     IllegalArgumentException noRope = assertThrows(IllegalArgumentException.class,
@@ -115,6 +115,12 @@ class RopeScalingTest {
     IllegalArgumentException factor = assertThrows(IllegalArgumentException.class,
         () -> RopeScaling.of(RopeScaling.Kind.YARN, 4, new BigFraction(1, 2)));
     assertTrue(factor.getMessage().contains("factor"), factor.getMessage());
+    RopeScaling ntk = RopeScaling.of(RopeScaling.Kind.DYNAMIC_NTK, 4, BigFraction.ONE);
+    IllegalArgumentException narrow = assertThrows(IllegalArgumentException.class, () -> Architecture.builder(2)
+        .positions(Architecture.PositionKind.ROPE).ropeScaling(ntk).build());
+    assertEquals("dynamic NTK RoPE needs dHead > 2 (its exponent is k/(k-2)), got 2", narrow.getMessage());
+    assertEquals(ntk, Architecture.builder(4).positions(Architecture.PositionKind.ROPE).ropeScaling(ntk).build()
+        .ropeScaling());
     Architecture a = Architecture.builder(2).positions(Architecture.PositionKind.ROPE).ropeScaling(logn).build();
     IllegalArgumentException fast = assertThrows(IllegalArgumentException.class,
         () -> new io.prefixproof.fast.FastModel(a, java.util.Map.of()));
