@@ -77,6 +77,20 @@ class ExactArithmeticTest {
   }
 
   @Test
+  @DisplayName("Lehmer's simulation stops where an estimate's denominator vh + cc or vh + cd reaches 0")
+  void lehmerDenominatorsReachZero() {
+    // leading 60 bits (u, v) with u + 1 = g·P, v = g·Q (P, Q coprime, below 2^31): Euclid on (u, v) follows P/Q's
+    // quotients until the cofactors are ±(−Q, P), where v_k = c·u + d·v = Q = −c, so vh + cc = 0; the second pair
+    // has u = g·P, v + 1 = g·Q and meets vh + cd = 0 (P, Q, g found by simulating the loop)
+    long[][] leading = {{1152921400928332407L, 1123601712403973896L}, {1152921144461996524L, 946422185417577177L}};
+    for (long[] uv : leading) {
+      BigInteger x = BigInteger.valueOf(uv[0]).shiftLeft(200).add(BigInteger.valueOf(12345));
+      BigInteger y = BigInteger.valueOf(uv[1]).shiftLeft(200).add(BigInteger.valueOf(678));
+      assertEquals(x.gcd(y), Lehmer.gcd(x, y));
+    }
+  }
+
+  @Test
   @DisplayName("Lehmer's gcd on Euclid's worst case (consecutive Fibonacci numbers), equal operands, zeros, powers of two")
   void lehmerEdgeCases() {
     BigInteger a = BigInteger.ONE;
