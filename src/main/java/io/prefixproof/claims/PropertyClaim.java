@@ -66,7 +66,9 @@ public record PropertyClaim<T>(
     Counterexample<T> c = r.counterexample();
     String witness = printer.apply(c.value());
     if (expected == Expected.HOLDS) {
-      return new Result(id, Status.FAILED, expected, r.tries(), r.seed(), null, witness, ms, c.failure(), r.labels());
+      return new Result(id, Status.FAILED, expected, r.tries(), r.seed(), null, witness, ms, c.failure()
+          + (c.fullyShrunk() ? "" : "; shrinking stopped on " + c.shrinkStop() + ", the witness is the smallest case"
+              + " found so far"), r.labels());
     }
     if (s.store() != null) {
       s.store().save(id, c.choices(), witness);

@@ -28,6 +28,8 @@ final class Ranges {
   static final int SEEDS_MAX = 10_000;
   /** verify --tries. */
   static final int TRIES_MAX = 1_000_000;
+  /** verify --deadline, in seconds (a day). */
+  static final long DEADLINE_MAX = 86_400;
   /** inspect --prefix and --random-content (also bounded by the model's context). */
   static final int POSITIONS_MAX = 4096;
 

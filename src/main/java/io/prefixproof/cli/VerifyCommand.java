@@ -28,6 +28,11 @@ class VerifyCommand implements Callable<Integer> {
       + " budget).")
   Integer tries;
 
+  @Option(names = "--deadline", paramLabel = "SECONDS", description = "Wall-clock bound of each property run, its"
+      + " cases and shrinking together, 1 to 86400 (default: 600); a run that reaches it ends as not as expected,"
+      + " with the smallest failing case found so far.")
+  Long deadline;
+
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -65,6 +70,9 @@ class VerifyCommand implements Callable<Integer> {
     if (tries != null) {
       Ranges.require("--tries", tries, 1, Ranges.TRIES_MAX);
     }
+    if (deadline != null) {
+      Ranges.require("--deadline", deadline, 1, Ranges.DEADLINE_MAX);
+    }
     JsonEnvelope.requireWritable("--json", json);
     if (save != null) {
       Ranges.requireWritableFolder("--save", save);
@@ -75,6 +83,25 @@ class VerifyCommand implements Callable<Integer> {
     if (large) {
       System.setProperty("prefixproof.large", "true");
     }
+    String previousDeadline = System.getProperty(DEADLINE_PROPERTY);
+    if (deadline != null) {
+      System.setProperty(DEADLINE_PROPERTY, Long.toString(deadline));
+    }
+    try {
+      return run();
+    } finally {
+      if (previousDeadline == null) {
+        System.clearProperty(DEADLINE_PROPERTY);
+      } else {
+        System.setProperty(DEADLINE_PROPERTY, previousDeadline);
+      }
+    }
+  }
+
+  /** The engine's override of every property run's deadline, which --deadline sets for this run. */
+  static final String DEADLINE_PROPERTY = "prefixproof.deadline";
+
+  private int run() throws Exception {
     List<Claim> known = UserClaims.all(claimJars);
     List<Claim> selected = claims.isEmpty() ? known : claims.stream().map(id -> UserClaims.byId(known, id)).toList();
     // the report keeps the shrunk witnesses as replayable choice files, and its figures replay them

@@ -131,6 +131,14 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
 
   private static final Map<List<Object>, Table> TABLES = new ConcurrentHashMap<>();
 
+  /**
+   * Forgets the remembered tables. For tests of the formulas: a memo filled before a change of the code (PIT
+   * swaps a mutated class into a running JVM, statics kept) would otherwise answer for the changed code.
+   */
+  static void clearTables() {
+    TABLES.clear();
+  }
+
   private <T extends FieldElement<T>> Table table(Arith<T> ar, int k, int length) {
     T[] theta = frequencies(ar, k, length);
     T both = kind == Kind.YARN || kind == Kind.DYNAMIC_YARN ? yarnAttentionFactor(ar, yarnFactor(length)) : ar.one();

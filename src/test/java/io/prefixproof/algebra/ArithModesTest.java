@@ -136,13 +136,14 @@ class ArithModesTest {
   @DisplayName("Dfp mode (40 digits)")
   class DfpMode {
     @Test
-    @DisplayName("digits outside [10, 1000] are refused; the name carries the digits")
+    @DisplayName("digits outside [10, 100] are refused, both ends accepted; the name carries the digits")
     void digits() {
-      assertEquals("Dfp digits must be in [10, 1000], got 9",
+      assertEquals("Dfp digits must be in [10, 100], got 9",
           assertThrows(IllegalArgumentException.class, () -> Arith.dfp(9)).getMessage());
-      assertEquals("Dfp digits must be in [10, 1000], got 1001",
-          assertThrows(IllegalArgumentException.class, () -> Arith.dfp(1001)).getMessage());
+      assertEquals("Dfp digits must be in [10, 100], got 101",
+          assertThrows(IllegalArgumentException.class, () -> Arith.dfp(101)).getMessage());
       assertEquals("dfp10", Arith.dfp(10).name());
+      assertEquals("dfp100", Arith.dfp(100).name());
       assertEquals("dfp40", DFP.name());
       assertFalse(DFP.isExact());
       assertTrue(DFP.kernelShiftInvariant());
@@ -191,6 +192,15 @@ class ArithModesTest {
       assertTrue(close("0.9999779095030014145586272238704176796201522929126", DFP.erf(DFP.of(3)), DFP_TOL));
       assertEquals(DFP.one(), DFP.erf(DFP.of(10)));
       assertEquals(DFP.one().negate(), DFP.erf(DFP.of(-10)));
+    }
+
+    @Test
+    @DisplayName("SiLU x/(1 + e^(−x)) at 1 and −2 within 1e-30 of the 60-digit values")
+    void silu() {
+      assertTrue(close("0.731058578630004879251159241821836274365144640165056519276366", DFP.silu(DFP.one()),
+          DFP_TOL));
+      assertTrue(close("-0.238405844044235111880541717395206409587231402742063448403189", DFP.silu(DFP.of(-2)),
+          DFP_TOL));
     }
 
     @Test

@@ -46,6 +46,50 @@ class ExactArithmeticTest {
     });
   }
 
+  /** A random integer of exactly {@code bits} bits (bits ≥ 1). */
+  static Gen<BigInteger> ofBitLength(int bits) {
+    return Gen.listsOf(Gen.longs(0, Long.MAX_VALUE), (bits + 62) / 63).map(ls -> {
+      BigInteger v = BigInteger.ZERO;
+      for (long l : ls) {
+        v = v.shiftLeft(63).add(BigInteger.valueOf(l));
+      }
+      return v.mod(BigInteger.ONE.shiftLeft(bits - 1)).setBit(bits - 1);
+    });
+  }
+
+  @Test
+  @DisplayName("Lehmer's gcd equals BigInteger.gcd when the operands are within 30 bits but a 32-bit limb apart"
+      + " (the simulated steps then combine limbs of different lengths)")
+  void lehmerAcrossLimbBoundaries() {
+    // x has 32k + r bits, y 32k − e bits with r + e ≤ 30: one limb more, close enough for the simulation
+    Gen<List<Object>> cases = Gen.tuple(Gen.integers(6, 40), Gen.integers(1, 15), Gen.integers(0, 15))
+        .flatMap(t -> {
+          int k = (Integer) t.get(0);
+          return Gen.tuple(ofBitLength(32 * k + (Integer) t.get(1)), ofBitLength(32 * k - (Integer) t.get(2)),
+              ofBitLength(64));
+        });
+    Property.of("Lehmer gcd across limbs", cases).seed(13).tries(300).check(c -> {
+      BigInteger g = (BigInteger) c.get(2);
+      BigInteger x = ((BigInteger) c.get(0)).multiply(g);
+      BigInteger y = ((BigInteger) c.get(1)).multiply(g);
+      return Lehmer.gcd(x, y).equals(x.gcd(y)) && Lehmer.gcd(y, x.negate()).equals(x.gcd(y));
+    });
+  }
+
+  @Test
+  @DisplayName("Lehmer's simulation stops where an estimate's denominator vh + cc or vh + cd reaches 0")
+  void lehmerDenominatorsReachZero() {
+    // leading 60 bits (u, v) with u + 1 = g·P, v = g·Q (P, Q coprime, below 2^31): Euclid on (u, v) follows P/Q's
+    // quotients until the cofactors are ±(−Q, P), where v_k = c·u + d·v = Q = −c, so vh + cc = 0; the second pair
+    // has u = g·P, v + 1 = g·Q and meets vh + cd = 0 (P, Q, g found by simulating the loop)
+    long[][] leading = {{1152921400928332407L, 1123601712403973896L}, {1152921144461996524L, 946422185417577177L}};
+    for (long[] uv : leading) {
+      BigInteger x = BigInteger.valueOf(uv[0]).shiftLeft(200).add(BigInteger.valueOf(12345));
+      BigInteger y = BigInteger.valueOf(uv[1]).shiftLeft(200).add(BigInteger.valueOf(678));
+      assertEquals(x.gcd(y), Lehmer.gcd(x, y));
+    }
+  }
+
   @Test
   @DisplayName("Lehmer's gcd on Euclid's worst case (consecutive Fibonacci numbers), equal operands, zeros, powers of two")
   void lehmerEdgeCases() {

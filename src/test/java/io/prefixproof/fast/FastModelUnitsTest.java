@@ -62,7 +62,9 @@ class FastModelUnitsTest {
     NO_PREFIX_PRE_RMS(Prefix.Kind.NONE, Architecture.builder(4).heads(2).dHead(2).dValue(3).layers(2)
         .norm(Architecture.NormKind.RMS, false).mlp(4, Architecture.Activation.RELU)),
     LEARNED_PROMPT(Prefix.Kind.STREAM, Architecture.builder(4).heads(2).dHead(2).dValue(2).layers(1).vocab(3)
-        .positions(Architecture.PositionKind.LEARNED));
+        .positions(Architecture.PositionKind.LEARNED)),
+    GATED_MLP_PRE_RMS(Prefix.Kind.KEY_VALUE, Architecture.builder(4).heads(2).dHead(2).dValue(2).layers(2)
+        .norm(Architecture.NormKind.RMS, false).mlp(5, Architecture.Activation.SWIGLU));
 
     final Prefix.Kind kind;
     final Architecture arch;

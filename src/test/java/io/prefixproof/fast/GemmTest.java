@@ -105,6 +105,20 @@ class GemmTest {
   }
 
   @Test
+  @DisplayName("a product of few rows and much work (4 rows, 2^20 multiply-adds) runs on one thread and equals the"
+      + " fma chain")
+  void fewRowsMuchWork() {
+    // below 16 rows the split would give fewer than two chunks of 8 rows (none at all under 8)
+    SplittableRandom r = new SplittableRandom(6);
+    DMatrixRMaj a = DoubleCases.gaussian(r, 4, 1024, 0, 1);
+    DMatrixRMaj b = DoubleCases.gaussian(r, 1024, 256, 0, 1);
+    assertTrue((long) a.numRows * a.numCols * b.numCols >= Gemm.PARALLEL_WORK);
+    DMatrixRMaj c = new DMatrixRMaj(4, 256);
+    Gemm.mult(a, b, c, null);
+    assertArrayEquals(reference(a, b, null, null), c.data);
+  }
+
+  @Test
   @DisplayName("vector and scalar softmax exponentials agree within 1 ulp each, on scores down to -745 (underflow)")
   void exponentials() {
     SplittableRandom r = new SplittableRandom(8);

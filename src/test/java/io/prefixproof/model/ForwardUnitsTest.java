@@ -267,6 +267,23 @@ class ForwardUnitsTest {
   }
 
   @Test
+  @DisplayName("the gated MLP W_2 (silu(W_g x) ⊙ (W_1 x + c_1)) + c_2 with the exact silu(u) = u/(1 + κ(−u))")
+  void gatedMlp() {
+    Architecture a = Architecture.builder(2).mlp(2, Architecture.Activation.SWIGLU).build();
+    Model<BigFraction> model = TestModels.exact(a, name -> switch (name) {
+      case "L0.mlp.W1" -> m(1, new int[] {1, 0}, new int[] {0, 1});
+      case "L0.mlp.c1" -> m(1, new int[] {0, 1});
+      case "L0.mlp.Wg" -> m(1, new int[] {1, 0}, new int[] {0, -1});
+      case "L0.mlp.W2" -> m(1, new int[] {1, 0}, new int[] {1, 1});
+      case "L0.mlp.c2" -> m(1, new int[] {1, 0});
+      default -> null;
+    });
+    // x = (2, 3): gate (2, −3); silu(2) = 2/(1 + 1/κ(2)) = 2/(6/5) = 5/3, silu(−3) = −3/(1 + κ(3)) = −3/(19/2) = −6/19;
+    // up = (2, 4), hidden (10/3, −24/19); out = (10/3 + 1, 10/3 − 24/19) = (13/3, 118/57)
+    assertEquals(row(new BigFraction(13, 3), new BigFraction(118, 57)), Forward.mlp(model, 0, m(1, new int[] {2, 3})));
+  }
+
+  @Test
   @DisplayName("biases: q = x + 1, k = x − 1, v = x + 2, o = t + 3 on x = (1, 2)")
   void attentionBiases() {
     Model<BigFraction> model = TestModels.exact(Architecture.builder(1).attnBiases(true).build(), name -> switch (name) {
