@@ -12,6 +12,8 @@ import io.prefixproof.io.hf.ByteLevelBpe;
 import io.prefixproof.io.hf.HfModel;
 import io.prefixproof.io.hf.ReferenceLogits;
 import io.prefixproof.model.Architecture;
+import io.prefixproof.report.InspectFigures;
+import io.prefixproof.report.Site;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +67,15 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Write one object per (layer, head, claim).")
   Path json;
 
+  @Option(names = "--html", paramLabel = "DIR", description = "Also write the page models/NAME.html (layer × head"
+      + " grids of the LIM errors and the CONJ-1 measure, one head's attention maps) into the report folder DIR;"
+      + " a report written there afterwards links it.")
+  Path html;
+
+  @Option(names = "--html-head", split = ",", paramLabel = "LAYER,HEAD", description = "The head whose attention maps"
+      + " the --html page shows, numbered from 0 as in the table. Default: the head with the largest CONJ-1 measure.")
+  int[] htmlHead;
+
   @Option(names = "--allow-outside-weights", description = "Let the config's \"weights\" name a file outside the"
       + " config's folder (refused by default).")
   boolean allowOutsideWeights;
@@ -91,6 +102,11 @@ final class InspectCommand implements Callable<Integer> {
     if (json != null) {
       Ranges.requireWritableFile("--json", json);
     }
+    if (html != null) {
+      Ranges.requireWritableFolder("--html", html);
+    } else if (htmlHead != null) {
+      throw new IllegalArgumentException("--html-head needs --html");
+    }
     if (!mask.equals("trained") && !mask.equals("causal")) {
       throw new IllegalArgumentException("--mask must be trained or causal, got '" + mask + "'");
     }
@@ -102,6 +118,7 @@ final class InspectCommand implements Callable<Integer> {
       }
       MiniLm mini = MiniLm.load();
       FastModel m = masked(mini.model());
+      InspectFigures.requireHead(htmlHead, m.arch());
       System.out.println("all-MiniLM-L6-v2: " + m.arch().summary() + (mask.equals("causal")
           ? " (a causal mask was imposed: the model was trained bidirectionally)" : ""));
       List<String> sentences = texts == null ? SENTENCES : texts;
@@ -113,6 +130,10 @@ final class InspectCommand implements Callable<Integer> {
               r.maxRatio(), r.holds()));
         }
         depth.addAll(Depth.measure(m, mini.embed(ids), prefix, seed + s));
+        if (s == 0) {
+          page = new InspectFigures.Run("minilm", "all-MiniLM-L6-v2: " + m.arch().summary() + "; first input: "
+              + sentences.get(0), m, mini.embed(ids), prefix, seed);
+        }
       }
       return report(rows);
     }
@@ -133,6 +154,7 @@ final class InspectCommand implements Callable<Integer> {
     }
     FastModel m = masked(HfModel.isCheckpoint(Path.of(model)) ? HfModel.load(Path.of(model))
         : ModelConfig.load(Path.of(model), allowOutsideWeights));
+    InspectFigures.requireHead(htmlHead, m.arch());
     ReferenceLogits ref = null;
     if (expectLogits != null) {
       if (m.arch().vocab() == 0 || randomContent != null) {
@@ -170,11 +192,17 @@ final class InspectCommand implements Callable<Integer> {
     }
     rows.addAll(Inspection.run(m, content, prefix, seed));
     depth.addAll(Depth.measure(m, content, prefix, seed));
+    page = new InspectFigures.Run(Path.of(model).getFileName().toString().replaceFirst("\\.json$", ""), model + ": "
+        + m.arch().summary() + "; input: " + (tokens != null ? "tokens " + java.util.Arrays.toString(tokens)
+        : randomContent + " random N(0,1) rows"), m, content, prefix, seed);
     return report(rows);
   }
 
   /** Depth measurements (CONJ-1, CONJ-5) of the current run. */
   private final List<Depth.Row> depth = new java.util.ArrayList<>();
+
+  /** The model and first input of the current run, for the --html page. */
+  private InspectFigures.Run page;
 
   FastModel masked(FastModel m) {
     return mask.equals("causal") ? m.withArchitecture(m.arch().toBuilder().mask(Architecture.Mask.CAUSAL).build()) : m;
@@ -218,6 +246,11 @@ final class InspectCommand implements Callable<Integer> {
       }
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
       System.out.println("wrote " + json);
+    }
+    if (html != null) {
+      Site.Extra x = InspectFigures.page(page, rows, depth, htmlHead);
+      Site.writeExtra(html, x);
+      System.out.println("wrote " + html.resolve(x.path()));
     }
     long bad = rows.stream().filter(r -> !r.holds()).count();
     Map<String, Double> worst = new java.util.TreeMap<>();

@@ -83,7 +83,8 @@ class SiteTest {
       assertTrue(problems.contains("claims/CONJ-1.html: loads https://example.org/x.svg from the network"),
           problems::toString);
       assertTrue(problems.contains("claims/CONJ-1.html: figure https://example.org/x.svg missing"), problems::toString);
-      assertEquals(4, problems.size(), problems::toString);
+      assertTrue(problems.contains("index.html: link claims/LIM-3.html leads nowhere"), problems::toString);
+      assertEquals(5, problems.size(), problems::toString);
     }
   }
 
@@ -92,7 +93,8 @@ class SiteTest {
   void everyClaimHasAPage(@TempDir Path dir) throws IOException {
     List<Site.Entry> entries = Catalogue.all().stream().map(c -> new Site.Entry(c, new Claim.Result(c.id(),
         Claim.Status.HOLDS, c.expected(), 1, 1, null, null, 0, "synthetic result", Map.of()), List.of())).toList();
-    Site.write(dir, Site.metadata("test", 1, 1, 0), entries, List.of(), Path.of("."));
+    Site.write(dir, Site.metadata("test", 1, 1, 0), entries, List.of(), List.of(), null,
+        new Site.Sources(Path.of("."), null));
     List<String> ids = Catalogue.all().stream().map(Claim::id).toList();
     assertEquals(List.of(), SiteCheck.problems(dir, ids, Map.of()));
     Files.delete(dir.resolve("claims/" + ids.get(0) + ".html"));
