@@ -32,8 +32,10 @@ public final class AttentionFigures {
     List<Figure> out = new ArrayList<>();
     for (Map m : maps) {
       String name = file + "-" + slug(m.label());
-      out.add(new Figure(name + ".svg", "Attention " + m.label() + (m.prefixColumns() > 0 ? ", the first "
-          + m.prefixColumns() + " keys are the prefix" : "") + " (" + context + ")",
+      String prefix = m.prefixColumns() == 1 ? ", the first key is the prefix" : ", the first " + m.prefixColumns()
+          + " keys are the prefix";
+      out.add(new Figure(name + ".svg", "Attention " + m.label() + (m.prefixColumns() > 0 ? prefix : "") + " ("
+          + context + ")",
           Charts.heatmap(m.label(), m.weights(), m.prefixColumns())));
       if (m.prefixColumns() > 0) {
         double[][] renorm = renormalised(m.weights(), m.prefixColumns());

@@ -129,10 +129,16 @@ class ReportExtrasTest {
   }
 
   @Test
-  @DisplayName("--source-base links every source to base + path + #L + the line, found independently")
-  void sourceBase(@TempDir Path dir) throws IOException {
+  @DisplayName("--source-base links every source to base + path + #L + the line, found independently; --bench-run"
+      + " measures W1-W3 here")
+  void sourceBaseAndBenchRun(@TempDir Path dir) throws IOException {
     assertEquals(0, Main.execute("report", "--out", dir.toString(), "--claim", "LIM-1", "--tries", "2",
-        "--source-base", "https://example.org/prefixproof/blob/abc123/"));
+        "--source-base", "https://example.org/prefixproof/blob/abc123/", "--bench-run", "0.1"));
+    Document index = Jsoup.parse(dir.resolve("index.html").toFile(), "UTF-8");
+    assertEquals(List.of("W1", "W2", "W3"), index.select("table.bench tr td:eq(0)").eachText());
+    String label = index.selectFirst("table.bench-label").text();
+    assertTrue(label.contains("machine " + Site.machine()) && label.contains("bench run by this report (0.1 s per"
+        + " workload, 1 thread)"), label);
     String catalogue = "src/main/java/io/prefixproof/claims/Catalogue.java";
     List<String> lines = Files.readAllLines(Path.of(catalogue));
     int line = 1;
