@@ -87,7 +87,8 @@ public final class Experiments {
       }
       Map<String, String> row = new LinkedHashMap<>();
       acc.fields().forEachRemaining(e -> {
-        if (!e.getValue().isNumber() || !Double.isFinite(e.getValue().doubleValue()) || e.getValue().doubleValue() < 0) {
+        double v = e.getValue().doubleValue();
+        if (!e.getValue().isNumber() || !Double.isFinite(v) || v < 0) {
           throw new IllegalArgumentException(file + ": \"" + m + "\".\"" + e.getKey() + "\" must be a non-negative"
               + " number, got " + e.getValue());
         }

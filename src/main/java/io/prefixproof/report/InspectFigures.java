@@ -43,8 +43,8 @@ public final class InspectFigures {
     figures.addAll(maps(file, run, chosen[0], chosen[1]));
     String body = "<p class=\"statement\">" + Site.esc(run.description()) + "</p>\n<p>Layers and heads are numbered"
         + " from 0, as in the inspect table; the maps are of layer " + chosen[0] + ", head " + chosen[1]
-        + (head == null && a.layers() > 1 ? " (the head with the largest CONJ-1 measure over all inputs)" : "") + ", on the first"
-        + " input, with a " + run.p() + "-position prefix (seed " + run.seed() + ").</p>\n";
+        + (head == null && a.layers() > 1 ? " (the head with the largest CONJ-1 measure over all inputs)" : "")
+        + ", on the first input, with a " + run.p() + "-position prefix (seed " + run.seed() + ").</p>\n";
     return new Site.Extra("models/" + AttentionFigures.slug(run.name()) + ".html", "Inspected: " + run.name(), body,
         figures);
   }
@@ -102,8 +102,8 @@ public final class InspectFigures {
     }
     double top = max(v) > 0 ? max(v) : 1;
     return new Figure(file + "-conj1-grid.svg", "CONJ-1 measure per layer and head, largest over all inputs: the"
-        + " largest change of the renormalised content attention a prompt causes (0 would mean CONJ-1 held; layer 0 is not measured, LIM-1"
-        + " holds there; colour scale 0 to " + String.format("%.3g", top) + ")", Charts.grid("CONJ-1 measure", v,
+        + " largest change of the renormalised content attention a prompt causes (0 would mean CONJ-1 held; layer 0"
+        + " is not measured, LIM-1 holds there; colour scale 0 to " + String.format("%.3g", top) + ")", Charts.grid("CONJ-1 measure", v,
             "head", "layer", 0, top, "largest change"));
   }
 

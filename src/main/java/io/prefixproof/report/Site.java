@@ -22,6 +22,7 @@ import org.commonmark.renderer.html.HtmlRenderer;
 /**
  * The static HTML report: {@code index.html} (run metadata and the claim table), {@code claims/<ID>.html}
  * (statement, outcome, figures, shrunk witness, sources, the proof note rendered from Markdown),
+ * {@code experiments/<NAME>.html} and {@code models/<NAME>.html} ({@link Extra}),
  * {@code figures/*.svg} and {@code style.css}. Nothing is fetched at view time.
  */
 public final class Site {
@@ -47,8 +48,8 @@ public final class Site {
 
   /**
    * Where the source links of the claim pages point: {@code root} is the project root whose {@code src/} is
-   * searched and whose files the notes' relative links name; with {@code baseUrl} null the links are relative paths
-   * from the page to the file (the site works wherever it lies beside the sources), otherwise
+   * searched and whose files the notes' relative links name; with {@code baseUrl} null the links are relative
+   * paths from the page to the file (the site works wherever it lies beside the sources), otherwise
    * {@code baseUrl + path + "#L" + line} (a published repository, such as {@code
    * https://github.com/OWNER/REPO/blob/COMMIT/}).
    */
@@ -74,8 +75,9 @@ public final class Site {
   }
 
   /**
-   * Writes the site into {@code out} (created if needed). {@code sources} is the project root whose
-   * {@code src/} is searched for the files naming each claim; null when the sources are not at hand.
+   * Writes the site into {@code out} (created if needed): the claim pages, the construction pages, the pages of
+   * trained {@code experiments}, and an index that also links the model pages found in {@code out} and shows
+   * {@code bench} (none when null); {@code sources} says where the source links point.
    */
   public static void write(Path out, Metadata meta, List<Entry> entries, List<Page> pages, List<Extra> experiments,
       BenchTable bench, Sources sources) {
@@ -225,8 +227,8 @@ public final class Site {
         .append("<p class=\"statement\">").append(esc(p.title())).append("</p>\n");
     figures(b, p.figures());
     b.append("<h2>Checker and tests</h2>\n").append(sourceLinks(p.id(), sources, pageDir));
-    b.append("<h2>Proof note</h2>\n<div class=\"note\">\n").append(note(p.id(), "proofs-notes/" + p.id() + ".md", sources, pageDir, siblings))
-        .append("</div>\n");
+    b.append("<h2>Proof note</h2>\n<div class=\"note\">\n")
+        .append(note(p.id(), "proofs-notes/" + p.id() + ".md", sources, pageDir, siblings)).append("</div>\n");
     return b.append("</body>\n</html>\n").toString();
   }
 
@@ -250,7 +252,8 @@ public final class Site {
       b.append("<h2>Shrunk witness</h2>\n<pre class=\"witness\">").append(esc(r.witness())).append("</pre>\n");
     }
     b.append("<h2>Checker and tests</h2>\n").append(sourceLinks(c.id(), sources, pageDir));
-    b.append("<h2>Proof note</h2>\n<div class=\"note\">\n").append(note(c.id(), c.note(), sources, pageDir, siblings)).append("</div>\n");
+    b.append("<h2>Proof note</h2>\n<div class=\"note\">\n").append(note(c.id(), c.note(), sources, pageDir, siblings))
+        .append("</div>\n");
     return b.append("</body>\n</html>\n").toString();
   }
 
