@@ -17,8 +17,9 @@ if (!existsSync(join(reportDir, 'index.html'))) {
   console.error(`error: no index.html in ${reportDir}`);
   process.exit(2);
 }
-const pages = ['index.html', ...readdirSync(join(reportDir, 'claims')).filter(f => f.endsWith('.html')).sort()
-  .map(f => 'claims/' + f)];
+// the index and every page of the folders the report writes (claims, trained experiments, inspected models)
+const pages = ['index.html', ...['claims', 'experiments', 'models'].filter(d => existsSync(join(reportDir, d)))
+  .flatMap(d => readdirSync(join(reportDir, d)).filter(f => f.endsWith('.html')).sort().map(f => d + '/' + f))];
 mkdirSync(shotDir, { recursive: true });
 
 const profile = mkdtempSync(join(tmpdir(), 'prefixproof-chromium-'));

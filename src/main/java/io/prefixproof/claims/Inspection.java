@@ -129,7 +129,7 @@ public final class Inspection {
   }
 
   /** Keys along the mean content query of head h at layer l of the plain run, scaled to scores of about 20. */
-  static DMatrixRMaj alignedKeys(FastModel model, FastModel.Trace plain, int l, int h, int p) {
+  public static DMatrixRMaj alignedKeys(FastModel model, FastModel.Trace plain, int l, int h, int p) {
     int k = model.arch().dHead();
     double[] mean = meanQuery(plain.layers().get(l).heads().get(h).queries());
     double norm = 0;

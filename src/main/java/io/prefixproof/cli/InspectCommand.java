@@ -15,6 +15,8 @@ import io.prefixproof.io.hf.ReferenceLogits;
 import io.prefixproof.model.Architecture;
 import java.io.InputStream;
 import java.io.PrintStream;
+import io.prefixproof.report.InspectFigures;
+import io.prefixproof.report.Site;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -73,6 +75,15 @@ final class InspectCommand implements Callable<Integer> {
       + " and the table to stderr.")
   Path json;
 
+  @Option(names = "--html", paramLabel = "DIR", description = "Also write the page models/NAME.html (layer × head"
+      + " grids of the LIM errors and the CONJ-1 measure, one head's attention maps) into the report folder DIR;"
+      + " a report written there afterwards links it.")
+  Path html;
+
+  @Option(names = "--html-head", split = ",", paramLabel = "LAYER,HEAD", description = "The head whose attention maps"
+      + " the --html page shows, numbered from 0 as in the table. Default: the head with the largest CONJ-1 measure.")
+  int[] htmlHead;
+
   @Option(names = "--allow-outside-weights", description = "Let the config's \"weights\" name a file outside the"
       + " config's folder (refused by default).")
   boolean allowOutsideWeights;
@@ -110,6 +121,11 @@ final class InspectCommand implements Callable<Integer> {
       Ranges.require("--random-content", randomContent, 1, Ranges.POSITIONS_MAX);
     }
     JsonEnvelope.requireWritable("--json", json);
+    if (html != null) {
+      Ranges.requireWritableFolder("--html", html);
+    } else if (htmlHead != null) {
+      throw new IllegalArgumentException("--html-head needs --html");
+    }
     if (!mask.equals("trained") && !mask.equals("causal")) {
       throw new IllegalArgumentException("--mask must be trained or causal, got '" + mask + "'");
     }
@@ -122,6 +138,7 @@ final class InspectCommand implements Callable<Integer> {
       }
       MiniLm mini = MiniLm.load();
       FastModel m = masked(mini.model());
+      InspectFigures.requireHead(htmlHead, m.arch());
       progress.step();
       out.println("all-MiniLM-L6-v2: " + m.arch().summary() + (mask.equals("causal")
           ? " (a causal mask was imposed: the model was trained bidirectionally)" : ""));
@@ -131,6 +148,10 @@ final class InspectCommand implements Callable<Integer> {
         out.println("input " + s + ": " + ids.length + " tokens: " + sentences.get(s));
         input(sentences.get(s), ids, ids.length);
         check(s, m, mini.embed(ids, prefix), mini.embed(ids), seed + s);
+        if (s == 0) {
+          page = new InspectFigures.Run("minilm", "all-MiniLM-L6-v2: " + m.arch().summary() + "; first input: "
+              + sentences.get(0), m, mini.embed(ids), prefix, seed);
+        }
       }
       return report("all-MiniLM-L6-v2", m, json == null ? null : minilmSha256());
     }
@@ -153,6 +174,7 @@ final class InspectCommand implements Callable<Integer> {
     FastModel m = masked(checkpoint ? HfModel.load(Path.of(model)) : ModelConfig.load(Path.of(model),
         allowOutsideWeights));
     progress.step();
+    InspectFigures.requireHead(htmlHead, m.arch());
     ReferenceLogits ref = null;
     if (expectLogits != null) {
       if (m.arch().vocab() == 0 || randomContent != null) {
@@ -190,6 +212,9 @@ final class InspectCommand implements Callable<Integer> {
     }
     input(texts == null ? null : texts.get(0), tokens, content.numRows);
     check(0, m, content, content, seed);
+    page = new InspectFigures.Run(Path.of(model).getFileName().toString().replaceFirst("\\.json$", ""), model + ": "
+        + m.arch().summary() + "; input: " + (tokens != null ? "tokens " + java.util.Arrays.toString(tokens)
+        : randomContent + " random N(0,1) rows"), m, content, prefix, seed);
     return report(model, m, json == null ? null : JsonEnvelope.sha256(checkpoint
         ? Checkpoint.open(Path.of(model)).files() : List.of(ModelConfig.weightsFile(Path.of(model),
         allowOutsideWeights))));
@@ -199,6 +224,9 @@ final class InspectCommand implements Callable<Integer> {
   private PrintStream out;
   /** The rows of the current run: checks and depth measurements. */
   private final List<InspectRow> rows = new ArrayList<>();
+  /** The rows of the current run as the --html page's grids read them. */
+  private final List<Inspection.Row> figureRows = new ArrayList<>();
+  private final List<Depth.Row> figureDepth = new ArrayList<>();
   /** The inputs of the current run, as JSON. */
   private ArrayNode inputs;
 
@@ -208,10 +236,14 @@ final class InspectCommand implements Callable<Integer> {
    */
   private void check(int i, FastModel m, DMatrixRMaj prefixed, DMatrixRMaj plain, long s) {
     progress.now("input " + i + ": LIM-1..4, CONJ-3 at every layer and head");
-    Inspection.run(m, prefixed, prefix, s).forEach(r -> rows.add(InspectRow.check(i, r)));
+    List<Inspection.Row> checked = Inspection.run(m, prefixed, prefix, s);
+    checked.forEach(r -> rows.add(InspectRow.check(i, r)));
+    figureRows.addAll(checked);
     progress.step();
     progress.now("input " + i + ": CONJ-1, CONJ-5 at every layer");
-    Depth.measure(m, plain, prefix, s).forEach(d -> rows.add(InspectRow.measurement(i, d)));
+    List<Depth.Row> measured = Depth.measure(m, plain, prefix, s);
+    measured.forEach(d -> rows.add(InspectRow.measurement(i, d)));
+    figureDepth.addAll(measured);
     progress.step();
   }
 
@@ -233,6 +265,9 @@ final class InspectCommand implements Callable<Integer> {
       return JsonEnvelope.sha256(in, MiniLm.ONNX);
     }
   }
+
+  /** The model and first input of the current run, for the --html page. */
+  private InspectFigures.Run page;
 
   FastModel masked(FastModel m) {
     return mask.equals("causal") ? m.withArchitecture(m.arch().toBuilder().mask(Architecture.Mask.CAUSAL).build()) : m;
@@ -258,6 +293,11 @@ final class InspectCommand implements Callable<Integer> {
     perLayer.forEach((k, v) -> out.printf("  %-22s %.3g%n", k, v));
     out.println("  (CONJ-1: largest change of a head's renormalised content attention caused by a prompt;"
         + " CONJ-5: largest fraction of a position's block-output shift outside the LIM-2..4 directions)");
+    if (html != null) {
+      Site.Extra x = InspectFigures.page(page, figureRows, figureDepth, htmlHead);
+      Site.writeExtra(html, x);
+      out.println("wrote " + html.resolve(x.path()));
+    }
     Map<String, Double> worst = new java.util.TreeMap<>();
     checks.forEach(r -> worst.merge(r.claim(), r.maxAbsErr(), Math::max));
     out.println("largest error per claim: " + worst.entrySet().stream().map(e -> String.format("%s %.3g",

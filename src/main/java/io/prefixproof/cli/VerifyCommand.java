@@ -3,6 +3,7 @@ package io.prefixproof.cli;
 import io.prefixproof.claims.Claim;
 import io.prefixproof.claims.UserClaims;
 import io.prefixproof.property.Store;
+import io.prefixproof.report.BenchTable;
 import io.prefixproof.report.ClaimFigures;
 import io.prefixproof.report.Report;
 import io.prefixproof.report.Site;
@@ -62,6 +63,19 @@ class VerifyCommand implements Callable<Integer> {
       + " HTML report links to (default: the current directory).")
   Path sources;
 
+  @Option(names = "--source-base", paramLabel = "URL", description = "Link the HTML report's source files to URL"
+      + " + path (an http(s) URL ending with '/', e.g. a repository's blob/COMMIT/ address); default: paths relative"
+      + " to the page, for a report beside the sources.")
+  String sourceBase;
+
+  /** Pages of trained experiments the HTML report shows (set by {@code report}). */
+  List<Site.Extra> experimentPages = List.of();
+
+  /** The benchmark table of the HTML report, computed after the claims ran; none by default. */
+  BenchTable benchTable() {
+    return null;
+  }
+
   @Spec
   CommandSpec spec;
 
@@ -77,6 +91,7 @@ class VerifyCommand implements Callable<Integer> {
     if (save != null) {
       Ranges.requireWritableFolder("--save", save);
     }
+    Site.Sources links = new Site.Sources(sources, sourceBase);
     if (html != null) {
       Ranges.requireWritableFolder("--html", html);
     }
@@ -139,7 +154,7 @@ class VerifyCommand implements Callable<Integer> {
     }
     if (html != null) {
       Site.write(html, Site.metadata(spec.root().version()[0], seed, tries, System.currentTimeMillis() - t0), entries,
-          ClaimFigures.constructions(), sources);
+          ClaimFigures.constructions(), experimentPages, benchTable(), links);
       out.println("wrote " + html.resolve("index.html"));
     }
     long bad = results.stream().filter(r -> !r.asExpected()).count();

@@ -3,6 +3,7 @@ package io.prefixproof.io;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prefixproof.fast.FastModel;
@@ -99,19 +100,25 @@ public final class ModelConfig {
 
   /** The config's JSON tree; errors name the file and the position, never quote its contents. */
   static JsonNode readJson(Path config) {
+    return readStrict(config, "model config");
+  }
+
+  /**
+   * The JSON tree of {@code file} (at most {@link #CONFIG_BYTES_MAX} bytes, no repeated keys); errors name
+   * {@code what}, the file and the position, never quote its contents.
+   */
+  public static JsonNode readStrict(Path file, String what) {
     try {
-      long size = Files.size(config);
+      long size = Files.size(file);
       if (size > CONFIG_BYTES_MAX) {
-        throw new IllegalArgumentException("model config " + config + " is " + size + " bytes, more than the "
-            + CONFIG_BYTES_MAX + " a config may have");
+        throw new IllegalArgumentException(what + " " + file + " is " + size + " bytes, more than the "
+            + CONFIG_BYTES_MAX + " accepted");
       }
-      return STRICT.readTree(config.toFile());
+      return STRICT.readTree(file.toFile());
     } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      throw new IllegalArgumentException("model config " + config + " is not valid JSON"
-          + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+      throw new IllegalArgumentException(what + " " + file + " is not valid JSON" + at(e));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read model config " + config + " (" + e.getClass().getSimpleName()
+      throw new IllegalArgumentException("cannot read " + what + " " + file + " (" + e.getClass().getSimpleName()
           + ")");
     }
   }
@@ -123,6 +130,20 @@ public final class ModelConfig {
       throw new IllegalArgumentException("model config " + config + " is not a JSON object");
     }
     return weightsFile(config, text(root, "weights", config), allowOutsideWeights);
+  }
+
+  /** {@code text} as one strict JSON value (no repeated keys, nothing after it); errors name {@code what}. */
+  public static JsonNode parseStrict(String text, String what) {
+    try {
+      return STRICT.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(what + " is not valid JSON" + at(e));
+    }
+  }
+
+  static String at(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 
   /**

@@ -9,6 +9,7 @@ import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -53,33 +54,49 @@ public final class Charts {
    * [0, 1], query 0 at the top; a vertical rule after the first {@code prefixColumns} keys.
    */
   public static JFreeChart heatmap(String title, double[][] w, int prefixColumns) {
-    int rows = w.length;
-    int cols = rows == 0 ? 0 : w[0].length;
-    double[][] xyz = new double[3][rows * cols];
+    return grid(title, w, prefixColumns > 0 ? "key (prefix keys left of the rule)" : "key", "query", prefixColumns,
+        1, "weight");
+  }
+
+  /**
+   * A grid of values: cell (column j, row i) coloured by {@code v[i][j]} on a white-to-blue scale over
+   * [0, {@code upper}], row 0 at the top; NaN cells are left out (grey background); a vertical rule after the
+   * first {@code rule} columns when {@code rule > 0}.
+   */
+  public static JFreeChart grid(String title, double[][] v, String xLabel, String yLabel, int rule, double upper,
+      String legendLabel) {
+    int rows = v.length;
+    int cols = rows == 0 ? 0 : v[0].length;
+    List<double[]> cells = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {
-        xyz[0][i * cols + j] = j;
-        xyz[1][i * cols + j] = i;
-        xyz[2][i * cols + j] = w[i][j];
+        if (!Double.isNaN(v[i][j])) {
+          cells.add(new double[] {j, i, v[i][j]});
+        }
+      }
+    }
+    double[][] xyz = new double[3][cells.size()];
+    for (int k = 0; k < cells.size(); k++) {
+      for (int c = 0; c < 3; c++) {
+        xyz[c][k] = cells.get(k)[c];
       }
     }
     DefaultXYZDataset data = new DefaultXYZDataset();
-    data.addSeries("weights", xyz);
+    data.addSeries("values", xyz);
     XYBlockRenderer renderer = new XYBlockRenderer();
-    PaintScale scale = new BlueScale();
+    PaintScale scale = new BlueScale(upper);
     renderer.setPaintScale(scale);
-    NumberAxis keys = integerAxis(prefixColumns > 0 ? "key (prefix keys left of the rule)" : "key", cols);
-    NumberAxis queries = integerAxis("query", rows);
-    queries.setInverted(true);
-    XYPlot plot = new XYPlot(data, keys, queries, renderer);
+    NumberAxis x = integerAxis(xLabel, cols);
+    NumberAxis y = integerAxis(yLabel, rows);
+    y.setInverted(true);
+    XYPlot plot = new XYPlot(data, x, y, renderer);
     plot.setBackgroundPaint(Color.LIGHT_GRAY);
-    if (prefixColumns > 0) {
-      ValueMarker rule = new ValueMarker(prefixColumns - 0.5, Color.RED, new BasicStroke(2f));
-      plot.addDomainMarker(rule);
+    if (rule > 0) {
+      plot.addDomainMarker(new ValueMarker(rule - 0.5, Color.RED, new BasicStroke(2f)));
     }
     JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
-    NumberAxis legendAxis = new NumberAxis("weight");
-    legendAxis.setRange(0, 1);
+    NumberAxis legendAxis = new NumberAxis(legendLabel);
+    legendAxis.setRange(0, upper);
     PaintScaleLegend legend = new PaintScaleLegend(scale, legendAxis);
     legend.setPosition(RectangleEdge.RIGHT);
     legend.setStripWidth(12);
@@ -140,8 +157,17 @@ public final class Charts {
     return a;
   }
 
-  /** White at 0 to dark blue at 1, linear in each channel (a weight outside [0, 1] makes Color throw). */
+  /**
+   * White at 0 to dark blue at {@code upper}, linear in each channel (a value outside [0, upper] makes Color
+   * throw: nothing is clamped).
+   */
   static final class BlueScale implements PaintScale {
+    final double upper;
+
+    BlueScale(double upper) {
+      this.upper = upper;
+    }
+
     @Override
     public double getLowerBound() {
       return 0;
@@ -149,12 +175,12 @@ public final class Charts {
 
     @Override
     public double getUpperBound() {
-      return 1;
+      return upper;
     }
 
     @Override
     public Paint getPaint(double v) {
-      double t = v;
+      double t = v / upper;
       return new Color((int) Math.round(255 - 247 * t), (int) Math.round(255 - 207 * t), (int) Math.round(255 - 148 * t));
     }
   }

@@ -21,6 +21,7 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.FieldElement;
 import org.apache.commons.math3.fraction.BigFraction;
 
 /**
@@ -128,10 +129,10 @@ public final class ClaimFigures {
     return out;
   }
 
-  /** Each row divided by its sum. */
-  static Mat<BigFraction> renormalised(Mat<BigFraction> w) {
+  /** Each row divided by its sum (exact for BigFraction; one rounding per operation for Decimal64). */
+  static <T extends FieldElement<T>> Mat<T> renormalised(Mat<T> w) {
     return Mat.of(w.field(), w.rows(), w.cols(), (i, j) -> {
-      BigFraction sum = BigFraction.ZERO;
+      T sum = w.field().getZero();
       for (int k = 0; k < w.cols(); k++) {
         sum = sum.add(w.get(i, k));
       }

@@ -9,15 +9,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.commonmark.node.Link;
 import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.AttributeProvider;
 import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
  * The static HTML report: {@code index.html} (run metadata and the claim table), {@code claims/<ID>.html}
  * (statement, outcome, figures, shrunk witness, sources, the proof note rendered from Markdown),
+ * {@code experiments/<NAME>.html} and {@code models/<NAME>.html} ({@link Extra}),
  * {@code figures/*.svg} and {@code style.css}. Nothing is fetched at view time.
  */
 public final class Site {
@@ -36,30 +41,114 @@ public final class Site {
   public record Metadata(Map<String, String> fields) {}
 
   /**
-   * Writes the site into {@code out} (created if needed). {@code sources} is the project root whose
-   * {@code src/} is searched for the files naming each claim; null when the sources are not at hand.
+   * A page outside the claim catalogue at {@code path} (one folder deep, such as {@code experiments/E3.html}
+   * or {@code models/minilm.html}): a title, an HTML body and figures.
    */
-  public static void write(Path out, Metadata meta, List<Entry> entries, List<Page> pages, Path sources) {
+  public record Extra(String path, String title, String body, List<Figure> figures) {}
+
+  /**
+   * Where the source links of the claim pages point: {@code root} is the project root whose {@code src/} is
+   * searched and whose files the notes' relative links name; with {@code baseUrl} null the links are relative
+   * paths from the page to the file (the site works wherever it lies beside the sources), otherwise
+   * {@code baseUrl + path + "#L" + line} (a published repository, such as {@code
+   * https://github.com/OWNER/REPO/blob/COMMIT/}).
+   */
+  public record Sources(Path root, String baseUrl) {
+
+    /** Throws an {@link IllegalArgumentException} unless the base URL is http(s) and ends with '/'. */
+    public Sources {
+      if (baseUrl != null && !(baseUrl.matches("https?://[^\\s\"<>]+") && baseUrl.endsWith("/"))) {
+        throw new IllegalArgumentException("--source-base must be an http(s) URL ending with '/', got '" + baseUrl
+            + "'");
+      }
+    }
+
+    /** The link from a page in {@code pageDir} to {@code file} under the root; {@code line} 0 names no line. */
+    String href(Path file, int line, Path pageDir) {
+      String rel = root.relativize(file).normalize().toString().replace('\\', '/');
+      if (baseUrl != null) {
+        return baseUrl + rel + (line > 0 ? "#L" + line : "");
+      }
+      return pageDir.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString()
+          .replace('\\', '/');
+    }
+  }
+
+  /**
+   * Writes the site into {@code out} (created if needed): the claim pages, the construction pages, the pages of
+   * trained {@code experiments}, and an index that also links the model pages found in {@code out} and shows
+   * {@code bench} (none when null); {@code sources} says where the source links point.
+   */
+  public static void write(Path out, Metadata meta, List<Entry> entries, List<Page> pages, List<Extra> experiments,
+      BenchTable bench, Sources sources) {
     try {
       Files.createDirectories(out.resolve("claims"));
       Files.createDirectories(out.resolve("figures"));
       Files.writeString(out.resolve("style.css"), CSS);
-      Files.writeString(out.resolve("index.html"), index(meta, entries, pages));
+      for (Extra x : experiments) {
+        writeExtra(out, x);
+      }
+      Files.writeString(out.resolve("index.html"), index(meta, entries, pages, experiments, bench, models(out)));
+      Path claimDir = out.resolve("claims");
+      Set<String> ids = new HashSet<>();
+      entries.forEach(e -> ids.add(e.claim().id()));
+      pages.forEach(p -> ids.add(p.id()));
       for (Entry e : entries) {
         for (Figure f : e.figures()) {
           Charts.write(f, out.resolve("figures"));
         }
-        Files.writeString(out.resolve("claims").resolve(e.claim().id() + ".html"), page(e, sources));
+        Files.writeString(claimDir.resolve(e.claim().id() + ".html"), page(e, sources, claimDir, ids));
       }
       for (Page p : pages) {
         for (Figure f : p.figures()) {
           Charts.write(f, out.resolve("figures"));
         }
-        Files.writeString(out.resolve("claims").resolve(p.id() + ".html"), page(p, sources));
+        Files.writeString(claimDir.resolve(p.id() + ".html"), page(p, sources, claimDir, ids));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report to " + out + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Writes one page outside the catalogue, its figures and the style sheet into the site {@code out} (created
+   * if needed); the index lists {@code models/*.html} pages it finds there when it is written.
+   */
+  public static void writeExtra(Path out, Extra x) {
+    try {
+      Path page = out.resolve(x.path());
+      Files.createDirectories(page.getParent());
+      Files.createDirectories(out.resolve("figures"));
+      Files.writeString(out.resolve("style.css"), CSS);
+      for (Figure f : x.figures()) {
+        Charts.write(f, out.resolve("figures"));
+      }
+      StringBuilder b = new StringBuilder(head(x.title() + " · PrefixProof", "../style.css"));
+      b.append("<p><a href=\"../index.html\">report index</a></p>\n<h1>").append(esc(x.title())).append("</h1>\n")
+          .append(x.body());
+      figures(b, x.figures());
+      Files.writeString(page, b.append("</body>\n</html>\n").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + out.resolve(x.path()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code models/*.html} pages {@code inspect --html} left in {@code out}, with their titles, by file name. */
+  static Map<String, String> models(Path out) throws IOException {
+    Map<String, String> found = new java.util.TreeMap<>();
+    Path dir = out.resolve("models");
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".html")).toList()) {
+          String html = Files.readString(f);
+          int from = html.indexOf("<h1>");
+          int to = html.indexOf("</h1>", from + 1);
+          found.put("models/" + f.getFileName(), from < 0 || to < 0 ? f.getFileName().toString()
+              : html.substring(from + 4, to));
+        }
+      }
+    }
+    return found;
   }
 
   /** Version, seed, tries, Java, machine, date and run time of this run. */
@@ -70,15 +159,21 @@ public final class Site {
     m.put("tries", tries == null ? "each claim's CI budget" : String.valueOf(tries));
     m.put("Java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
         + System.getProperty("java.vm.name") + ")");
-    m.put("machine", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
-        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+    m.put("machine", machine());
     m.put("date", java.time.Instant.now().toString());
     m.put("run time", millis + " ms (claims and figures)");
     return new Metadata(m);
   }
 
-  static String index(Metadata meta, List<Entry> entries, List<Page> pages) {
+  /** This machine: operating system, architecture, cores and the JVM's heap limit. */
+  public static String machine() {
+    return System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")
+        + ", " + Runtime.getRuntime().availableProcessors() + " cores, max heap " + Runtime.getRuntime().maxMemory()
+        / (1 << 20) + " MiB";
+  }
+
+  static String index(Metadata meta, List<Entry> entries, List<Page> pages, List<Extra> experiments, BenchTable bench,
+      Map<String, String> models) {
     StringBuilder b = new StringBuilder(head("PrefixProof report", "style.css"));
     b.append("<h1>PrefixProof report</h1>\n<table class=\"meta\">\n");
     meta.fields().forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v))
@@ -106,21 +201,38 @@ public final class Site {
       }
       b.append("</ul>\n");
     }
+    if (!experiments.isEmpty()) {
+      b.append("<h2>Trained experiments</h2>\n<ul>\n");
+      for (Extra x : experiments) {
+        b.append("<li><a href=\"").append(esc(x.path())).append("\">").append(esc(x.title())).append("</a> (")
+            .append(x.figures().size()).append(" figures)</li>\n");
+      }
+      b.append("</ul>\n");
+    }
+    if (!models.isEmpty()) {
+      b.append("<h2>Models inspected</h2>\n<ul>\n");
+      models.forEach((path, title) -> b.append("<li><a href=\"").append(esc(path)).append("\">").append(title)
+          .append("</a></li>\n"));
+      b.append("</ul>\n");
+    }
+    if (bench != null) {
+      b.append(bench.html());
+    }
     return b.append("</body>\n</html>\n").toString();
   }
 
-  static String page(Page p, Path sources) {
+  static String page(Page p, Sources sources, Path pageDir, Set<String> siblings) {
     StringBuilder b = new StringBuilder(head(p.id() + " · PrefixProof", "../style.css"));
     b.append("<p><a href=\"../index.html\">all claims</a></p>\n<h1>").append(esc(p.id())).append("</h1>\n")
         .append("<p class=\"statement\">").append(esc(p.title())).append("</p>\n");
     figures(b, p.figures());
-    b.append("<h2>Checker and tests</h2>\n").append(sourceLinks(p.id(), sources));
-    b.append("<h2>Proof note</h2>\n<div class=\"note\">\n").append(note(p.id(), "proofs-notes/" + p.id() + ".md"))
-        .append("</div>\n");
+    b.append("<h2>Checker and tests</h2>\n").append(sourceLinks(p.id(), sources, pageDir));
+    b.append("<h2>Proof note</h2>\n<div class=\"note\">\n")
+        .append(note(p.id(), "proofs-notes/" + p.id() + ".md", sources, pageDir, siblings)).append("</div>\n");
     return b.append("</body>\n</html>\n").toString();
   }
 
-  static String page(Entry e, Path sources) {
+  static String page(Entry e, Sources sources, Path pageDir, Set<String> siblings) {
     Claim c = e.claim();
     Claim.Result r = e.result();
     StringBuilder b = new StringBuilder(head(c.id() + " · PrefixProof", "../style.css"));
@@ -139,8 +251,9 @@ public final class Site {
     if (r.witness() != null) {
       b.append("<h2>Shrunk witness</h2>\n<pre class=\"witness\">").append(esc(r.witness())).append("</pre>\n");
     }
-    b.append("<h2>Checker and tests</h2>\n").append(sourceLinks(c.id(), sources));
-    b.append("<h2>Proof note</h2>\n<div class=\"note\">\n").append(note(c.id(), c.note())).append("</div>\n");
+    b.append("<h2>Checker and tests</h2>\n").append(sourceLinks(c.id(), sources, pageDir));
+    b.append("<h2>Proof note</h2>\n<div class=\"note\">\n").append(note(c.id(), c.note(), sources, pageDir, siblings))
+        .append("</div>\n");
     return b.append("</body>\n</html>\n").toString();
   }
 
@@ -157,27 +270,44 @@ public final class Site {
     b.append("</div>\n");
   }
 
-  /** The note {@code resource} (a path under the project root, packaged in the jar) rendered to HTML. */
-  static String note(String id, String resource) {
+  /**
+   * The note {@code resource} (a path under the project root, packaged in the jar) rendered to HTML. A relative
+   * link of the note to the note of a page in {@code siblings} (IDs of the pages beside it in {@code pageDir})
+   * leads to that page, any other relative link to the file under the sources, as {@link Sources#href} writes it.
+   */
+  static String note(String id, String resource, Sources sources, Path pageDir, Set<String> siblings) {
     try (InputStream in = Site.class.getResourceAsStream("/" + resource)) {
       if (in == null) {
         throw new IllegalStateException(id + ": no note " + resource + " among the packaged notes");
       }
       String md = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return HtmlRenderer.builder().escapeHtml(true).build().render(Parser.builder().build().parse(md));
+      Path noteDir = sources.root().resolve(resource).getParent();
+      AttributeProvider links = (node, tag, attributes) -> {
+        String href = attributes.get("href");
+        if (node instanceof Link && href != null && !href.isEmpty() && !href.startsWith("#")
+            && !href.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+          String file = href.replaceFirst("#.*", "");
+          String fragment = href.substring(file.length());
+          String sibling = file.replaceFirst("\\.md$", "");
+          attributes.put("href", file.endsWith(".md") && siblings.contains(sibling) ? sibling + ".html" + fragment
+              : sources.href(noteDir.resolve(file), 0, pageDir) + fragment);
+        }
+      };
+      return HtmlRenderer.builder().escapeHtml(true).attributeProviderFactory(context -> links).build()
+          .render(Parser.builder().build().parse(md));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + resource + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Links to every source file under {@code sources/src} that names the claim as a string literal
+   * Links to every source file under {@code sources.root()/src} that names the claim as a string literal
    * (the ID in double quotes): the catalogue entry that defines its checker and the tests that run it.
    */
-  static String sourceLinks(String id, Path sources) {
-    Path src = sources == null ? null : sources.resolve("src");
-    if (src == null || !Files.isDirectory(src)) {
-      return "<p>Sources not available: no src/ directory at " + esc(String.valueOf(sources)) + ".</p>\n";
+  static String sourceLinks(String id, Sources sources, Path pageDir) {
+    Path src = sources.root().resolve("src");
+    if (!Files.isDirectory(src)) {
+      return "<p>Sources not available: no src/ directory at " + esc(String.valueOf(sources.root())) + ".</p>\n";
     }
     String needle = "\"" + id + "\"";
     List<String> links = new ArrayList<>();
@@ -186,8 +316,8 @@ public final class Site {
         List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
           if (lines.get(i).contains(needle)) {
-            String rel = sources.relativize(f).toString().replace('\\', '/');
-            links.add("<li><a href=\"" + esc(f.toAbsolutePath().normalize().toUri().toString()) + "\">" + esc(rel)
+            String rel = sources.root().relativize(f).toString().replace('\\', '/');
+            links.add("<li><a href=\"" + esc(sources.href(f, i + 1, pageDir)) + "\">" + esc(rel)
                 + "</a> line " + (i + 1) + (rel.startsWith("src/test/") ? " (test)" : " (source)") + "</li>");
             break;
           }

@@ -77,13 +77,21 @@ class SiteTest {
       Files.delete(copy.resolve("claims/LIM-3.html"));
       Path conj1 = copy.resolve("claims/CONJ-1.html");
       Files.writeString(conj1, Files.readString(conj1).replace("</body>", "<img src=\"https://example.org/x.svg\"></body>"));
+      Path lim1 = copy.resolve("claims/LIM-1.html");
+      Files.writeString(lim1, Files.readString(lim1).replaceFirst("<ul class=\"sources\">\n<li><a href=\"[^\"]*\"",
+          "<ul class=\"sources\">\n<li><a href=\"file:///work/src/Catalogue.java\"").replace("</body>",
+          "<a href=\"../claims/NOPE.html\">x</a></body>"));
       List<String> problems = SiteCheck.problems(copy, FIGURES.keySet(), FIGURES);
       assertTrue(problems.contains("claims/LIM-2.html: figure ../figures/lim-2-pull.svg missing"), problems::toString);
       assertTrue(problems.contains("no page for LIM-3"), problems::toString);
       assertTrue(problems.contains("claims/CONJ-1.html: loads https://example.org/x.svg from the network"),
           problems::toString);
       assertTrue(problems.contains("claims/CONJ-1.html: figure https://example.org/x.svg missing"), problems::toString);
-      assertEquals(4, problems.size(), problems::toString);
+      assertTrue(problems.contains("index.html: link claims/LIM-3.html leads nowhere"), problems::toString);
+      assertTrue(problems.contains("claims/LIM-1.html: absolute file link file:///work/src/Catalogue.java"),
+          problems::toString);
+      assertTrue(problems.contains("claims/LIM-1.html: link ../claims/NOPE.html leads nowhere"), problems::toString);
+      assertEquals(7, problems.size(), problems::toString);
     }
   }
 
@@ -92,11 +100,13 @@ class SiteTest {
   void everyClaimHasAPage(@TempDir Path dir) throws IOException {
     List<Site.Entry> entries = Catalogue.all().stream().map(c -> new Site.Entry(c, new Claim.Result(c.id(),
         Claim.Status.HOLDS, c.expected(), 1, 1, null, null, 0, "synthetic result", Map.of()), List.of())).toList();
-    Site.write(dir, Site.metadata("test", 1, 1, 0), entries, List.of(), Path.of("."));
+    Site.write(dir, Site.metadata("test", 1, 1, 0), entries, List.of(), List.of(), null,
+        new Site.Sources(Path.of("."), null));
     List<String> ids = Catalogue.all().stream().map(Claim::id).toList();
     assertEquals(List.of(), SiteCheck.problems(dir, ids, Map.of()));
     Files.delete(dir.resolve("claims/" + ids.get(0) + ".html"));
-    assertEquals(List.of("no page for " + ids.get(0)), SiteCheck.problems(dir, ids, Map.of()));
+    assertEquals(List.of("index.html: link claims/" + ids.get(0) + ".html leads nowhere", "no page for " + ids.get(0)),
+        SiteCheck.problems(dir, ids, Map.of()));
   }
 
   @Test
