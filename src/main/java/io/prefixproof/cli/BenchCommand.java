@@ -1,5 +1,6 @@
 package io.prefixproof.cli;
 
+import io.prefixproof.bench.Baselines;
 import io.prefixproof.bench.ShrinkBench;
 import io.prefixproof.bench.ShrinkProblems;
 import io.prefixproof.bench.Workloads;
@@ -31,6 +32,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON line per run.")
   boolean json;
 
+  @Option(names = "--compare", description = "W3, W4: also run the Python baseline (src/bench/python), alternating, "
+      + Baselines.RUNS + " runs each, and print both medians and their ratio.")
+  boolean compare;
+
+  @Option(names = "--python", defaultValue = "python3", paramLabel = "EXE", description = "Python for --compare.")
+  String python;
+
   @Override
   public Integer call() {
     if (!workload.equals("shrink")) {
@@ -42,6 +50,10 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (size != null && !sizes.contains(size)) {
         throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
+      }
+      if (compare) {
+        printComparison(Baselines.compare(workload, seconds, threads, python));
+        return 0;
       }
       for (String s : size == null ? sizes : java.util.List.of(size)) {
         Workloads.Run r = Workloads.run(workload, s, seconds, threads);
@@ -63,5 +75,11 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private void printComparison(com.fasterxml.jackson.databind.node.ObjectNode c) {
+    System.out.println(json ? c.toString() : String.format("%s  PrefixProof %.4g checks/s, %s %.4g checks/s: %.3gx"
+        + " (medians of %d runs)", workload, c.get("java_checks_per_s").asDouble(), c.get("baseline").asText(),
+        c.get("baseline_checks_per_s").asDouble(), c.get("ratio").asDouble(), c.get("runs").asInt()));
   }
 }
