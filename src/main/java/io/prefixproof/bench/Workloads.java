@@ -56,6 +56,10 @@ public final class Workloads {
       m.put("seconds", Math.round(seconds * 1000) / 1000.0);
       m.put("checks_per_s", Math.round(checks / seconds * 100) / 100.0);
       m.put("max_abs_err", Double.isNaN(maxAbsErr) ? null : maxAbsErr);
+      if (Gemm.VECTOR) {
+        // when the vectorised kernels took over from the scalar ones (JVM uptime; -1: not yet)
+        m.put("vector_ready_ms", Gemm.vectorReadyAtMillis());
+      }
       if (note != null) {
         m.put("note", note);
       }

@@ -38,6 +38,9 @@ public final class FastModel {
    */
   static final int TRANSPOSE_CACHE_ENTRIES = 1 << 20;
 
+  /** A fixed score scale as a double, converted once (NaN when the scale depends on the lengths). */
+  private final double fixedSigma;
+
   /** Weights by name, validated against {@link Model#shapes} (shape and finiteness). */
   public FastModel(Architecture arch, Map<String, DMatrixRMaj> params) {
     if (arch.norm() == Architecture.NormKind.RATIONAL_LAYER || arch.norm() == Architecture.NormKind.RATIONAL_RMS) {
@@ -75,6 +78,8 @@ public final class FastModel {
       }
     }
     this.params = p;
+    this.fixedSigma = arch.scale() instanceof ScoreScale.Fixed f ? f.sigma(Arith.decimal64(), 1, 1).doubleValue()
+        : Double.NaN;
   }
 
   /** The model's weights converted to doubles. */
@@ -335,9 +340,10 @@ public final class FastModel {
     DMatrixRMaj w = new DMatrixRMaj(nq, nk);
     double[] spread = new double[nq];
     Arith<Decimal64> dbl = Arith.decimal64();
-    // only a per-query scale depends on the row: every other one is converted once per head
+    // a fixed scale is converted once per model, a per-sequence one once per head, a per-query one per row
     boolean perQuery = arch.scale() instanceof ScoreScale.PerAttended;
-    double headSigma = perQuery ? Double.NaN : arch.scale().sigma(dbl, sequenceLength, nk).doubleValue();
+    double headSigma = !Double.isNaN(fixedSigma) || perQuery ? fixedSigma
+        : arch.scale().sigma(dbl, sequenceLength, nk).doubleValue();
     for (int i = 0; i < nq; i++) {
       double sigma = perQuery ? arch.scale().sigma(dbl, sequenceLength, attended[i]).doubleValue() : headSigma;
       int row = i * nk;
