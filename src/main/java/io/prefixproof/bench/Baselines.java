@@ -29,11 +29,21 @@ public final class Baselines {
   public static final int RUNS = 3;
 
   /** The baseline script and the Python modules it imports, per workload. */
-  record Script(String file, List<String> modules) {}
+  public record Script(String file, List<String> modules) {}
 
   static final Map<String, Script> SCRIPTS = Map.of(
       "W3", new Script("w3_numpy.py", List.of("numpy")),
       "W4", new Script("w4_hypothesis.py", List.of("hypothesis")));
+
+  /** The baseline of {@code workload}; bad input when it has none. */
+  public static Script script(String workload) {
+    Script script = SCRIPTS.get(workload);
+    if (script == null) {
+      throw new IllegalArgumentException("--compare: workload " + workload + " has no Python baseline; available: "
+          + workloads());
+    }
+    return script;
+  }
 
   /** The workloads that have a baseline to compare with. */
   public static List<String> workloads() {
@@ -50,11 +60,7 @@ public final class Baselines {
    * naming what is missing when the interpreter cannot start or a module does not import.
    */
   public static ObjectNode compare(String workload, double seconds, int threads, String python) {
-    Script script = SCRIPTS.get(workload);
-    if (script == null) {
-      throw new IllegalArgumentException("--compare: workload " + workload + " has no Python baseline; available: "
-          + workloads());
-    }
+    Script script = script(workload);
     Path dir = unpack();
     try {
       requireModules(python, script.modules(), dir);
@@ -80,7 +86,8 @@ public final class Baselines {
 
   /** CPU time of the whole JVM (compiler and collector threads included). */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    return os.getProcessCpuTime();
   }
 
   /**

@@ -12,8 +12,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * LIM-1, LIM-3 and LIM-4 in double precision on the EJML engine, at every layer (LIM-6), against the
- * prefix-free heads on the prefixed run's own inputs ({@link #referenceHeads}). Each comparison uses a tolerance from an error
- * model, never a guessed constant; with u = 2⁻⁵³, m = number of attended keys (n + p at most):
+ * prefix-free heads on the prefixed run's own inputs ({@link #referenceHeads}). Each comparison uses a
+ * tolerance from an error model, never a guessed constant; with u = 2⁻⁵³, m = number of attended keys
+ * (n + p at most):
  *
  * <ul>
  *   <li>Weights. Content scores are bit-identical in both runs (same dot products on the same inputs),
@@ -185,7 +186,8 @@ public final class DoubleLimitations {
       for (int r = 0; r < d; r++) {
         double abs = magnitude.data[i * d + r] + Math.abs(bias[r]);
         double tol = magnitude.data[(n + i) * d + r] + U * (wo.numCols + 10) * abs + FLOOR;
-        meter.see(3, l, -1, "output", i, r, Math.abs(o.data[(sp + i) * d + r] - (sum.data[i * d + r] + bias[r])), tol);
+        double err = Math.abs(o.data[(sp + i) * d + r] - (sum.data[i * d + r] + bias[r]));
+        meter.see(3, l, -1, "output", i, r, err, tol);
       }
     }
   }

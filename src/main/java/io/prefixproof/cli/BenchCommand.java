@@ -41,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (compare) {
+      Baselines.script(workload);
+    }
     if (!workload.equals("shrink")) {
       Ranges.requirePositive("--seconds", seconds, Ranges.SECONDS_MAX);
       Ranges.require("--threads", threads, 1, Ranges.THREADS_MAX);
