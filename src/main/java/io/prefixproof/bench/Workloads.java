@@ -68,6 +68,10 @@ public final class Workloads {
       m.put("seconds", Math.round(seconds * 1000) / 1000.0);
       m.put("checks_per_s", Math.round(checks / seconds * 100) / 100.0);
       m.put("max_abs_err", Double.isNaN(maxAbsErr) ? null : maxAbsErr);
+      if (Gemm.VECTOR) {
+        // when the vectorised kernels took over from the scalar ones (JVM uptime; -1: not yet)
+        m.put("vector_ready_ms", Gemm.vectorReadyAtMillis());
+      }
       m.put("note", note);
       extra.forEach((k, v) -> m.set(k, JsonNodeFactory.instance.pojoNode(v)));
       return m;
@@ -172,33 +176,51 @@ public final class Workloads {
      * io.prefixproof.fast.Gemm}).
      */
     public List<FastModel.Head> heads() {
+      return heads(w1Masks(model.arch().mask(), content.numRows, prefix.numRows));
+    }
+
+    /** {@link #heads()} with the masks made already ({@link #w1Masks}: they depend on the shape only). */
+    public List<FastModel.Head> heads(FastModel.Mask[] masks) {
       int n = content.numRows;
       int p = prefix.numRows;
       DMatrixRMaj all = CommonOps_DDRM.concatRowsMulti(prefix, content);
       DMatrixRMaj q = project(content, Names.wq(0, 0));
       DMatrixRMaj k = project(all, Names.wk(0, 0));
       DMatrixRMaj v = project(all, Names.wv(0, 0));
-      int[] keys = java.util.stream.IntStream.range(0, p + n).toArray();
-      int[] queries = java.util.Arrays.copyOfRange(keys, p, p + n);
-      int[] plain = java.util.Arrays.copyOf(keys, n);
-      return List.of(model.head(0, q, k, v, queries, keys, p + n),
+      int[] keys = positions(0, p + n);
+      int[] queries = positions(p, n);
+      int[] plain = positions(0, n);
+      return List.of(model.head(0, q, k, v, masks[0], queries, keys, p + n),
           model.head(0, q, CommonOps_DDRM.extract(k, p, p + n, 0, k.numCols),
-              CommonOps_DDRM.extract(v, p, p + n, 0, v.numCols), plain, plain, n));
+              CommonOps_DDRM.extract(v, p, p + n, 0, v.numCols), masks[1], plain, plain, n));
     }
 
     private DMatrixRMaj project(DMatrixRMaj x, String weight) {
-      DMatrixRMaj w = model.param(weight);
-      DMatrixRMaj y = new DMatrixRMaj(x.numRows, w.numRows);
-      Gemm.multTransB(x, w, y);
+      DMatrixRMaj y = new DMatrixRMaj(x.numRows, model.param(weight).numRows);
+      model.timesTransposed(x, weight, y);
       return y;
     }
   }
+
+  /** Positions {@code from, from + 1, …} ({@code count} of them). */
+  private static int[] positions(int from, int count) {
+    return java.util.stream.IntStream.range(from, from + count).toArray();
+  }
+
+  /** The masks of the W1 heads: n content queries over p prefix and n content keys, and over n content keys. */
+  public static FastModel.Mask[] w1Masks(Architecture.Mask kind, int n, int p) {
+    return new FastModel.Mask[] {FastModel.mask(kind, positions(p, n), positions(0, p + n)),
+        FastModel.mask(kind, positions(0, n), positions(0, n))};
+  }
+
+  /** The W1 head's mask. */
+  static final Architecture.Mask W1_MASK = Architecture.Mask.CAUSAL;
 
   /** Draws a W1 case: W_Q, W_K, W_V ~ N(0, 1/d), content and prefix ~ N(0, 1). */
   public static W1Case w1Case(int[] s, SplittableRandom r) {
     int d = s[0];
     int k = s[1];
-    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(s[2] + s[3]).residual(false)
+    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(s[2] + s[3]).residual(false).mask(W1_MASK)
         .scale(ScoreScale.fixed(new BigFraction(1 / Math.sqrt(k)))).build();
     Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
     params.put(Names.wq(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
@@ -218,8 +240,9 @@ public final class Workloads {
   static Task w1(String size) {
     int[] s = w1Shape(size);
     Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
+    FastModel.Mask[] masks = w1Masks(W1_MASK, s[2], s[3]);
     return r -> {
-      List<FastModel.Head> heads = w1Case(s, r).heads();
+      List<FastModel.Head> heads = w1Case(s, r).heads(masks);
       DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
       DoubleLimitations.checkHead(heads.get(0), 0, s[3], heads.get(1), 0, 0, meter);
       return meter.maxAbsErr(ids);

@@ -1,15 +1,20 @@
 package io.prefixproof.claims;
 
 import io.prefixproof.fast.FastModel;
+import io.prefixproof.fast.Gemm;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Names;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * LIM-1, LIM-3 and LIM-4 in double precision on the EJML engine, at every layer (LIM-6), against the
- * prefix-free layer on the prefixed run's own inputs. Each comparison uses a tolerance from an error
- * model, never a guessed constant; with u = 2⁻⁵³, m = number of attended keys (n + p at most):
+ * prefix-free heads on the prefixed run's own inputs ({@link #referenceHeads}). Each comparison uses a
+ * tolerance from an error model, never a guessed constant; with u = 2⁻⁵³, m = number of attended keys
+ * (n + p at most):
  *
  * <ul>
  *   <li>Weights. Content scores are bit-identical in both runs (same dot products on the same inputs),
@@ -117,48 +122,72 @@ public final class DoubleLimitations {
 
   /** Checks every layer of a prefixed run; a perturbation hook lets tests plant a violation. */
   public static void check(FastModel model, FastModel.Trace t, Meter meter) {
-    Architecture a = model.arch();
-    int n = t.positions().length - t.streamPrefix();
-    int[] contentPositions = Arrays.copyOfRange(t.positions(), t.streamPrefix(), t.positions().length);
-    for (int l = 0; l < a.layers(); l++) {
-      FastModel.Layer layer = t.layers().get(l);
-      DMatrixRMaj x = new DMatrixRMaj(n, a.dModel());
-      org.ejml.dense.row.CommonOps_DDRM.extract(layer.input(), t.streamPrefix(), layer.input().numRows, 0,
-          a.dModel(), x, 0, 0);
-      FastModel.Layer ref = model.layer(l, x, contentPositions, null, null, new int[0], n);
-      checkLayer(model, t, l, ref, meter);
+    for (int l = 0; l < model.arch().layers(); l++) {
+      checkLayer(model, t, l, referenceHeads(model, t, l), meter);
     }
   }
 
-  static void checkLayer(FastModel model, FastModel.Trace t, int l, FastModel.Layer ref, Meter meter) {
+  /**
+   * The prefix-free heads of layer l on the prefixed run's content rows. Norms, projections, biases and
+   * rotations act per row, and every product entry is the same double whatever other rows the operands
+   * have ({@link io.prefixproof.fast.Gemm}), so the content rows of the prefixed run's queries, keys and
+   * values are what a prefix-free layer on those rows computes (bit for bit; {@code ReferenceHeadsTest}
+   * compares with the whole layer run again): only scores, softmax and outputs are computed anew.
+   */
+  public static List<FastModel.Head> referenceHeads(FastModel model, FastModel.Trace t, int l) {
+    int sp = t.streamPrefix();
+    int n = t.positions().length - sp;
+    int[] positions = Arrays.copyOfRange(t.positions(), sp, sp + n);
+    FastModel.Mask mask = FastModel.mask(model.arch().mask(), positions, positions);
+    List<FastModel.Head> heads = new ArrayList<>();
+    List<FastModel.Head> prefixed = t.layers().get(l).heads();
+    for (int h = 0; h < prefixed.size(); h++) {
+      FastModel.Head hp = prefixed.get(h);
+      heads.add(model.head(h, lastRows(hp.queries(), n), lastRows(hp.keys(), n), lastRows(hp.values(), n), mask,
+          positions, positions, n));
+    }
+    return heads;
+  }
+
+  /** The last {@code n} rows of {@code m} (content rows come after prefix rows everywhere). */
+  private static DMatrixRMaj lastRows(DMatrixRMaj m, int n) {
+    return CommonOps_DDRM.extract(m, m.numRows - n, m.numRows, 0, m.numCols);
+  }
+
+  /**
+   * LIM-1..3 per head, then LIM-4 on the layer's attention output. The predicted output
+   * {@code P W_Oᵀ + b_O}, its magnitude {@code |P| |W_O|ᵀ + |b_O|} and the carried head tolerances
+   * {@code T |W_O|ᵀ} are three matrix products (P, T: the predicted head outputs and their tolerances,
+   * n × H·k_v); the products' own rounding is far inside the {@code u·(H·k_v + 10)} slack.
+   */
+  static void checkLayer(FastModel model, FastModel.Trace t, int l, List<FastModel.Head> ref, Meter meter) {
     Architecture a = model.arch();
     int sp = t.streamPrefix();
     int p = t.keyPrefix();
     int n = t.positions().length - sp;
     int kv = a.dValue();
-    double[][] predicted = new double[n][a.heads() * kv];
-    double[][] predictedTol = new double[n][a.heads() * kv];
+    DMatrixRMaj predicted = new DMatrixRMaj(n, a.heads() * kv);
+    // rows [0, n): |P|, rows [n, 2n): T, so that one product with |W_O| gives both bounds
+    DMatrixRMaj bounds = new DMatrixRMaj(2 * n, a.heads() * kv);
     for (int h = 0; h < a.heads(); h++) {
-      double[][][] head = checkHead(t.layers().get(l).heads().get(h), sp, p, ref.heads().get(h), l, h, meter);
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(head[0][i], 0, predicted[i], h * kv, kv);
-        System.arraycopy(head[1][i], 0, predictedTol[i], h * kv, kv);
-      }
+      checkHead(t.layers().get(l).heads().get(h), sp, p, ref.get(h), l, h, meter, predicted, bounds, h * kv);
     }
     DMatrixRMaj wo = model.param(Names.wo(l));
+    DMatrixRMaj absWo = wo.copy();
+    CommonOps_DDRM.abs(absWo);
+    DMatrixRMaj sum = new DMatrixRMaj(n, a.dModel());
+    model.timesTransposed(predicted, Names.wo(l), sum);
+    DMatrixRMaj magnitude = new DMatrixRMaj(2 * n, a.dModel());
+    Gemm.multTransB(bounds, absWo, magnitude);
+    double[] bias = a.attnBiases() ? model.param(Names.bo(l)).data : new double[a.dModel()];
     DMatrixRMaj o = t.layers().get(l).attentionOut();
+    int d = a.dModel();
     for (int i = 0; i < n; i++) {
-      for (int r = 0; r < a.dModel(); r++) {
-        double sum = a.attnBiases() ? model.param(Names.bo(l)).get(0, r) : 0;
-        double abs = Math.abs(sum);
-        double carried = 0;
-        for (int c = 0; c < wo.numCols; c++) {
-          sum += wo.get(r, c) * predicted[i][c];
-          abs += Math.abs(wo.get(r, c) * predicted[i][c]);
-          carried += Math.abs(wo.get(r, c)) * predictedTol[i][c];
-        }
-        double tol = carried + U * (wo.numCols + 10) * abs + FLOOR;
-        meter.see(3, l, -1, "output", i, r, Math.abs(o.get(sp + i, r) - sum), tol);
+      for (int r = 0; r < d; r++) {
+        double abs = magnitude.data[i * d + r] + Math.abs(bias[r]);
+        double tol = magnitude.data[(n + i) * d + r] + U * (wo.numCols + 10) * abs + FLOOR;
+        double err = Math.abs(o.data[(sp + i) * d + r] - (sum.data[i * d + r] + bias[r]));
+        meter.see(3, l, -1, "output", i, r, err, tol);
       }
     }
   }
@@ -166,15 +195,21 @@ public final class DoubleLimitations {
   /**
    * LIM-1 and LIM-2/3 for one head: {@code hp} of the prefixed run ({@code sp} stream-prefix query rows,
    * {@code p} prefix keys first) against {@code hr} of the prefix-free run on the same content queries.
-   * Returns the predicted head outputs {@code Σ_m A^pt_im v_m + (1 − a_i) t_i} and their tolerances, each
-   * n × k_v.
    */
-  public static double[][][] checkHead(FastModel.Head hp, int sp, int p, FastModel.Head hr, int l, int h,
-      Meter meter) {
+  public static void checkHead(FastModel.Head hp, int sp, int p, FastModel.Head hr, int l, int h, Meter meter) {
+    checkHead(hp, sp, p, hr, l, h, meter, null, null, 0);
+  }
+
+  /**
+   * {@link #checkHead(FastModel.Head, int, int, FastModel.Head, int, int, Meter)}, also writing the predicted
+   * head outputs {@code Σ_m A^pt_im v_m + (1 − a_i) t_i} into columns {@code [column, column + k_v)} of
+   * {@code predicted} (n rows), and, in the same columns of {@code bounds}, their magnitudes (rows
+   * [0, n)) and tolerances (rows [n, 2n)); both null when not needed.
+   */
+  static void checkHead(FastModel.Head hp, int sp, int p, FastModel.Head hr, int l, int h, Meter meter,
+      DMatrixRMaj predicted, DMatrixRMaj bounds, int column) {
     int n = hr.weights().numRows;
     int kv = hr.out().numCols;
-    double[][] predicted = new double[n][kv];
-    double[][] predictedTol = new double[n][kv];
     double vmax = 0;
     for (int i = 0; i < hp.values().getNumElements(); i++) {
       vmax = Math.max(vmax, Math.abs(hp.values().data[i]));
@@ -232,11 +267,13 @@ public final class DoubleLimitations {
         double pred = mix + keep * hr.out().get(i, c);
         double err = Math.abs(hp.out().get(q, c) - pred);
         meter.see(p == 1 ? 1 : 2, l, h, "value", i, c, err, tolOut);
-        predicted[i][c] = pred;
-        predictedTol[i][c] = tolOut;
+        if (predicted != null) {
+          predicted.set(i, column + c, pred);
+          bounds.set(i, column + c, Math.abs(pred));
+          bounds.set(n + i, column + c, tolOut);
+        }
       }
     }
-    return new double[][][] {predicted, predictedTol};
   }
 
   /** Tolerance of one LIM-1 weight comparison (see the class comment). */

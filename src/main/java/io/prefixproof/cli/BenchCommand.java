@@ -1,6 +1,7 @@
 package io.prefixproof.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.prefixproof.bench.Baselines;
 import io.prefixproof.bench.ShrinkBench;
 import io.prefixproof.bench.ShrinkProblems;
 import io.prefixproof.bench.Workloads;
@@ -35,11 +36,21 @@ final class BenchCommand implements Callable<Integer> {
       + " or prefixproof/bench-shrink/1 for shrink) to FILE; - writes it to stdout and the text to stderr.")
   Path json;
 
+  @Option(names = "--compare", description = "W3, W4: also run the Python baseline (src/bench/python), alternating, "
+      + Baselines.RUNS + " runs each, and print both medians and their ratio.")
+  boolean compare;
+
+  @Option(names = "--python", defaultValue = "python3", paramLabel = "EXE", description = "Python for --compare.")
+  String python;
+
   @Override
   public Integer call() {
     JsonEnvelope.requireWritable("--json", json);
     PrintStream out = JsonEnvelope.text(json);
     ArrayNode runs = JsonEnvelope.MAPPER.createArrayNode();
+    if (compare) {
+      Baselines.script(workload);
+    }
     if (!workload.equals("shrink")) {
       Ranges.requirePositive("--seconds", seconds, Ranges.SECONDS_MAX);
       Ranges.require("--threads", threads, 1, Ranges.THREADS_MAX);
@@ -49,6 +60,16 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (size != null && !sizes.contains(size)) {
         throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
+      }
+      if (compare) {
+        com.fasterxml.jackson.databind.node.ObjectNode c = Baselines.compare(workload, seconds, threads, python);
+        out.println(String.format("%s  PrefixProof %.4g checks/s, %s %.4g checks/s: %.3gx (medians of %d runs)",
+            workload, c.get("java_checks_per_s").asDouble(), c.get("baseline").asText(),
+            c.get("baseline_checks_per_s").asDouble(), c.get("ratio").asDouble(), c.get("runs").asInt()));
+        if (json != null) {
+          JsonEnvelope.write(json, JsonEnvelope.of("bench-compare", 1, null, null, c));
+        }
+        return 0;
       }
       java.util.List<String> chosen = size == null ? sizes : java.util.List.of(size);
       try (Progress progress = Progress.start("bench " + workload, chosen.size(), "sizes")) {

@@ -7,11 +7,13 @@ import io.prefixproof.model.Content;
 import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
+import io.prefixproof.model.ScoreScale;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.math3.FieldElement;
 import org.apache.commons.math3.util.Decimal64;
 import org.ejml.data.DMatrixRMaj;
@@ -26,6 +28,18 @@ import org.ejml.dense.row.CommonOps_DDRM;
 public final class FastModel {
   private final Architecture arch;
   private final Map<String, DMatrixRMaj> params;
+  /** Transposes of the weights that are small enough to keep ({@link #TRANSPOSE_CACHE_ENTRIES}), by name. */
+  private final Map<String, DMatrixRMaj> transposed = new ConcurrentHashMap<>();
+
+  /**
+   * Weights of at most this many entries keep their transpose after the first product. A larger weight is
+   * transposed again for each product: keeping it would double the memory of big checkpoints, and the
+   * product with it costs at least (rows × entries) multiply-adds against the transpose's entries copies.
+   */
+  static final int TRANSPOSE_CACHE_ENTRIES = 1 << 20;
+
+  /** A fixed score scale as a double, converted once (NaN when the scale depends on the lengths). */
+  private final double fixedSigma;
 
   /** Weights by name, validated against {@link Model#shapes} (shape and finiteness). */
   public FastModel(Architecture arch, Map<String, DMatrixRMaj> params) {
@@ -64,6 +78,8 @@ public final class FastModel {
       }
     }
     this.params = p;
+    this.fixedSigma = arch.scale() instanceof ScoreScale.Fixed f ? f.sigma(Arith.decimal64(), 1, 1).doubleValue()
+        : Double.NaN;
   }
 
   /** The model's weights converted to doubles. */
@@ -95,8 +111,9 @@ public final class FastModel {
   }
 
   /**
-   * One head's intermediates: queries, values (prefix rows first), scaled scores, weights, outputs, mask,
-   * per query the spread max − min of the scaled scores it sees, and the keys (prefix rows first).
+   * One head's intermediates: queries, values (prefix rows first), scaled scores, weights, outputs, mask
+   * (shared by the heads of a layer: read only), per query the spread max − min of the scaled scores it
+   * sees, and the keys (prefix rows first).
    */
   public record Head(DMatrixRMaj queries, DMatrixRMaj values, DMatrixRMaj scores, DMatrixRMaj weights,
       DMatrixRMaj out, boolean[][] allowed, double[] spread, DMatrixRMaj keys) {}
@@ -195,7 +212,7 @@ public final class FastModel {
     DMatrixRMaj logits = null;
     if (arch.vocab() > 0) {
       logits = new DMatrixRMaj(hidden.numRows, arch.vocab());
-      Gemm.multTransB(hidden, param(Names.UNEMBED), logits);
+      timesTransposed(hidden, Names.UNEMBED, logits);
     }
     return new Trace(sp, p, positions, List.copyOf(layers), logits);
   }
@@ -214,6 +231,7 @@ public final class FastModel {
     }
     System.arraycopy(positions, 0, keyPositions, keyPositions.length - rows, rows);
     List<Head> heads = new ArrayList<>();
+    Mask mask = mask(arch.mask(), positions, keyPositions);
     int kv = arch.dValue();
     DMatrixRMaj concat = new DMatrixRMaj(rows, arch.heads() * kv);
     for (int h = 0; h < arch.heads(); h++) {
@@ -228,12 +246,12 @@ public final class FastModel {
         k = CommonOps_DDRM.concatRowsMulti(kvK.get(h), k);
         v = CommonOps_DDRM.concatRowsMulti(kvV.get(h), v);
       }
-      Head head = head(h, q, k, v, positions, keyPositions, sequenceLength);
+      Head head = head(h, q, k, v, mask, positions, keyPositions, sequenceLength);
       heads.add(head);
       CommonOps_DDRM.insert(head.out(), concat, 0, h * kv);
     }
     DMatrixRMaj o = new DMatrixRMaj(rows, arch.dModel());
-    Gemm.multTransB(concat, param(Names.wo(l)), o);
+    timesTransposed(concat, Names.wo(l), o);
     if (arch.attnBiases()) {
       addRow(o, param(Names.bo(l)));
     }
@@ -245,12 +263,12 @@ public final class FastModel {
     if (arch.mlpHidden() > 0) {
       DMatrixRMaj h2 = pre ? norm(after, Names.ln2g(l), Names.ln2b(l)) : after;
       DMatrixRMaj hid = new DMatrixRMaj(rows, arch.mlpHidden());
-      Gemm.multTransB(h2, param(Names.w1(l)), hid);
+      timesTransposed(h2, Names.w1(l), hid);
       addRow(hid, param(Names.c1(l)));
       DMatrixRMaj gate = null;
       if (arch.activation() == Architecture.Activation.SWIGLU) {
         gate = new DMatrixRMaj(rows, arch.mlpHidden());
-        Gemm.multTransB(h2, param(Names.wg(l)), gate);
+        timesTransposed(h2, Names.wg(l), gate);
       }
       for (int i = 0; i < hid.getNumElements(); i++) {
         double u = hid.data[i];
@@ -262,7 +280,7 @@ public final class FastModel {
         };
       }
       DMatrixRMaj mo = new DMatrixRMaj(rows, arch.dModel());
-      Gemm.multTransB(hid, param(Names.w2(l)), mo);
+      timesTransposed(hid, Names.w2(l), mo);
       addRow(mo, param(Names.c2(l)));
       out = arch.residual() ? plus(after, mo) : mo;
       if (post) {
@@ -272,36 +290,62 @@ public final class FastModel {
     return new Layer(x, List.copyOf(heads), o, out);
   }
 
-  /** Scores, max-shifted softmax and outputs of one head. */
-  public Head head(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, int[] qPos, int[] kPos, int sequenceLength) {
-    int nq = q.numRows;
-    int nk = k.numRows;
+  /**
+   * Which keys each query may attend: {@code allowed[i][j]}, their number {@code attended[i]}, and, under a
+   * causal mask with keys in position order, {@code reach[i]}: query i attends exactly keys [0, reach[i]),
+   * and the score and output products need only that part (null otherwise). It depends on the mask kind
+   * and the positions only, so the heads of a layer share one.
+   */
+  public record Mask(boolean[][] allowed, int[] attended, int[] reach) {}
+
+  /** The {@link Mask} of queries at positions {@code qPos} over keys at {@code kPos}. */
+  public static Mask mask(Architecture.Mask kind, int[] qPos, int[] kPos) {
+    int nq = qPos.length;
+    int nk = kPos.length;
     boolean[][] allowed = new boolean[nq][nk];
     int[] attended = new int[nq];
-    // keys in position order under a causal mask: query i attends exactly keys [0, reach[i]), and the
-    // score and output products need only that part
-    boolean ordered = arch.mask() == Architecture.Mask.CAUSAL;
+    boolean ordered = kind == Architecture.Mask.CAUSAL;
     for (int j = 1; j < nk && ordered; j++) {
       ordered = kPos[j - 1] <= kPos[j];
     }
-    int[] reach = ordered ? new int[nq] : null;
     for (int i = 0; i < nq; i++) {
       for (int j = 0; j < nk; j++) {
-        allowed[i][j] = arch.mask() == Architecture.Mask.BIDIRECTIONAL || kPos[j] <= qPos[i];
+        allowed[i][j] = kind == Architecture.Mask.BIDIRECTIONAL || kPos[j] <= qPos[i];
         attended[i] += allowed[i][j] ? 1 : 0;
       }
-      if (reach != null) {
-        reach[i] = attended[i];
-      }
     }
+    return new Mask(allowed, attended, ordered ? attended.clone() : null);
+  }
+
+  /** Scores, max-shifted softmax and outputs of one head. */
+  public Head head(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, int[] qPos, int[] kPos, int sequenceLength) {
+    return head(h, q, k, v, mask(arch.mask(), qPos, kPos), qPos, kPos, sequenceLength);
+  }
+
+  /** {@link #head(int, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj, int[], int[], int)} with its mask made already. */
+  public Head head(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, int[] qPos, int[] kPos,
+      int sequenceLength) {
+    int nq = q.numRows;
+    int nk = k.numRows;
+    if (mask.allowed().length != nq || (nq > 0 && mask.allowed()[0].length != nk)) {
+      throw new IllegalArgumentException("mask of " + mask.allowed().length + " queries for " + nq + " queries and "
+          + nk + " keys");
+    }
+    boolean[][] allowed = mask.allowed();
+    int[] attended = mask.attended();
+    int[] reach = mask.reach();
     DMatrixRMaj s = new DMatrixRMaj(nq, nk);
     Gemm.multTransB(q, k, s, reach);
     double slope = arch.positions() == Architecture.PositionKind.ALIBI ? param(Names.ALIBI).get(0, h) : 0;
     DMatrixRMaj w = new DMatrixRMaj(nq, nk);
     double[] spread = new double[nq];
     Arith<Decimal64> dbl = Arith.decimal64();
+    // a fixed scale is converted once per model, a per-sequence one once per head, a per-query one per row
+    boolean perQuery = arch.scale() instanceof ScoreScale.PerAttended;
+    double headSigma = !Double.isNaN(fixedSigma) || perQuery ? fixedSigma
+        : arch.scale().sigma(dbl, sequenceLength, nk).doubleValue();
     for (int i = 0; i < nq; i++) {
-      double sigma = arch.scale().sigma(dbl, sequenceLength, attended[i]).doubleValue();
+      double sigma = perQuery ? arch.scale().sigma(dbl, sequenceLength, attended[i]).doubleValue() : headSigma;
       int row = i * nk;
       int end = reach == null ? nk : reach[i];
       boolean[] on = allowed[i];
@@ -344,9 +388,8 @@ public final class FastModel {
   }
 
   private DMatrixRMaj affine(DMatrixRMaj x, String w, String b) {
-    DMatrixRMaj W = param(w);
-    DMatrixRMaj y = new DMatrixRMaj(x.numRows, W.numRows);
-    Gemm.multTransB(x, W, y);
+    DMatrixRMaj y = new DMatrixRMaj(x.numRows, param(w).numRows);
+    timesTransposed(x, w, y);
     if (arch.attnBiases()) {
       addRow(y, param(b));
     }
@@ -415,6 +458,19 @@ public final class FastModel {
   /** tanh-approximated GELU, as {@link io.prefixproof.algebra.Arith#gelu}. */
   static double gelu(double x) {
     return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+  }
+
+  /**
+   * {@code y = x Wᵀ} for the weight named {@code name}: the same doubles as {@link Gemm#multTransB}, with
+   * the transpose of a small weight made once per model.
+   */
+  public void timesTransposed(DMatrixRMaj x, String name, DMatrixRMaj y) {
+    DMatrixRMaj w = param(name);
+    if (w.getNumElements() > TRANSPOSE_CACHE_ENTRIES) {
+      Gemm.multTransB(x, w, y);
+    } else {
+      Gemm.mult(x, transposed.computeIfAbsent(name, k -> CommonOps_DDRM.transpose(w, null)), y);
+    }
   }
 
   private static void addRow(DMatrixRMaj m, DMatrixRMaj row) {

@@ -18,7 +18,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * those limits and skip the rest (about half of the work).
  *
  * <p>The launcher and the test run pass {@code --add-modules jdk.incubator.vector}; without it (or with
- * {@code -Dprefixproof.scalar=true}) the scalar loop gives the same results more slowly.
+ * {@code -Dprefixproof.scalar=true}) the scalar loop gives the same results more slowly. With it, the
+ * scalar loop still runs until the vectorised kernels are compiled ({@link VectorWarmup}).
  */
 public final class Gemm {
   private Gemm() {}
@@ -26,6 +27,19 @@ public final class Gemm {
   /** Whether the vectorised kernel is in use. */
   public static final boolean VECTOR = !Boolean.getBoolean("prefixproof.scalar")
       && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+  /**
+   * JVM uptime in ms when the vectorised kernels took over from the scalar ones ({@link VectorWarmup}; 0
+   * without warm-up), or −1 while the scalar ones still run or without the vector module.
+   */
+  public static long vectorReadyAtMillis() {
+    return VECTOR ? VectorWarmup.readyAtMillis() : -1;
+  }
+
+  /** Whether products and exponentials take the vectorised kernels now. */
+  private static boolean vectorNow() {
+    return VECTOR && VectorWarmup.ready();
+  }
 
   /** Products of at least this many multiply-adds split their rows over the common fork-join pool. */
   static final long PARALLEL_WORK = 1L << 20;
@@ -83,12 +97,13 @@ public final class Gemm {
   private static void run(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, int[] cols, int[] depth) {
     int m = a.numRows;
     long work = (long) m * a.numCols * b.numCols;
+    boolean vector = vectorNow();
     if (work >= PARALLEL_WORK && m >= 16) {
       int chunks = Math.min(m / 8, 4 * Runtime.getRuntime().availableProcessors());
       IntStream.range(0, chunks).parallel().forEach(t -> rows(a, b, c, 4 * (int) ((long) (m / 4) * t / chunks),
-          t == chunks - 1 ? m : 4 * (int) ((long) (m / 4) * (t + 1) / chunks), VECTOR, cols, depth));
+          t == chunks - 1 ? m : 4 * (int) ((long) (m / 4) * (t + 1) / chunks), vector, cols, depth));
     } else {
-      rows(a, b, c, 0, m, VECTOR, cols, depth);
+      rows(a, b, c, 0, m, vector, cols, depth);
     }
   }
 
@@ -142,7 +157,7 @@ public final class Gemm {
    * {@code EXP} is specified to Math.exp's accuracy, within 1 ulp); returns the sum in index order.
    */
   public static double expShifted(double[] s, double[] w, int from, int to, double shift) {
-    return VECTOR ? Vectorised.expShifted(s, w, from, to, shift) : scalarExpShifted(s, w, from, to, shift);
+    return vectorNow() ? Vectorised.expShifted(s, w, from, to, shift) : scalarExpShifted(s, w, from, to, shift);
   }
 
   /** {@link #expShifted} with {@code Math.exp}. */
