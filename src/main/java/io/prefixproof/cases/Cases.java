@@ -73,7 +73,6 @@ public final class Cases {
    * own entries to generate and to shrink. RoPE rotations come from Pythagorean triples.
    */
   public static Gen<Model<BigFraction>> weights(Architecture a, CaseOptions o, Arith<BigFraction> arith) {
-    Gen<BigFraction> entry = entries(o);
     if (a.layers() > o.layers()[1] || a.heads() > o.heads()[1] || a.dModel() > o.dModel()[1]
         || a.dValue() > o.dValue()[1] || a.mlpHidden() > o.mlpHidden()[1]) {
       throw new IllegalArgumentException("architecture " + a.summary() + " exceeds the options' largest shape");
@@ -85,16 +84,17 @@ public final class Cases {
     int maxKv = o.dValue()[1];
     int maxM = Math.max(1, o.mlpHidden()[1]);
     int maxCtx = o.content()[1] + o.prefix()[1] + 1;
-    Gen<BigFraction> slope = Gen.rationals(0, 3, 3);
+    Entries e = new Entries(entries(o));
+    Entries slopes = new Entries(Gen.rationals(0, 3, 3));
     return s -> {
       Map<String, Mat<BigFraction>> p = new LinkedHashMap<>();
       Map<String, int[]> shapes = Model.shapes(a);
       if (a.vocab() > 0) {
-        put(p, shapes, Names.EMBED, s, entry, a.vocab(), maxD);
-        put(p, shapes, Names.UNEMBED, s, entry, a.vocab(), maxD);
+        put(p, shapes, Names.EMBED, s, e, a.vocab(), maxD);
+        put(p, shapes, Names.UNEMBED, s, e, a.vocab(), maxD);
       }
-      put(p, shapes, Names.POS, s, entry, Math.max(maxCtx, a.maxContext()), maxD);
-      put(p, shapes, Names.ALIBI, s, slope, 1, maxH);
+      put(p, shapes, Names.POS, s, e, Math.max(maxCtx, a.maxContext()), maxD);
+      put(p, shapes, Names.ALIBI, s, slopes, 1, maxH);
       int[] rope = shapes.get(Names.ROPE_COS);
       int[] which = new int[rope == null ? 0 : rope[1]];
       for (int m = 0; m < which.length; m++) {
@@ -108,32 +108,32 @@ public final class Cases {
             (i, j) -> new BigFraction(TRIPLES[which[j]][1], TRIPLES[which[j]][2])));
       }
       for (int l = 0; l < maxL; l++) {
-        put(p, shapes, Names.ln1g(l), s, entry, 1, maxD);
-        put(p, shapes, Names.ln1b(l), s, entry, 1, maxD);
+        put(p, shapes, Names.ln1g(l), s, e, 1, maxD);
+        put(p, shapes, Names.ln1b(l), s, e, 1, maxD);
         for (int h = 0; h < maxH; h++) {
-          put(p, shapes, Names.wq(l, h), s, entry, maxK, maxD);
-          put(p, shapes, Names.wk(l, h), s, entry, maxK, maxD);
-          put(p, shapes, Names.wv(l, h), s, entry, maxKv, maxD);
-          put(p, shapes, Names.bq(l, h), s, entry, 1, maxK);
-          put(p, shapes, Names.bk(l, h), s, entry, 1, maxK);
-          put(p, shapes, Names.bv(l, h), s, entry, 1, maxKv);
+          put(p, shapes, Names.wq(l, h), s, e, maxK, maxD);
+          put(p, shapes, Names.wk(l, h), s, e, maxK, maxD);
+          put(p, shapes, Names.wv(l, h), s, e, maxKv, maxD);
+          put(p, shapes, Names.bq(l, h), s, e, 1, maxK);
+          put(p, shapes, Names.bk(l, h), s, e, 1, maxK);
+          put(p, shapes, Names.bv(l, h), s, e, 1, maxKv);
         }
         // head h's columns of W_O sit at h*maxKv in the full layout: rows (i, h) of a (maxD*maxH) x maxKv grid
         boolean hasWo = shapes.containsKey(Names.wo(l));
         int heads = a.heads();
-        List<BigFraction> wo = block(s, entry, maxD * maxH, maxKv,
+        List<BigFraction> wo = block(s, e, maxD * maxH, maxKv,
             r -> hasWo && r / maxH < a.dModel() && r % maxH < heads, hasWo ? a.dValue() : 0);
         if (hasWo) {
           p.put(Names.wo(l), Mat.of(BigFractionField.getInstance(), a.dModel(), heads * a.dValue(),
               (i, j) -> wo.get(i * heads * a.dValue() + j)));
         }
-        put(p, shapes, Names.bo(l), s, entry, 1, maxD);
-        put(p, shapes, Names.ln2g(l), s, entry, 1, maxD);
-        put(p, shapes, Names.ln2b(l), s, entry, 1, maxD);
-        put(p, shapes, Names.w1(l), s, entry, maxM, maxD);
-        put(p, shapes, Names.c1(l), s, entry, 1, maxM);
-        put(p, shapes, Names.w2(l), s, entry, maxD, maxM);
-        put(p, shapes, Names.c2(l), s, entry, 1, maxD);
+        put(p, shapes, Names.bo(l), s, e, 1, maxD);
+        put(p, shapes, Names.ln2g(l), s, e, 1, maxD);
+        put(p, shapes, Names.ln2b(l), s, e, 1, maxD);
+        put(p, shapes, Names.w1(l), s, e, maxM, maxD);
+        put(p, shapes, Names.c1(l), s, e, 1, maxM);
+        put(p, shapes, Names.w2(l), s, e, maxD, maxM);
+        put(p, shapes, Names.c2(l), s, e, 1, maxD);
       }
       return new Model<>(a, arith, p);
     };
@@ -145,7 +145,7 @@ public final class Cases {
    * weight.
    */
   private static void put(Map<String, Mat<BigFraction>> p, Map<String, int[]> shapes, String name, Source s,
-      Gen<BigFraction> g, int maxRows, int maxCols) {
+      Entries g, int maxRows, int maxCols) {
     int[] sh = shapes.get(name);
     Mat<BigFraction> m = block(s, g, maxRows, maxCols, sh == null ? 0 : sh[0], sh == null ? 0 : sh[1]);
     if (sh != null) {
@@ -160,6 +160,17 @@ public final class Cases {
    * number of choices on every draw (as {@link Gen#rationals} does).
    */
   public static Mat<BigFraction> block(Source s, Gen<BigFraction> g, int maxRows, int maxCols, int rows, int cols) {
+    return block(s, new Entries(g), maxRows, maxCols, rows, cols);
+  }
+
+  /** An entry generator and the number of choices each of its draws makes. */
+  private record Entries(Gen<BigFraction> gen, int width) {
+    Entries(Gen<BigFraction> gen) {
+      this(gen, Cases.width(gen));
+    }
+  }
+
+  private static Mat<BigFraction> block(Source s, Entries g, int maxRows, int maxCols, int rows, int cols) {
     if (rows > maxRows || cols > maxCols) {
       throw new IllegalArgumentException("block " + rows + "x" + cols + " exceeds its layout " + maxRows + "x"
           + maxCols);
@@ -169,9 +180,9 @@ public final class Cases {
   }
 
   /** The entries of the first {@code cols} columns of the rows {@code used} accepts, skipping every other position. */
-  private static List<BigFraction> block(Source s, Gen<BigFraction> g, int maxRows, int maxCols,
+  private static List<BigFraction> block(Source s, Entries g, int maxRows, int maxCols,
       java.util.function.IntPredicate used, int cols) {
-    int width = width(g);
+    int width = g.width();
     List<BigFraction> v = new ArrayList<>();
     int skipped = 0;
     for (int r = 0; r < maxRows; r++) {
@@ -181,7 +192,7 @@ public final class Cases {
       }
       s.skip(skipped);
       for (int j = 0; j < cols; j++) {
-        v.add(g.generate(s));
+        v.add(g.gen().generate(s));
       }
       skipped = (maxCols - cols) * width;
     }
@@ -220,7 +231,7 @@ public final class Cases {
    */
   public static Prefix<BigFraction> prefix(Source s, Model<BigFraction> m, Prefix.Kind kind, int p, CaseOptions o) {
     Architecture a = m.arch();
-    Gen<BigFraction> g = entries(o);
+    Entries g = new Entries(entries(o));
     int maxP = o.prefix()[1];
     int maxD = o.dModel()[1];
     int maxK = ropeWidth(o.dHead()[1]);
@@ -259,7 +270,7 @@ public final class Cases {
    * second content.
    */
   public static Gen<PrefixCase<BigFraction>> exact(CaseOptions o, Arith<BigFraction> arith, boolean withOther) {
-    Gen<BigFraction> entry = entries(o);
+    Entries entry = new Entries(entries(o));
     return s -> {
       int n = draw(s, o.content());
       int p = draw(s, o.prefix());

@@ -438,13 +438,20 @@ public final class Property<T> {
   }
 
   private Outcome evaluate(Source src, Check<? super T> check) {
-    T value;
+    Drawn<T> d = draw(src);
+    return d == null ? new Outcome(false, null, null, null, src) : checkValue(d.value(), src, check);
+  }
+
+  /** A generated value (which may itself be null). */
+  private record Drawn<T>(T value) {}
+
+  /** The value {@code src} generates, or null when the generator rejected the case. */
+  private Drawn<T> draw(Source src) {
     try {
-      value = gen.generate(src);
+      return new Drawn<>(gen.generate(src));
     } catch (Source.Rejected e) {
-      return new Outcome(false, null, null, null, src);
+      return null;
     }
-    return checkValue(value, src, check);
   }
 
   /** Runs the check on a value generated from {@code src}. */
@@ -470,18 +477,13 @@ public final class Property<T> {
     Outcome start = failure;
     for (int extra = 0; rng != null && extra < moreAfterFailure && !pr.shrinkExhausted(); extra++) {
       Source src = Source.random(rng.split(), maxChoices);
-      T value;
-      try {
-        value = gen.generate(src);
-      } catch (Source.Rejected e) {
-        continue;
-      }
+      Drawn<T> d = draw(src);
       // only a case smaller than the current start could replace it: the others are not run
-      if (Shrinker.compare(src.choices(), start.choices) >= 0) {
+      if (d == null || Shrinker.compare(src.choices(), start.choices) >= 0) {
         continue;
       }
       pr.calls++;
-      Outcome x = checkValue(value, src, check);
+      Outcome x = checkValue(d.value(), src, check);
       if (x.failure != null && x.signature.equals(signature)) {
         start = x;
         pr.first = x;
@@ -517,15 +519,13 @@ public final class Property<T> {
     long millisLeft = Math.max(0, pr.shrinkEndAt - System.currentTimeMillis());
     Shrinker sh = new Shrinker(c -> {
       Source src = Source.replay(c);
-      T value;
-      try {
-        value = gen.generate(src);
-      } catch (Source.Rejected e) {
+      Drawn<T> d = draw(src);
+      if (d == null) {
         return null;
       }
       return new Shrinker.Replay(src.choices(), src.cropped(), () -> {
         pr.calls++;
-        Outcome o = checkValue(value, src, check);
+        Outcome o = checkValue(d.value(), src, check);
         boolean same = o.failure != null && signature.equals(o.signature);
         if (same && Shrinker.compare(o.choices, pr.best.get().choices) < 0) {
           pr.best.set(o);
