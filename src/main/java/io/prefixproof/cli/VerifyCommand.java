@@ -91,7 +91,7 @@ class VerifyCommand implements Callable<Integer> {
     if (save != null) {
       Ranges.requireWritableFolder("--save", save);
     }
-    Site.Sources links = new Site.Sources(sources, sourceBase);
+    links = new Site.Sources(sources, sourceBase);
     if (html != null) {
       Ranges.requireWritableFolder("--html", html);
     }
@@ -115,6 +115,9 @@ class VerifyCommand implements Callable<Integer> {
 
   /** The engine's override of every property run's deadline, which --deadline sets for this run. */
   static final String DEADLINE_PROPERTY = "prefixproof.deadline";
+
+  /** Where the HTML report's source links lead (checked before any claim runs). */
+  private Site.Sources links;
 
   private int run() throws Exception {
     List<Claim> known = UserClaims.all(claimJars);
