@@ -51,12 +51,15 @@ import org.ejml.dense.row.CommonOps_DDRM;
 public final class Workloads {
   private Workloads() {}
 
-  /** One run's numbers; {@code extra} holds a workload's own fields for its JSON line. */
+  /**
+   * One run's numbers; W4 also counts the largest number of shrink calls of its searches and the non-zero
+   * choices of its last shrunk witness (null for the other workloads).
+   */
   public record Run(String workload, String size, long checks, double seconds, double maxAbsErr, String note,
-      Map<String, Object> extra) {
+      Integer shrinkCalls, Long witnessNonzeroChoices) {
 
     public Run(String workload, String size, long checks, double seconds, double maxAbsErr, String note) {
-      this(workload, size, checks, seconds, maxAbsErr, note, Map.of());
+      this(workload, size, checks, seconds, maxAbsErr, note, null, null);
     }
 
     /** The run as JSON, one element of {@code bench --json}'s data (prefixproof/bench/1). */
@@ -68,12 +71,11 @@ public final class Workloads {
       m.put("seconds", Math.round(seconds * 1000) / 1000.0);
       m.put("checks_per_s", Math.round(checks / seconds * 100) / 100.0);
       m.put("max_abs_err", Double.isNaN(maxAbsErr) ? null : maxAbsErr);
-      if (Gemm.VECTOR) {
-        // when the vectorised kernels took over from the scalar ones (JVM uptime; -1: not yet)
-        m.put("vector_ready_ms", Gemm.vectorReadyAtMillis());
-      }
+      // when the vectorised kernels took over from the scalar ones (JVM uptime; -1: not yet; null: no vectors)
+      m.put("vector_ready_ms", Gemm.VECTOR ? Long.valueOf(Gemm.vectorReadyAtMillis()) : null);
       m.put("note", note);
-      extra.forEach((k, v) -> m.set(k, JsonNodeFactory.instance.pojoNode(v)));
+      m.put("shrink_calls", shrinkCalls);
+      m.put("witness_nonzero_choices", witnessNonzeroChoices);
       return m;
     }
   }
@@ -368,11 +370,8 @@ public final class Workloads {
     Architecture a = c.value().model().arch();
     String witness = "L" + a.layers() + " H" + a.heads() + " d" + a.dModel() + " n" + c.value().content().rows() + " p"
         + c.value().prefix().length();
-    Map<String, Object> extra = new LinkedHashMap<>();
-    extra.put("shrink_calls", shrinkCalls);
-    extra.put("witness_nonzero_choices", java.util.Arrays.stream(c.choices()).filter(v -> v != 0).count());
     return new Run("W4", "default", searches, (System.nanoTime() - t0) / 1e9, Double.NaN, "shrunk witness " + witness,
-        extra);
+        shrinkCalls, java.util.Arrays.stream(c.choices()).filter(v -> v != 0).count());
   }
 
   /** One W4 search from {@code seed}: a CONJ-1 counterexample, shrunk. */

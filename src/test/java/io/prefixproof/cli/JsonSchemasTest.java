@@ -41,7 +41,8 @@ class JsonSchemasTest {
         {"certify", "cap3", "--vocab", "5"},
         {"certify", "cap5", "--construction", "notebook", "--vocab", "3", "--temperature", "1", "--random-tables", "3"},
         {"bench", "--workload", "gen", "--seconds", "0.2"},
-        {"bench", "--workload", "shrink", "--seeds", "1"}};
+        {"bench", "--workload", "shrink", "--seeds", "1"},
+        {"bench", "--workload", "W3", "--compare", "--seconds", "0.2"}};
     for (int i = 0; i < commands.length; i++) {
       Path json = dir.resolve(i + ".json");
       List<String> args = new ArrayList<>(List.of(commands[i]));
