@@ -4,6 +4,7 @@ import io.prefixproof.fast.FastModel;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Names;
 import java.util.Arrays;
+import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -125,12 +126,11 @@ public final class DoubleLimitations {
       DMatrixRMaj x = new DMatrixRMaj(n, a.dModel());
       org.ejml.dense.row.CommonOps_DDRM.extract(layer.input(), t.streamPrefix(), layer.input().numRows, 0,
           a.dModel(), x, 0, 0);
-      FastModel.Layer ref = model.layer(l, x, contentPositions, null, null, new int[0], n);
-      checkLayer(model, t, l, ref, meter);
+      checkLayer(model, t, l, model.heads(l, x, contentPositions, null, null, new int[0], n), meter);
     }
   }
 
-  static void checkLayer(FastModel model, FastModel.Trace t, int l, FastModel.Layer ref, Meter meter) {
+  static void checkLayer(FastModel model, FastModel.Trace t, int l, List<FastModel.Head> ref, Meter meter) {
     Architecture a = model.arch();
     int sp = t.streamPrefix();
     int p = t.keyPrefix();
@@ -139,7 +139,7 @@ public final class DoubleLimitations {
     double[][] predicted = new double[n][a.heads() * kv];
     double[][] predictedTol = new double[n][a.heads() * kv];
     for (int h = 0; h < a.heads(); h++) {
-      double[][][] head = checkHead(t.layers().get(l).heads().get(h), sp, p, ref.heads().get(h), l, h, meter);
+      double[][][] head = checkHead(t.layers().get(l).heads().get(h), sp, p, ref.get(h), l, h, meter);
       for (int i = 0; i < n; i++) {
         System.arraycopy(head[0][i], 0, predicted[i], h * kv, kv);
         System.arraycopy(head[1][i], 0, predictedTol[i], h * kv, kv);

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.prefixproof.cases.DoubleCases;
 import io.prefixproof.claims.Depth;
 import io.prefixproof.claims.Inspection;
+import io.prefixproof.claims.LayerwiseInspection;
 import io.prefixproof.fast.FastModel;
+import io.prefixproof.fast.Layerwise;
 import io.prefixproof.io.MiniLm;
 import io.prefixproof.io.ModelConfig;
 import io.prefixproof.io.hf.ByteLevelBpe;
@@ -82,6 +84,10 @@ final class InspectCommand implements Callable<Integer> {
       + " for --tokens. Default ${DEFAULT-VALUE}.")
   int steps;
 
+  @Option(names = "--layerwise", description = "Read a Hugging Face checkpoint (llama, mistral, qwen2) one block at a"
+      + " time; chosen by itself when its weights as doubles would fill half the heap. The depth measures are not run.")
+  boolean layerwise;
+
   @Override
   public Integer call() throws Exception {
     Ranges.require("--prefix", prefix, 1, Ranges.POSITIONS_MAX);
@@ -97,6 +103,9 @@ final class InspectCommand implements Callable<Integer> {
     List<Inspection.Row> rows = new java.util.ArrayList<>();
     depth.clear();
     if (model.equals("minilm")) {
+      if (layerwise) {
+        throw new IllegalArgumentException("--layerwise needs a Hugging Face checkpoint directory");
+      }
       if (tokens != null || randomContent != null) {
         throw new IllegalArgumentException("minilm takes --text, not --tokens or --random-content");
       }
@@ -131,14 +140,20 @@ final class InspectCommand implements Callable<Integer> {
     if ((tokens == null && expectLogits == null) == (randomContent == null)) {
       throw new IllegalArgumentException("give exactly one of --tokens (or --expect-logits) and --random-content");
     }
-    FastModel m = masked(HfModel.isCheckpoint(Path.of(model)) ? HfModel.load(Path.of(model))
+    boolean blocks = HfModel.isCheckpoint(Path.of(model)) && (layerwise || tooLarge(Path.of(model)));
+    if (layerwise && !blocks) {
+      throw new IllegalArgumentException("--layerwise needs a Hugging Face checkpoint directory");
+    }
+    Layerwise lw = blocks ? HfModel.layerwise(Path.of(model)) : null;
+    FastModel m = blocks ? null : masked(HfModel.isCheckpoint(Path.of(model)) ? HfModel.load(Path.of(model))
         : ModelConfig.load(Path.of(model), allowOutsideWeights));
+    Architecture arch = blocks ? lw.arch() : m.arch();
     ReferenceLogits ref = null;
     if (expectLogits != null) {
-      if (m.arch().vocab() == 0 || randomContent != null) {
+      if (arch.vocab() == 0 || randomContent != null) {
         throw new IllegalArgumentException("--expect-logits needs a model with a vocabulary and token input");
       }
-      ref = ReferenceLogits.read(expectLogits, m.arch().vocab());
+      ref = ReferenceLogits.read(expectLogits, arch.vocab());
       if (tokens != null && !java.util.Arrays.equals(tokens, ref.tokens())) {
         throw new IllegalArgumentException("--tokens differ from the tokens of " + expectLogits + "; give one of them");
       }
@@ -151,26 +166,39 @@ final class InspectCommand implements Callable<Integer> {
     }
     DMatrixRMaj content;
     if (tokens != null) {
-      if (m.arch().vocab() == 0) {
+      if (arch.vocab() == 0) {
         throw new IllegalArgumentException(model + " has no vocabulary (vocab 0): use --random-content");
       }
-      content = m.embed(tokens);
+      content = blocks ? lw.embed(tokens) : m.embed(tokens);
       Ranges.require("--continue", steps, 0, Ranges.POSITIONS_MAX);
-      System.out.println(model + ": " + m.arch().summary());
-      if (!Preview.show(m, tokens, steps, ref, tolerance, System.out)) {
+      System.out.println(model + ": " + arch.summary() + (blocks ? " (read block by block)" : ""));
+      if (!Preview.show(arch, blocks ? lw::logits : t -> Preview.logits(m, t), tokens, steps, ref, tolerance,
+          System.out)) {
         System.out.println("the model does not reproduce the reference logits: claims not checked");
         return 1;
       }
     } else {
-      content = DoubleCases.gaussian(new SplittableRandom(seed), randomContent, m.arch().dModel(), 0, 1);
+      content = DoubleCases.gaussian(new SplittableRandom(seed), randomContent, arch.dModel(), 0, 1);
     }
-    if (prefix + content.numRows > m.arch().maxContext()) {
+    if (prefix + content.numRows > arch.maxContext()) {
       throw new IllegalArgumentException("prefix of " + prefix + " plus " + content.numRows
-          + " content positions exceeds the context of " + m.arch().maxContext());
+          + " content positions exceeds the context of " + arch.maxContext());
+    }
+    if (blocks) {
+      LayerwiseInspection.Result r = LayerwiseInspection.run(lw, content, prefix, seed, System.err);
+      System.out.printf("read block by block: %.1f s decoding weights, %.1f s running and checking; the depth"
+          + " measures (CONJ-1, CONJ-5) are not run%n", r.readSeconds(), r.computeSeconds());
+      rows.addAll(r.rows());
+      return report(rows);
     }
     rows.addAll(Inspection.run(m, content, prefix, seed));
     depth.addAll(Depth.measure(m, content, prefix, seed));
     return report(rows);
+  }
+
+  /** True when the checkpoint's weights as doubles, with the copies a run makes, would fill half the heap. */
+  static boolean tooLarge(Path dir) {
+    return HfModel.weightCount(dir) > Runtime.getRuntime().maxMemory() / 2 / 16;
   }
 
   /** Depth measurements (CONJ-1, CONJ-5) of the current run. */

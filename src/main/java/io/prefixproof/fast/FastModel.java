@@ -204,33 +204,14 @@ public final class FastModel {
   public Layer layer(
       int l, DMatrixRMaj x, int[] positions, List<DMatrixRMaj> kvK, List<DMatrixRMaj> kvV, int[] kvPositions,
       int sequenceLength) {
-    boolean pre = arch.norm() != Architecture.NormKind.NONE && !arch.postNorm();
     boolean post = arch.norm() != Architecture.NormKind.NONE && arch.postNorm();
-    DMatrixRMaj normed = pre ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
+    boolean pre = arch.norm() != Architecture.NormKind.NONE && !post;
     int rows = x.numRows;
-    int[] keyPositions = new int[(kvK == null ? 0 : kvPositions.length) + rows];
-    if (kvK != null) {
-      System.arraycopy(kvPositions, 0, keyPositions, 0, kvPositions.length);
-    }
-    System.arraycopy(positions, 0, keyPositions, keyPositions.length - rows, rows);
-    List<Head> heads = new ArrayList<>();
+    List<Head> heads = heads(l, x, positions, kvK, kvV, kvPositions, sequenceLength);
     int kv = arch.dValue();
     DMatrixRMaj concat = new DMatrixRMaj(rows, arch.heads() * kv);
     for (int h = 0; h < arch.heads(); h++) {
-      DMatrixRMaj q = affine(normed, Names.wq(l, h), Names.bq(l, h));
-      DMatrixRMaj k = affine(normed, Names.wk(l, h), Names.bk(l, h));
-      DMatrixRMaj v = affine(normed, Names.wv(l, h), Names.bv(l, h));
-      if (arch.positions() == Architecture.PositionKind.ROPE) {
-        rope(q, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
-        rope(k, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
-      }
-      if (kvK != null) {
-        k = CommonOps_DDRM.concatRowsMulti(kvK.get(h), k);
-        v = CommonOps_DDRM.concatRowsMulti(kvV.get(h), v);
-      }
-      Head head = head(h, q, k, v, positions, keyPositions, sequenceLength);
-      heads.add(head);
-      CommonOps_DDRM.insert(head.out(), concat, 0, h * kv);
+      CommonOps_DDRM.insert(heads.get(h).out(), concat, 0, h * kv);
     }
     DMatrixRMaj o = new DMatrixRMaj(rows, arch.dModel());
     Gemm.multTransB(concat, param(Names.wo(l)), o);
@@ -269,7 +250,40 @@ public final class FastModel {
         out = norm(out, Names.ln2g(l), Names.ln2b(l));
       }
     }
-    return new Layer(x, List.copyOf(heads), o, out);
+    return new Layer(x, heads, o, out);
+  }
+
+  /**
+   * The heads of block l on the block input x (its first norm applied here, as in {@link #layer}), without
+   * the output projection and the MLP: what a prefix-free reference of the limitation checks needs.
+   */
+  public List<Head> heads(
+      int l, DMatrixRMaj x, int[] positions, List<DMatrixRMaj> kvK, List<DMatrixRMaj> kvV, int[] kvPositions,
+      int sequenceLength) {
+    boolean pre = arch.norm() != Architecture.NormKind.NONE && !arch.postNorm();
+    DMatrixRMaj normed = pre ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
+    int rows = x.numRows;
+    int[] keyPositions = new int[(kvK == null ? 0 : kvPositions.length) + rows];
+    if (kvK != null) {
+      System.arraycopy(kvPositions, 0, keyPositions, 0, kvPositions.length);
+    }
+    System.arraycopy(positions, 0, keyPositions, keyPositions.length - rows, rows);
+    List<Head> heads = new ArrayList<>();
+    for (int h = 0; h < arch.heads(); h++) {
+      DMatrixRMaj q = affine(normed, Names.wq(l, h), Names.bq(l, h));
+      DMatrixRMaj k = affine(normed, Names.wk(l, h), Names.bk(l, h));
+      DMatrixRMaj v = affine(normed, Names.wv(l, h), Names.bv(l, h));
+      if (arch.positions() == Architecture.PositionKind.ROPE) {
+        rope(q, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
+        rope(k, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
+      }
+      if (kvK != null) {
+        k = CommonOps_DDRM.concatRowsMulti(kvK.get(h), k);
+        v = CommonOps_DDRM.concatRowsMulti(kvV.get(h), v);
+      }
+      heads.add(head(h, q, k, v, positions, keyPositions, sequenceLength));
+    }
+    return List.copyOf(heads);
   }
 
   /** Scores, max-shifted softmax and outputs of one head. */

@@ -67,6 +67,26 @@ class InspectHfTest {
   }
 
   @Test
+  @DisplayName("--layerwise reads block by block and writes the same claim rows; gpt2 and a JSON config are refused")
+  void layerwise(@TempDir Path dir) throws Exception {
+    Path whole = dir.resolve("whole.json");
+    Path blocks = dir.resolve("blocks.json");
+    assertEquals(0, Main.execute("inspect", "--model", LLAMA, "--expect-logits", LLAMA + "/reference.json",
+        "--json", whole.toString()));
+    assertEquals(0, Main.execute("inspect", "--model", LLAMA, "--expect-logits", LLAMA + "/reference.json",
+        "--layerwise", "--json", blocks.toString()));
+    ArrayNode expected = new ArrayNode(null);
+    for (JsonNode row : new ObjectMapper().readTree(whole.toFile())) {
+      if (row.has("max_abs_err")) {
+        expected.add(row);
+      }
+    }
+    assertEquals(expected, new ObjectMapper().readTree(blocks.toFile()));
+    assertEquals(2, Main.execute("inspect", "--model", "src/test/resources/hf/gpt2", "--tokens", "1,2", "--layerwise"));
+    assertEquals(2, Main.execute("inspect", "--model", "minilm", "--layerwise"));
+  }
+
+  @Test
   @DisplayName("bad options exit 2")
   void badOptions() {
     assertEquals(2, Main.execute("inspect", "--model", LLAMA, "--tokens", "1,2", "--expect-logits",
