@@ -72,9 +72,19 @@ public final class RopeShift {
             maxRatio = Math.max(maxRatio, err / tol);
           }
         }
-        rows.add(new Inspection.Row("shifted key/value", l, h, "CONJ-3", maxErr, maxRatio, maxRatio <= 1));
+        rows.add(new Inspection.Row("shifted key/value", l, h, claim(a, p + n), maxErr, maxRatio, maxRatio <= 1));
       }
     }
+  }
+
+  /**
+   * The statement a row checks: CONJ-3, or CONJ-9 when the RoPE depends on the sequence length and the
+   * prefixed length passes the trained one, so that the two runs rotate with different frequencies (CONJ-9
+   * is false: such rows measure how far the invariance fails, they do not assert it).
+   */
+  static String claim(Architecture a, int prefixedLength) {
+    return !a.ropeScaling().usesRotationWeights() && prefixedLength > a.ropeScaling().trainedContext() ? "CONJ-9"
+        : "CONJ-3";
   }
 
   static double maxRowNorm(DMatrixRMaj m) {

@@ -7,6 +7,7 @@ import io.prefixproof.model.Content;
 import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
+import io.prefixproof.model.RopeScaling;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,9 +33,9 @@ public final class FastModel {
     if (arch.norm() == Architecture.NormKind.RATIONAL_LAYER || arch.norm() == Architecture.NormKind.RATIONAL_RMS) {
       throw new IllegalArgumentException("the double engine has no rational norm stand-in (" + arch.norm() + ")");
     }
-    if (!arch.ropeScaling().usesRotationWeights()) {
-      throw new IllegalArgumentException("the double engine has no length-dependent RoPE (" + arch.ropeScaling()
-          + "); the generic engine runs it in Dfp or double");
+    if (!arch.ropeScaling().usesRotationWeights() && arch.ropeScaling().kind() != RopeScaling.Kind.DYNAMIC_NTK) {
+      throw new IllegalArgumentException("the double engine has no " + arch.ropeScaling()
+          + " RoPE (dynamic NTK only); the generic engine runs it in Dfp or double");
     }
     this.arch = arch;
     Map<String, int[]> shapes = Model.shapes(arch);
@@ -269,13 +270,14 @@ public final class FastModel {
     }
     System.arraycopy(positions, 0, keyPositions, keyPositions.length - rows, rows);
     List<Head> heads = new ArrayList<>();
+    DMatrixRMaj[] rotation = arch.positions() == Architecture.PositionKind.ROPE ? rotation(positions) : null;
     for (int h = 0; h < arch.heads(); h++) {
       DMatrixRMaj q = affine(normed, Names.wq(l, h), Names.bq(l, h));
       DMatrixRMaj k = affine(normed, Names.wk(l, h), Names.bk(l, h));
       DMatrixRMaj v = affine(normed, Names.wv(l, h), Names.bv(l, h));
-      if (arch.positions() == Architecture.PositionKind.ROPE) {
-        rope(q, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
-        rope(k, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
+      if (rotation != null) {
+        rope(q, positions, rotation[0], rotation[1]);
+        rope(k, positions, rotation[0], rotation[1]);
       }
       if (kvK != null) {
         k = CommonOps_DDRM.concatRowsMulti(kvK.get(h), k);
@@ -284,6 +286,24 @@ public final class FastModel {
       heads.add(head(h, q, k, v, positions, keyPositions, sequenceLength));
     }
     return List.copyOf(heads);
+  }
+
+  /**
+   * cos θ_m and sin θ_m of each pair: the rotation weights, or with dynamic NTK the frequencies at the
+   * sequence length {@code max position + 1} (as HF's dynamic RoPE update takes it from the position ids).
+   */
+  private DMatrixRMaj[] rotation(int[] positions) {
+    if (arch.ropeScaling().usesRotationWeights()) {
+      return new DMatrixRMaj[] {param(Names.ROPE_COS), param(Names.ROPE_SIN)};
+    }
+    double[] theta = arch.ropeScaling().frequencies(arch.dHead(), Arrays.stream(positions).max().orElse(0) + 1);
+    DMatrixRMaj cos = new DMatrixRMaj(1, theta.length);
+    DMatrixRMaj sin = new DMatrixRMaj(1, theta.length);
+    for (int m = 0; m < theta.length; m++) {
+      cos.set(0, m, Math.cos(theta[m]));
+      sin.set(0, m, Math.sin(theta[m]));
+    }
+    return new DMatrixRMaj[] {cos, sin};
   }
 
   /** Scores, max-shifted softmax and outputs of one head. */

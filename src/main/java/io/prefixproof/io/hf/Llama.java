@@ -24,6 +24,9 @@ import org.ejml.data.DMatrixRMaj;
 final class Llama {
   private Llama() {}
 
+  /** The largest context of a model config (README, "Input ranges"). */
+  static final int MAX_CONTEXT = 1 << 20;
+
   /** LLaMA's config: q/k/v/o biases together under {@code attention_bias}, none in the MLP. */
   static Decoder config(HfConfig c) {
     boolean biases = c.bool("attention_bias", false);
@@ -67,12 +70,13 @@ final class Llama {
       Rope rope = Rope.of(c, k, positions);
       c.ignore(HfConfig.METADATA);
       c.finish(family);
-      int context = Math.min(positions, Math.min(rope.contextCap(), window));
+      // dynamic NTK is made for sequences past max_position_embeddings: the context is the engine's largest
+      int context = Math.min(rope.scaling().usesRotationWeights() ? positions : MAX_CONTEXT, window);
       double sigma = rope.attentionFactor() * rope.attentionFactor() / Math.sqrt(k);
       Architecture arch = Architecture.builder(d).vocab(vocab).layers(layers).heads(heads).dHead(k).dValue(k)
           .mlp(hidden, Architecture.Activation.SWIGLU).norm(Architecture.NormKind.RMS, true)
           .normEps(new BigFraction(eps)).attnBiases(qkvBias || oBias).mask(Architecture.Mask.CAUSAL)
-          .positions(Architecture.PositionKind.ROPE).maxContext(context)
+          .positions(Architecture.PositionKind.ROPE).ropeScaling(rope.scaling()).maxContext(context)
           .scale(ScoreScale.fixed(new BigFraction(sigma))).build();
       return new Decoder(arch, family, kvHeads, qkvBias, oBias, tied, rope);
     }
@@ -87,8 +91,11 @@ final class Llama {
       return tensor.matches("(model\\.)?layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
     }
 
-    /** cos θ_m and sin θ_m of each pair, PrefixProof's rotation weights. */
+    /** cos θ_m and sin θ_m of each pair, PrefixProof's rotation weights (none with dynamic NTK). */
     void putRope(Importer in) {
+      if (!rope.scaling().usesRotationWeights()) {
+        return;
+      }
       int half = arch.dHead() / 2;
       DMatrixRMaj cos = new DMatrixRMaj(1, half);
       DMatrixRMaj sin = new DMatrixRMaj(1, half);
