@@ -10,7 +10,7 @@ import io.prefixproof.fast.FastModel;
 import io.prefixproof.fast.Layerwise;
 import io.prefixproof.io.MiniLm;
 import io.prefixproof.io.ModelConfig;
-import io.prefixproof.io.hf.ByteLevelBpe;
+import io.prefixproof.io.hf.HfTokenizer;
 import io.prefixproof.io.hf.HfModel;
 import io.prefixproof.io.hf.ReferenceLogits;
 import io.prefixproof.model.Architecture;
@@ -43,7 +43,8 @@ final class InspectCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--text", paramLabel = "TEXT", description = "Input sentence (minilm, repeatable; default: three"
-      + " built-in sentences), or one text for a Hugging Face checkpoint with a byte-level BPE tokenizer.json.")
+      + " built-in sentences), or one text for a Hugging Face checkpoint with a tokenizer.json (GPT-2 byte-level BPE or"
+      + " LLaMA's SentencePiece BPE).")
   List<String> texts;
 
   @Option(names = "--mask", defaultValue = "trained", paramLabel = "MASK", description = "trained (as the model was"
@@ -134,7 +135,7 @@ final class InspectCommand implements Callable<Integer> {
       if (texts.size() != 1 || tokens != null || expectLogits != null) {
         throw new IllegalArgumentException("give one --text, without --tokens or --expect-logits");
       }
-      tokens = ByteLevelBpe.read(tokenizer).encode(texts.get(0));
+      tokens = HfTokenizer.encode(tokenizer, texts.get(0));
       System.out.println("text: " + texts.get(0) + " -> tokens " + java.util.Arrays.toString(tokens));
     }
     if ((tokens == null && expectLogits == null) == (randomContent == null)) {

@@ -55,7 +55,7 @@ class InspectHfTest {
   }
 
   @Test
-  @DisplayName("--text is encoded by the checkpoint's byte-level BPE tokenizer.json")
+  @DisplayName("--text is encoded by the checkpoint's tokenizer.json: GPT-2 byte-level or LLaMA SentencePiece BPE")
   void text(@TempDir Path dir) throws Exception {
     for (String f : new String[] {"config.json", "model.safetensors"}) {
       Files.copy(Path.of("src/test/resources/hf/gpt2", f), dir.resolve(f));
@@ -64,6 +64,13 @@ class InspectHfTest {
     Files.copy(Path.of("src/test/resources/hf-tokenizer/tokenizer.json"), dir.resolve("tokenizer.json"));
     assertEquals(0, Main.execute("inspect", "--model", dir.toString(), "--text", "hello hello!"));
     assertEquals(2, Main.execute("inspect", "--model", dir.toString(), "--text", "hex"), "x is not in the vocabulary");
+    Path llama = dir.resolve("llama");
+    Files.createDirectory(llama);
+    for (String f : new String[] {"config.json", "model.safetensors"}) {
+      Files.copy(Path.of("src/test/resources/hf/mistral", f), llama.resolve(f));
+    }
+    Files.copy(Path.of("src/test/resources/hf-tokenizer-llama/tokenizer.json"), llama.resolve("tokenizer.json"));
+    assertEquals(0, Main.execute("inspect", "--model", llama.toString(), "--text", "hello world"));
   }
 
   @Test
