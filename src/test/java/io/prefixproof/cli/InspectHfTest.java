@@ -94,6 +94,20 @@ class InspectHfTest {
   }
 
   @Test
+  @DisplayName("dynamic NTK past its trained length: CONJ-9 rows are measured and differ, yet the exit code is 0")
+  void dynamicNtkPastTheTrainedLength(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("rows.json");
+    assertEquals(0, Main.execute("inspect", "--model", "src/test/resources/hf/llama-dynamic", "--tokens",
+        "3,1,4,1,5,9,2", "--prefix", "4", "--json", json.toString()));
+    long differ = 0;
+    for (JsonNode row : new ObjectMapper().readTree(json.toFile())) {
+      assertTrue(!row.get("claim").asText().equals("CONJ-3"), "a CONJ-3 row past the trained length: " + row);
+      differ += row.get("claim").asText().equals("CONJ-9") && !row.get("holds").asBoolean() ? 1 : 0;
+    }
+    assertTrue(differ > 0, "no CONJ-9 row differs");
+  }
+
+  @Test
   @DisplayName("bad options exit 2")
   void badOptions() {
     assertEquals(2, Main.execute("inspect", "--model", LLAMA, "--tokens", "1,2", "--expect-logits",
