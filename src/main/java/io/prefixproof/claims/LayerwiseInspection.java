@@ -22,8 +22,18 @@ import org.ejml.dense.row.CommonOps_DDRM;
 public final class LayerwiseInspection {
   private LayerwiseInspection() {}
 
-  /** The rows, and the seconds spent decoding blocks ({@code read}) and running and checking them. */
-  public record Result(List<Inspection.Row> rows, double readSeconds, double computeSeconds) {}
+  /**
+   * The rows, and the seconds spent decoding blocks ({@code read}) and running and checking them, wall clock and
+   * process CPU time (all threads, the collector's included).
+   */
+  public record Result(List<Inspection.Row> rows, double readSeconds, double computeSeconds, double readCpuSeconds,
+      double computeCpuSeconds) {}
+
+  /** CPU time of this process so far, in nanoseconds. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
 
   /** One run carried from block to block: its stream-prefix rows, key-prefix length, positions, block input. */
   private static final class Run {
@@ -86,12 +96,14 @@ public final class LayerwiseInspection {
     for (int i = 0; i < 5; i++) {
       kinds.add(new ArrayList<>());
     }
-    long read = 0;
-    long compute = 0;
+    long[] wall = new long[2];
+    long[] cpu = new long[2];
     for (int l = 0; l < a.layers(); l++) {
       long t0 = System.nanoTime();
+      long c0 = cpuNanos();
       FastModel block = model.layer(l);
       long t1 = System.nanoTime();
+      long c1 = cpuNanos();
       List<Inspection.Row> rows = new ArrayList<>();
       Inspection.check(rows, "random residual", block, residual.advance(block, draws.residual().get(l), null, null));
       relabel(rows, l, kinds.get(0));
@@ -116,16 +128,23 @@ public final class LayerwiseInspection {
         relabel(rows, l, kinds.get(4));
       }
       long t2 = System.nanoTime();
-      read += t1 - t0;
-      compute += t2 - t1;
+      long c2 = cpuNanos();
+      wall[0] += t1 - t0;
+      wall[1] += t2 - t1;
+      cpu[0] += c1 - c0;
+      cpu[1] += c2 - c1;
       if (progress != null) {
-        progress.printf("block %d/%d: decoded in %.1f s, run and checked in %.1f s%n", l + 1, a.layers(),
-            (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        int index = l;
+        List<Inspection.Row> done = kinds.stream().flatMap(List::stream).filter(r -> r.layer() == index).toList();
+        progress.printf("block %d/%d: decoded in %.1f s (%.1f s CPU), run and checked in %.1f s (%.1f s CPU);"
+            + " %d rows, largest err/tol %.3g, %d do not hold%n", l + 1, a.layers(), (t1 - t0) / 1e9, (c1 - c0) / 1e9,
+            (t2 - t1) / 1e9, (c2 - c1) / 1e9, done.size(), done.stream().mapToDouble(Inspection.Row::maxRatio).max()
+                .orElse(0), done.stream().filter(r -> !r.holds()).count());
       }
     }
     List<Inspection.Row> all = new ArrayList<>();
     kinds.forEach(all::addAll);
-    return new Result(all, read / 1e9, compute / 1e9);
+    return new Result(all, wall[0] / 1e9, wall[1] / 1e9, cpu[0] / 1e9, cpu[1] / 1e9);
   }
 
   /** Moves {@code rows} (measured on block 0 of a one-block model) to {@code into} as rows of block l. */

@@ -187,8 +187,9 @@ final class InspectCommand implements Callable<Integer> {
     }
     if (blocks) {
       LayerwiseInspection.Result r = LayerwiseInspection.run(lw, content, prefix, seed, System.err);
-      System.out.printf("read block by block: %.1f s decoding weights, %.1f s running and checking; the depth"
-          + " measures (CONJ-1, CONJ-5) are not run%n", r.readSeconds(), r.computeSeconds());
+      System.out.printf("read block by block: %.1f s decoding weights (%.1f s CPU), %.1f s running and checking"
+          + " (%.1f s CPU); the depth measures (CONJ-1, CONJ-5) are not run%n", r.readSeconds(), r.readCpuSeconds(),
+          r.computeSeconds(), r.computeCpuSeconds());
       rows.addAll(r.rows());
       return report(rows);
     }
