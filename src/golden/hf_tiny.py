@@ -8,9 +8,9 @@ seed, rounded to the stored dtype, and the reference uses the rounded values, so
 exactly the numbers this forward pass used.
 
 Run with Debian's python3-torch (not part of the build):
-    /usr/bin/python3 src/golden/hf_tiny.py src/test/resources/hf
+    /usr/bin/python3 src/golden/hf_tiny.py src/test/resources/hf [NAME]
 writes DIR/<name>/config.json, model.safetensors (or shards and model.safetensors.index.json) and
-reference.json ({"tokens": [...], "logits": [[vocab numbers] per position]}).
+reference.json ({"tokens": [...], "logits": [[vocab numbers] per position]}); NAME writes only that checkpoint.
 """
 import json
 import math
@@ -98,14 +98,22 @@ def gpt2_forward(cfg, w, tokens):
     return x @ w["wte.weight"].T
 
 
-def rope_frequencies(cfg, k):
-    """Inverse frequencies and the attention factor, from rope_theta and rope_scaling."""
+def rope_frequencies(cfg, k, n):
+    """Inverse frequencies and the attention factor, from rope_theta and rope_scaling, for a forward pass over
+    positions 0 .. n - 1."""
     base = cfg.get("rope_theta", 10000.0)
-    inv = 1.0 / base ** (torch.arange(0, k, 2, dtype=torch.float64) / k)
     s = cfg.get("rope_scaling")
+    kind = s.get("rope_type", s.get("type")) if s else None
+    if kind == "dynamic":
+        # transformers' _compute_dynamic_ntk_parameters, with seq_len = max(position_ids) + 1 = n as its
+        # dynamic_rope_update passes it on a fresh forward pass: the base grows once n passes the trained length
+        trained = cfg["max_position_embeddings"]
+        seq_len = max(n, trained)
+        base = base * ((s["factor"] * seq_len / trained) - (s["factor"] - 1)) ** (k / (k - 2))
+        return 1.0 / base ** (torch.arange(0, k, 2, dtype=torch.float64) / k), 1.0
+    inv = 1.0 / base ** (torch.arange(0, k, 2, dtype=torch.float64) / k)
     if not s:
         return inv, 1.0
-    kind = s.get("rope_type", s.get("type"))
     if kind == "linear":
         return inv / s["factor"], 1.0
     if kind == "llama3":
@@ -151,7 +159,7 @@ def llama_forward(cfg, w, tokens, lm_head):
     k = cfg.get("head_dim", d // heads)
     eps = cfg["rms_norm_eps"]
     n = len(tokens)
-    inv, attention_factor = rope_frequencies(cfg, k)
+    inv, attention_factor = rope_frequencies(cfg, k, n)
     angles = torch.arange(n, dtype=torch.float64)[:, None] * inv[None, :]
     angles = torch.cat((angles, angles), dim=-1)
     cos, sin = angles.cos() * attention_factor, angles.sin() * attention_factor
@@ -268,10 +276,20 @@ def families():
         rope_scaling={"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 16},
         use_sliding_window=False, sliding_window=64, max_window_layers=2, tie_word_embeddings=True),
         biases=True), 1
+    # dynamic NTK past its trained length of 8 positions: the reference runs 12 tokens (length-dependent base)
+    yield "llama-dynamic", llama_checkpoint(16, "F32", dict(COMMON, model_type="llama",
+        architectures=["LlamaForCausalLM"], vocab_size=40, hidden_size=16, intermediate_size=24, num_hidden_layers=2,
+        num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=8, rms_norm_eps=1e-6,
+        rope_theta=10000.0, rope_scaling={"rope_type": "dynamic", "factor": 2.0}, tie_word_embeddings=False)), 1
 
 
-def main(out):
+LENGTHS = {"llama-dynamic": 12}
+
+
+def main(out, only=None):
     for name, (cfg, w, forward), shards in families():
+        if only and name != only:
+            continue
         folder = os.path.join(out, name)
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "config.json"), "w") as f:
@@ -289,7 +307,7 @@ def main(out):
             with open(os.path.join(folder, "model.safetensors.index.json"), "w") as f:
                 json.dump({"metadata": {}, "weight_map": weight_map}, f, indent=2)
         gen = torch.Generator().manual_seed(100)
-        tokens = torch.randint(0, cfg["vocab_size"], (7,), generator=gen).tolist()
+        tokens = torch.randint(0, cfg["vocab_size"], (LENGTHS.get(name, 7),), generator=gen).tolist()
         logits = forward(tokens)
         with open(os.path.join(folder, "reference.json"), "w") as f:
             json.dump({"tokens": tokens, "logits": logits.tolist()}, f)
@@ -297,4 +315,4 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/hf")
+    main(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/hf", sys.argv[2] if len(sys.argv) > 2 else None)

@@ -30,26 +30,13 @@ public final class Inspection {
    */
   public static List<Row> run(FastModel model, DMatrixRMaj content, int p, long seed) {
     List<Row> rows = new ArrayList<>();
-    SplittableRandom r = new SplittableRandom(seed);
     Architecture a = model.arch();
-    int k = a.dHead();
-    int kv = a.dValue();
-    List<DMatrixRMaj> residual = new ArrayList<>();
-    List<List<DMatrixRMaj>> keys = new ArrayList<>();
-    List<List<DMatrixRMaj>> values = new ArrayList<>();
-    for (int l = 0; l < a.layers(); l++) {
-      residual.add(DoubleCases.gaussian(r, p, a.dModel(), 0, 1));
-      List<DMatrixRMaj> kl = new ArrayList<>();
-      List<DMatrixRMaj> vl = new ArrayList<>();
-      for (int h = 0; h < a.heads(); h++) {
-        kl.add(DoubleCases.gaussian(r, p, k, 0, 1));
-        vl.add(DoubleCases.gaussian(r, p, kv, 0, 1));
-      }
-      keys.add(kl);
-      values.add(vl);
-    }
-    check(rows, "random residual", model, model.run(Prefix.Kind.RESIDUAL, p, content, null, residual, null, null));
-    check(rows, "random key/value", model, model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, keys, values));
+    Draws draws = draws(a, p, seed, true);
+    List<List<DMatrixRMaj>> values = draws.values();
+    check(rows, "random residual", model, model.run(Prefix.Kind.RESIDUAL, p, content, null, draws.residual(), null,
+        null));
+    check(rows, "random key/value", model, model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, draws.keys(),
+        values));
     FastModel.Trace plain = model.run(Prefix.Kind.NONE, 0, content, null, null, null, null);
     List<List<DMatrixRMaj>> aligned = new ArrayList<>();
     for (int l = 0; l < a.layers(); l++) {
@@ -71,6 +58,34 @@ public final class Inspection {
     }
     rows.addAll(RopeShift.check(model, content, p, seed));
     return rows;
+  }
+
+  /** The random prefixes of {@link #run}: per layer N(0,1) residual rows, and per head keys and values. */
+  public record Draws(List<DMatrixRMaj> residual, List<List<DMatrixRMaj>> keys, List<List<DMatrixRMaj>> values) {}
+
+  /**
+   * The random prefixes {@link #run} draws from {@code seed}, layer by layer in one stream; without
+   * {@code residual} only keys and values are drawn (the residual list is empty).
+   */
+  public static Draws draws(Architecture a, int p, long seed, boolean residual) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<DMatrixRMaj> rows = new ArrayList<>();
+    List<List<DMatrixRMaj>> keys = new ArrayList<>();
+    List<List<DMatrixRMaj>> values = new ArrayList<>();
+    for (int l = 0; l < a.layers(); l++) {
+      if (residual) {
+        rows.add(DoubleCases.gaussian(r, p, a.dModel(), 0, 1));
+      }
+      List<DMatrixRMaj> kl = new ArrayList<>();
+      List<DMatrixRMaj> vl = new ArrayList<>();
+      for (int h = 0; h < a.heads(); h++) {
+        kl.add(DoubleCases.gaussian(r, p, a.dHead(), 0, 1));
+        vl.add(DoubleCases.gaussian(r, p, a.dValue(), 0, 1));
+      }
+      keys.add(kl);
+      values.add(vl);
+    }
+    return new Draws(rows, keys, values);
   }
 
   /**

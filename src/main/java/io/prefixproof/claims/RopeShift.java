@@ -1,12 +1,10 @@
 package io.prefixproof.claims;
 
-import io.prefixproof.cases.DoubleCases;
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Prefix;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -41,21 +39,8 @@ public final class RopeShift {
 
   /** The run with a key/value prefix of p positions, N(0,1) keys and values drawn from {@code seed}. */
   static FastModel.Trace prefixed(FastModel model, DMatrixRMaj content, int p, long seed) {
-    Architecture a = model.arch();
-    SplittableRandom r = new SplittableRandom(seed);
-    List<List<DMatrixRMaj>> keys = new ArrayList<>();
-    List<List<DMatrixRMaj>> values = new ArrayList<>();
-    for (int l = 0; l < a.layers(); l++) {
-      List<DMatrixRMaj> kl = new ArrayList<>();
-      List<DMatrixRMaj> vl = new ArrayList<>();
-      for (int h = 0; h < a.heads(); h++) {
-        kl.add(DoubleCases.gaussian(r, p, a.dHead(), 0, 1));
-        vl.add(DoubleCases.gaussian(r, p, a.dValue(), 0, 1));
-      }
-      keys.add(kl);
-      values.add(vl);
-    }
-    return model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, keys, values);
+    Inspection.Draws kv = Inspection.draws(model.arch(), p, seed, false);
+    return model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, kv.keys(), kv.values());
   }
 
   /** Compares each layer of the prefixed run {@code t} with the layer run at {@code reference} positions. */
@@ -64,10 +49,10 @@ public final class RopeShift {
     int n = reference.length;
     double sigma = Math.abs(Inspection.sigma(model));
     for (int l = 0; l < a.layers(); l++) {
-      FastModel.Layer ref = model.layer(l, t.layers().get(l).input(), reference, null, null, new int[0], n);
+      List<FastModel.Head> ref = model.heads(l, t.layers().get(l).input(), reference, null, null, new int[0], n);
       for (int h = 0; h < a.heads(); h++) {
         FastModel.Head hp = t.layers().get(l).heads().get(h);
-        FastModel.Head hr = ref.heads().get(h);
+        FastModel.Head hr = ref.get(h);
         double rope = 32.0 * (p + n) * DoubleLimitations.U * sigma * maxRowNorm(hp.queries())
             * Math.max(maxRowNorm(hp.keys()), maxRowNorm(hr.keys()));
         double maxErr = 0;
@@ -87,9 +72,19 @@ public final class RopeShift {
             maxRatio = Math.max(maxRatio, err / tol);
           }
         }
-        rows.add(new Inspection.Row("shifted key/value", l, h, "CONJ-3", maxErr, maxRatio, maxRatio <= 1));
+        rows.add(new Inspection.Row("shifted key/value", l, h, claim(a, p + n), maxErr, maxRatio, maxRatio <= 1));
       }
     }
+  }
+
+  /**
+   * The statement a row checks: CONJ-3, or CONJ-9 when the RoPE depends on the sequence length and the
+   * prefixed length passes the trained one, so that the two runs rotate with different frequencies (CONJ-9
+   * is false: such rows measure how far the invariance fails, they do not assert it).
+   */
+  static String claim(Architecture a, int prefixedLength) {
+    return !a.ropeScaling().usesRotationWeights() && prefixedLength > a.ropeScaling().trainedContext() ? "CONJ-9"
+        : "CONJ-3";
   }
 
   static double maxRowNorm(DMatrixRMaj m) {

@@ -8,6 +8,7 @@ import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
 import io.prefixproof.model.ScoreScale;
+import io.prefixproof.model.RopeScaling;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,9 +47,9 @@ public final class FastModel {
     if (arch.norm() == Architecture.NormKind.RATIONAL_LAYER || arch.norm() == Architecture.NormKind.RATIONAL_RMS) {
       throw new IllegalArgumentException("the double engine has no rational norm stand-in (" + arch.norm() + ")");
     }
-    if (!arch.ropeScaling().usesRotationWeights()) {
-      throw new IllegalArgumentException("the double engine has no length-dependent RoPE (" + arch.ropeScaling()
-          + "); the generic engine runs it in Dfp or double");
+    if (!arch.ropeScaling().usesRotationWeights() && arch.ropeScaling().kind() != RopeScaling.Kind.DYNAMIC_NTK) {
+      throw new IllegalArgumentException("the double engine has no " + arch.ropeScaling()
+          + " RoPE (dynamic NTK only); the generic engine runs it in Dfp or double");
     }
     this.arch = arch;
     Map<String, int[]> shapes = Model.shapes(arch);
@@ -221,34 +222,14 @@ public final class FastModel {
   public Layer layer(
       int l, DMatrixRMaj x, int[] positions, List<DMatrixRMaj> kvK, List<DMatrixRMaj> kvV, int[] kvPositions,
       int sequenceLength) {
-    boolean pre = arch.norm() != Architecture.NormKind.NONE && !arch.postNorm();
     boolean post = arch.norm() != Architecture.NormKind.NONE && arch.postNorm();
-    DMatrixRMaj normed = pre ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
+    boolean pre = arch.norm() != Architecture.NormKind.NONE && !post;
     int rows = x.numRows;
-    int[] keyPositions = new int[(kvK == null ? 0 : kvPositions.length) + rows];
-    if (kvK != null) {
-      System.arraycopy(kvPositions, 0, keyPositions, 0, kvPositions.length);
-    }
-    System.arraycopy(positions, 0, keyPositions, keyPositions.length - rows, rows);
-    List<Head> heads = new ArrayList<>();
-    Mask mask = mask(arch.mask(), positions, keyPositions);
+    List<Head> heads = heads(l, x, positions, kvK, kvV, kvPositions, sequenceLength);
     int kv = arch.dValue();
     DMatrixRMaj concat = new DMatrixRMaj(rows, arch.heads() * kv);
     for (int h = 0; h < arch.heads(); h++) {
-      DMatrixRMaj q = affine(normed, Names.wq(l, h), Names.bq(l, h));
-      DMatrixRMaj k = affine(normed, Names.wk(l, h), Names.bk(l, h));
-      DMatrixRMaj v = affine(normed, Names.wv(l, h), Names.bv(l, h));
-      if (arch.positions() == Architecture.PositionKind.ROPE) {
-        rope(q, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
-        rope(k, positions, param(Names.ROPE_COS), param(Names.ROPE_SIN));
-      }
-      if (kvK != null) {
-        k = CommonOps_DDRM.concatRowsMulti(kvK.get(h), k);
-        v = CommonOps_DDRM.concatRowsMulti(kvV.get(h), v);
-      }
-      Head head = head(h, q, k, v, mask, positions, keyPositions, sequenceLength);
-      heads.add(head);
-      CommonOps_DDRM.insert(head.out(), concat, 0, h * kv);
+      CommonOps_DDRM.insert(heads.get(h).out(), concat, 0, h * kv);
     }
     DMatrixRMaj o = new DMatrixRMaj(rows, arch.dModel());
     timesTransposed(concat, Names.wo(l), o);
@@ -287,7 +268,60 @@ public final class FastModel {
         out = norm(out, Names.ln2g(l), Names.ln2b(l));
       }
     }
-    return new Layer(x, List.copyOf(heads), o, out);
+    return new Layer(x, heads, o, out);
+  }
+
+  /**
+   * The heads of block l on the block input x (its first norm applied here, as in {@link #layer}), without
+   * the output projection and the MLP: what a prefix-free reference of the limitation checks needs.
+   */
+  public List<Head> heads(
+      int l, DMatrixRMaj x, int[] positions, List<DMatrixRMaj> kvK, List<DMatrixRMaj> kvV, int[] kvPositions,
+      int sequenceLength) {
+    boolean pre = arch.norm() != Architecture.NormKind.NONE && !arch.postNorm();
+    DMatrixRMaj normed = pre ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
+    int rows = x.numRows;
+    int[] keyPositions = new int[(kvK == null ? 0 : kvPositions.length) + rows];
+    if (kvK != null) {
+      System.arraycopy(kvPositions, 0, keyPositions, 0, kvPositions.length);
+    }
+    System.arraycopy(positions, 0, keyPositions, keyPositions.length - rows, rows);
+    List<Head> heads = new ArrayList<>();
+    Mask mask = mask(arch.mask(), positions, keyPositions);
+    DMatrixRMaj[] rotation = arch.positions() == Architecture.PositionKind.ROPE ? rotation(positions) : null;
+    for (int h = 0; h < arch.heads(); h++) {
+      DMatrixRMaj q = affine(normed, Names.wq(l, h), Names.bq(l, h));
+      DMatrixRMaj k = affine(normed, Names.wk(l, h), Names.bk(l, h));
+      DMatrixRMaj v = affine(normed, Names.wv(l, h), Names.bv(l, h));
+      if (rotation != null) {
+        rope(q, positions, rotation[0], rotation[1]);
+        rope(k, positions, rotation[0], rotation[1]);
+      }
+      if (kvK != null) {
+        k = CommonOps_DDRM.concatRowsMulti(kvK.get(h), k);
+        v = CommonOps_DDRM.concatRowsMulti(kvV.get(h), v);
+      }
+      heads.add(head(h, q, k, v, mask, positions, keyPositions, sequenceLength));
+    }
+    return List.copyOf(heads);
+  }
+
+  /**
+   * cos θ_m and sin θ_m of each pair: the rotation weights, or with dynamic NTK the frequencies at the
+   * sequence length {@code max position + 1} (as HF's dynamic RoPE update takes it from the position ids).
+   */
+  private DMatrixRMaj[] rotation(int[] positions) {
+    if (arch.ropeScaling().usesRotationWeights()) {
+      return new DMatrixRMaj[] {param(Names.ROPE_COS), param(Names.ROPE_SIN)};
+    }
+    double[] theta = arch.ropeScaling().frequencies(arch.dHead(), Arrays.stream(positions).max().orElse(0) + 1);
+    DMatrixRMaj cos = new DMatrixRMaj(1, theta.length);
+    DMatrixRMaj sin = new DMatrixRMaj(1, theta.length);
+    for (int m = 0; m < theta.length; m++) {
+      cos.set(0, m, Math.cos(theta[m]));
+      sin.set(0, m, Math.sin(theta[m]));
+    }
+    return new DMatrixRMaj[] {cos, sin};
   }
 
   /**

@@ -166,6 +166,14 @@ public record RopeScaling(Kind kind, BigFraction base, int trainedContext, BigFr
     return new Table(out[0], out[1], out[2], out[3]);
   }
 
+  /**
+   * θ_m for the k/2 pairs at sequence length {@code length}, in double: the double engine's rotations for
+   * {@link Kind#DYNAMIC_NTK}, whose only length dependence is the base.
+   */
+  public double[] frequencies(int k, int length) {
+    return Arrays.stream(frequencies(Arith.decimal64(), k, length)).mapToDouble(x -> x.getReal()).toArray();
+  }
+
   /** θ_m for the k/2 pairs at sequence length {@code length}. */
   private <T extends FieldElement<T>> T[] frequencies(Arith<T> ar, int k, int length) {
     T b = ar.of(base);

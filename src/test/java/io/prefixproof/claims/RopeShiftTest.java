@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,5 +47,23 @@ class RopeShiftTest {
     List<Inspection.Row> rows = new ArrayList<>();
     RopeShift.compare(m, t, p, uneven, rows);
     assertFalse(rows.stream().allMatch(Inspection.Row::holds), "an uneven shift was not caught: " + rows);
+  }
+
+  @Test
+  @DisplayName("dynamic NTK: CONJ-3 holds within the trained length; past it the rows are CONJ-9's and fail")
+  void dynamicNtk() {
+    FastModel m = HfModel.load(Path.of("src/test/resources/hf", "llama-dynamic"));
+    DMatrixRMaj content = m.embed(new int[] {3, 1, 4, 1, 5, 9, 2});
+    List<Inspection.Row> within = RopeShift.check(m, content, 1, 7);
+    assertTrue(within.stream().allMatch(r -> r.claim().equals("CONJ-3") && r.holds()), within.toString());
+    List<Inspection.Row> past = RopeShift.check(m, content, 4, 7);
+    assertTrue(past.stream().allMatch(r -> r.claim().equals("CONJ-9")), past.toString());
+    double worst = past.stream().mapToDouble(Inspection.Row::maxRatio).max().orElseThrow();
+    System.out.printf("llama-dynamic, 4 + 7 positions (trained 8): largest CONJ-9 err/tol %.3g, %d of %d rows differ%n",
+        worst, past.stream().filter(r -> !r.holds()).count(), past.size());
+    assertFalse(past.stream().allMatch(Inspection.Row::holds));
+    // the LIM rows compare runs at the same length, so they hold past the trained length too
+    assertTrue(Inspection.run(m, content, 4, 7).stream().filter(r -> r.claim().startsWith("LIM"))
+        .allMatch(Inspection.Row::holds));
   }
 }

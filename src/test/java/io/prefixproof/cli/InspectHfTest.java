@@ -55,7 +55,7 @@ class InspectHfTest {
   }
 
   @Test
-  @DisplayName("--text is encoded by the checkpoint's byte-level BPE tokenizer.json")
+  @DisplayName("--text is encoded by the checkpoint's tokenizer.json: GPT-2 byte-level or LLaMA SentencePiece BPE")
   void text(@TempDir Path dir) throws Exception {
     for (String f : new String[] {"config.json", "model.safetensors"}) {
       Files.copy(Path.of("src/test/resources/hf/gpt2", f), dir.resolve(f));
@@ -64,6 +64,47 @@ class InspectHfTest {
     Files.copy(Path.of("src/test/resources/hf-tokenizer/tokenizer.json"), dir.resolve("tokenizer.json"));
     assertEquals(0, Main.execute("inspect", "--model", dir.toString(), "--text", "hello hello!"));
     assertEquals(2, Main.execute("inspect", "--model", dir.toString(), "--text", "hex"), "x is not in the vocabulary");
+    Path llama = dir.resolve("llama");
+    Files.createDirectory(llama);
+    for (String f : new String[] {"config.json", "model.safetensors"}) {
+      Files.copy(Path.of("src/test/resources/hf/mistral", f), llama.resolve(f));
+    }
+    Files.copy(Path.of("src/test/resources/hf-tokenizer-llama/tokenizer.json"), llama.resolve("tokenizer.json"));
+    assertEquals(0, Main.execute("inspect", "--model", llama.toString(), "--text", "hello world"));
+  }
+
+  @Test
+  @DisplayName("--layerwise reads block by block and writes the same claim rows; gpt2 and a JSON config are refused")
+  void layerwise(@TempDir Path dir) throws Exception {
+    Path whole = dir.resolve("whole.json");
+    Path blocks = dir.resolve("blocks.json");
+    assertEquals(0, Main.execute("inspect", "--model", LLAMA, "--expect-logits", LLAMA + "/reference.json",
+        "--json", whole.toString()));
+    assertEquals(0, Main.execute("inspect", "--model", LLAMA, "--expect-logits", LLAMA + "/reference.json",
+        "--layerwise", "--json", blocks.toString()));
+    ArrayNode expected = new ArrayNode(null);
+    for (JsonNode row : new ObjectMapper().readTree(whole.toFile())) {
+      if (row.has("max_abs_err")) {
+        expected.add(row);
+      }
+    }
+    assertEquals(expected, new ObjectMapper().readTree(blocks.toFile()));
+    assertEquals(2, Main.execute("inspect", "--model", "src/test/resources/hf/gpt2", "--tokens", "1,2", "--layerwise"));
+    assertEquals(2, Main.execute("inspect", "--model", "minilm", "--layerwise"));
+  }
+
+  @Test
+  @DisplayName("dynamic NTK past its trained length: CONJ-9 rows are measured and differ, yet the exit code is 0")
+  void dynamicNtkPastTheTrainedLength(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("rows.json");
+    assertEquals(0, Main.execute("inspect", "--model", "src/test/resources/hf/llama-dynamic", "--tokens",
+        "3,1,4,1,5,9,2", "--prefix", "4", "--json", json.toString()));
+    long differ = 0;
+    for (JsonNode row : new ObjectMapper().readTree(json.toFile())) {
+      assertTrue(!row.get("claim").asText().equals("CONJ-3"), "a CONJ-3 row past the trained length: " + row);
+      differ += row.get("claim").asText().equals("CONJ-9") && !row.get("holds").asBoolean() ? 1 : 0;
+    }
+    assertTrue(differ > 0, "no CONJ-9 row differs");
   }
 
   @Test

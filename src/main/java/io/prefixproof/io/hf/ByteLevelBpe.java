@@ -35,11 +35,7 @@ public final class ByteLevelBpe {
 
   public static ByteLevelBpe read(Path file) {
     JsonNode root = HfConfig.json(file);
-    JsonNode model = root == null ? null : root.get("model");
-    if (model == null || !"BPE".equals(model.path("type").asText())) {
-      throw new IllegalArgumentException(file + ": \"model.type\" is " + (model == null ? "missing" : model.get("type"))
-          + "; only BPE is supported");
-    }
+    JsonNode model = bpeModel(root, file);
     JsonNode pre = root.path("pre_tokenizer");
     if (!"ByteLevel".equals(pre.path("type").asText())) {
       throw new IllegalArgumentException(file + ": \"pre_tokenizer.type\" is " + pre.get("type")
@@ -49,13 +45,36 @@ public final class ByteLevelBpe {
     if (norm != null && !norm.isNull()) {
       throw new IllegalArgumentException(file + ": \"normalizer\" is " + norm.path("type") + "; none is supported");
     }
+    return new ByteLevelBpe(vocab(model, file), ranks(model.path("merges"), file),
+        pre.path("add_prefix_space").asBoolean(false));
+  }
+
+  /** The tokenizer's {@code model}, required to be BPE. */
+  static JsonNode bpeModel(JsonNode root, Path file) {
+    JsonNode model = root == null ? null : root.get("model");
+    if (model == null || !"BPE".equals(model.path("type").asText())) {
+      throw new IllegalArgumentException(file + ": \"model.type\" is " + (model == null ? "missing" : model.get("type"))
+          + "; only BPE is supported");
+    }
+    return model;
+  }
+
+  /** {@code model.vocab}: token to id, required non-empty. */
+  static Map<String, Integer> vocab(JsonNode model, Path file) {
     Map<String, Integer> vocab = new HashMap<>();
     model.path("vocab").properties().forEach(e -> vocab.put(e.getKey(), e.getValue().asInt()));
     if (vocab.isEmpty()) {
       throw new IllegalArgumentException(file + ": \"model.vocab\" is missing or empty");
     }
+    return vocab;
+  }
+
+  /**
+   * {@code model.merges} as ranks by pair ({@code "a b"}, the first occurrence counting), each entry a
+   * string {@code "a b"} or an array {@code ["a", "b"]}.
+   */
+  static Map<String, Integer> ranks(JsonNode merges, Path file) {
     Map<String, Integer> ranks = new HashMap<>();
-    JsonNode merges = model.path("merges");
     for (int i = 0; i < merges.size(); i++) {
       JsonNode m = merges.get(i);
       String pair = m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText();
@@ -64,7 +83,30 @@ public final class ByteLevelBpe {
       }
       ranks.putIfAbsent(pair, i);
     }
-    return new ByteLevelBpe(vocab, ranks, pre.path("add_prefix_space").asBoolean(false));
+    return ranks;
+  }
+
+  /**
+   * BPE's merge loop on a word's symbols (changed in place and returned): while some adjacent pair has a
+   * rank, the leftmost pair of lowest rank becomes one symbol.
+   */
+  static List<String> merge(List<String> symbols, Map<String, Integer> ranks) {
+    while (symbols.size() > 1) {
+      int best = -1;
+      int bestRank = Integer.MAX_VALUE;
+      for (int i = 0; i + 1 < symbols.size(); i++) {
+        Integer r = ranks.get(symbols.get(i) + " " + symbols.get(i + 1));
+        if (r != null && r < bestRank) {
+          best = i;
+          bestRank = r;
+        }
+      }
+      if (best < 0) {
+        break;
+      }
+      symbols.set(best, symbols.get(best) + symbols.remove(best + 1));
+    }
+    return symbols;
   }
 
   /** GPT-2's table: the character standing for byte b. */
@@ -87,22 +129,7 @@ public final class ByteLevelBpe {
       for (byte b : m.group().getBytes(StandardCharsets.UTF_8)) {
         symbols.add(String.valueOf(byteChar(b & 0xff)));
       }
-      while (symbols.size() > 1) {
-        int best = -1;
-        int bestRank = Integer.MAX_VALUE;
-        for (int i = 0; i + 1 < symbols.size(); i++) {
-          Integer r = ranks.get(symbols.get(i) + " " + symbols.get(i + 1));
-          if (r != null && r < bestRank) {
-            best = i;
-            bestRank = r;
-          }
-        }
-        if (best < 0) {
-          break;
-        }
-        symbols.set(best, symbols.get(best) + symbols.remove(best + 1));
-      }
-      for (String s : symbols) {
+      for (String s : merge(symbols, ranks)) {
         Integer id = vocab.get(s);
         if (id == null) {
           throw new IllegalArgumentException("the tokenizer's vocabulary has no symbol " + s + " (from \"" + m.group()

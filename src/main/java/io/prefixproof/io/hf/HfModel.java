@@ -1,6 +1,7 @@
 package io.prefixproof.io.hf;
 
 import io.prefixproof.fast.FastModel;
+import io.prefixproof.fast.Layerwise;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,10 +26,42 @@ public final class HfModel {
     }
     return switch (type) {
       case "gpt2" -> Gpt2.convert(c, Checkpoint.open(dir));
-      case "llama" -> Llama.convert(c, Checkpoint.open(dir));
-      case "mistral" -> Mistral.convert(c, Checkpoint.open(dir));
-      case "qwen2" -> Qwen2.convert(c, Checkpoint.open(dir));
+      case "llama", "mistral", "qwen2" -> Llama.decoder(decoder(c, type), Checkpoint.open(dir));
       default -> throw c.error("model_type", "is " + type + "; supported: gpt2, llama, mistral, qwen2");
+    };
+  }
+
+  /**
+   * The checkpoint read one block at a time ({@link HfLayers}), for weights too large to hold as doubles:
+   * llama, mistral and qwen2.
+   */
+  public static Layerwise layerwise(Path dir) {
+    HfConfig c = HfConfig.read(dir.resolve("config.json"));
+    String type = c.text("model_type", null);
+    if (type == null) {
+      throw c.error("model_type", "is missing");
+    }
+    if (!type.equals("llama") && !type.equals("mistral") && !type.equals("qwen2")) {
+      throw c.error("model_type", "is " + type + "; reading block by block supports llama, mistral, qwen2");
+    }
+    return new HfLayers(decoder(c, type), Checkpoint.open(dir));
+  }
+
+  /** The number of weights the checkpoint stores (what {@link #load} would hold as doubles). */
+  public static long weightCount(Path dir) {
+    Checkpoint checkpoint = Checkpoint.open(dir);
+    long count = 0;
+    for (String n : checkpoint.names()) {
+      count += java.util.Arrays.stream(checkpoint.shape(n)).reduce(1, Math::multiplyExact);
+    }
+    return count;
+  }
+
+  private static Llama.Decoder decoder(HfConfig c, String type) {
+    return switch (type) {
+      case "mistral" -> Mistral.config(c);
+      case "qwen2" -> Qwen2.config(c);
+      default -> Llama.config(c);
     };
   }
 }

@@ -63,9 +63,23 @@ final class Importer {
 
   /** The model, after checking that each checkpoint tensor was used or is a buffer {@code ignorable} accepts. */
   FastModel finish(Architecture arch, String family, Predicate<String> ignorable) {
+    requireUsed(n -> true, family, ignorable);
+    return model(arch);
+  }
+
+  /** The model of the weights put so far, without checking what was used. */
+  FastModel model(Architecture arch) {
+    return new FastModel(arch, params);
+  }
+
+  /**
+   * Requires that each checkpoint tensor {@code scope} accepts was used or is a buffer {@code ignorable}
+   * accepts; otherwise an error names it.
+   */
+  void requireUsed(Predicate<String> scope, String family, Predicate<String> ignorable) {
     Set<String> left = new TreeSet<>();
     for (String n : checkpoint.names()) {
-      if (!used.contains(n) && !ignorable.test(n)) {
+      if (scope.test(n) && !used.contains(n) && !ignorable.test(n)) {
         left.add(n);
       }
     }
@@ -73,6 +87,5 @@ final class Importer {
       throw new IllegalArgumentException("checkpoint tensor " + left.iterator().next() + " is not part of a " + family
           + " model as configured" + (left.size() > 1 ? " (" + left.size() + " such tensors: " + left + ")" : ""));
     }
-    return new FastModel(arch, params);
   }
 }

@@ -24,68 +24,97 @@ import org.ejml.data.DMatrixRMaj;
 final class Llama {
   private Llama() {}
 
-  static FastModel convert(HfConfig c, Checkpoint checkpoint) {
+  /** The largest context of a model config (README, "Input ranges"). */
+  static final int MAX_CONTEXT = 1 << 20;
+
+  /** LLaMA's config: q/k/v/o biases together under {@code attention_bias}, none in the MLP. */
+  static Decoder config(HfConfig c) {
     boolean biases = c.bool("attention_bias", false);
     if (c.bool("mlp_bias", false)) {
       throw c.error("mlp_bias", "is true; biases in the gated MLP are not supported");
     }
     // tensor-parallel slicing of the same products during pre-training: no change to the mathematics
     c.get("pretraining_tp");
-    return decoder(c, checkpoint, "llama", biases, biases, Integer.MAX_VALUE);
+    return Decoder.of(c, "llama", biases, biases, Integer.MAX_VALUE);
   }
 
   /**
-   * The shared decoder. {@code qkvBias}: q/k/v projections carry biases (Qwen2); {@code oBias}: o_proj does;
-   * {@code window}: the sliding-window length, to which the context is capped (within it a sliding window
-   * changes nothing).
+   * The decoder LLaMA shares with Mistral and Qwen2, as read from its config. {@code qkvBias}: q/k/v
+   * projections carry biases (Qwen2); {@code oBias}: o_proj does; the context is capped at the sliding
+   * window (within it a sliding window changes nothing).
    */
-  static FastModel decoder(HfConfig c, Checkpoint checkpoint, String family, boolean qkvBias, boolean oBias,
-      int window) {
-    int vocab = c.integer("vocab_size");
-    int d = c.integer("hidden_size");
-    int hidden = c.integer("intermediate_size");
-    int layers = c.integer("num_hidden_layers");
-    int heads = c.integer("num_attention_heads");
-    int kvHeads = c.integer("num_key_value_heads", heads);
-    int positions = c.integer("max_position_embeddings");
-    if (c.get("head_dim") == null && d % heads != 0) {
-      throw c.error("num_attention_heads", "= " + heads + " does not divide hidden_size = " + d);
+  record Decoder(Architecture arch, String family, int kvHeads, boolean qkvBias, boolean oBias, boolean tied,
+      Rope rope) {
+
+    static Decoder of(HfConfig c, String family, boolean qkvBias, boolean oBias, int window) {
+      int vocab = c.integer("vocab_size");
+      int d = c.integer("hidden_size");
+      int hidden = c.integer("intermediate_size");
+      int layers = c.integer("num_hidden_layers");
+      int heads = c.integer("num_attention_heads");
+      int kvHeads = c.integer("num_key_value_heads", heads);
+      int positions = c.integer("max_position_embeddings");
+      if (c.get("head_dim") == null && d % heads != 0) {
+        throw c.error("num_attention_heads", "= " + heads + " does not divide hidden_size = " + d);
+      }
+      int k = c.integer("head_dim", d / heads);
+      if (heads % kvHeads != 0) {
+        throw c.error("num_key_value_heads", "= " + kvHeads + " does not divide num_attention_heads = " + heads);
+      }
+      if (k % 2 != 0) {
+        throw c.error("head_dim", "= " + k + " is odd; RoPE rotates pairs");
+      }
+      double eps = c.positive("rms_norm_eps", 1e-6);
+      boolean tied = c.bool("tie_word_embeddings", false);
+      c.require("hidden_act", "the MLP is SwiGLU", "silu", "swish");
+      Rope rope = Rope.of(c, k, positions);
+      c.ignore(HfConfig.METADATA);
+      c.finish(family);
+      // dynamic NTK is made for sequences past max_position_embeddings: the context is the engine's largest
+      int context = Math.min(rope.scaling().usesRotationWeights() ? positions : MAX_CONTEXT, window);
+      double sigma = rope.attentionFactor() * rope.attentionFactor() / Math.sqrt(k);
+      Architecture arch = Architecture.builder(d).vocab(vocab).layers(layers).heads(heads).dHead(k).dValue(k)
+          .mlp(hidden, Architecture.Activation.SWIGLU).norm(Architecture.NormKind.RMS, true)
+          .normEps(new BigFraction(eps)).attnBiases(qkvBias || oBias).mask(Architecture.Mask.CAUSAL)
+          .positions(Architecture.PositionKind.ROPE).ropeScaling(rope.scaling()).maxContext(context)
+          .scale(ScoreScale.fixed(new BigFraction(sigma))).build();
+      return new Decoder(arch, family, kvHeads, qkvBias, oBias, tied, rope);
     }
-    int k = c.integer("head_dim", d / heads);
-    if (heads % kvHeads != 0) {
-      throw c.error("num_key_value_heads", "= " + kvHeads + " does not divide num_attention_heads = " + heads);
+
+    /** The importer of a checkpoint, its names with or without the {@code model.} prefix. */
+    static Importer importer(Checkpoint checkpoint) {
+      return new Importer(checkpoint, checkpoint.has("model.embed_tokens.weight") ? "model." : "");
     }
-    if (k % 2 != 0) {
-      throw c.error("head_dim", "= " + k + " is odd; RoPE rotates pairs");
+
+    /** Older checkpoints store each layer's RoPE inverse frequencies, which the config determines. */
+    static boolean ignorable(String tensor) {
+      return tensor.matches("(model\\.)?layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
     }
-    double eps = c.positive("rms_norm_eps", 1e-6);
-    boolean tied = c.bool("tie_word_embeddings", false);
-    c.require("hidden_act", "the MLP is SwiGLU", "silu", "swish");
-    Rope rope = Rope.of(c, k, positions);
-    c.ignore(HfConfig.METADATA);
-    c.finish(family);
-    int context = Math.min(positions, Math.min(rope.contextCap(), window));
-    double sigma = rope.attentionFactor() * rope.attentionFactor() / Math.sqrt(k);
-    Architecture arch = Architecture.builder(d).vocab(vocab).layers(layers).heads(heads).dHead(k).dValue(k)
-        .mlp(hidden, Architecture.Activation.SWIGLU).norm(Architecture.NormKind.RMS, true)
-        .normEps(new BigFraction(eps)).attnBiases(qkvBias || oBias).mask(Architecture.Mask.CAUSAL)
-        .positions(Architecture.PositionKind.ROPE).maxContext(context).scale(ScoreScale.fixed(new BigFraction(sigma)))
-        .build();
-    Importer in = new Importer(checkpoint, checkpoint.has("model.embed_tokens.weight") ? "model." : "");
-    DMatrixRMaj embed = in.take("embed_tokens.weight", vocab, d);
-    in.put(Names.EMBED, embed);
-    DMatrixRMaj cos = new DMatrixRMaj(1, k / 2);
-    DMatrixRMaj sin = new DMatrixRMaj(1, k / 2);
-    for (int m = 0; m < k / 2; m++) {
-      cos.set(0, m, Math.cos(rope.theta()[m]));
-      sin.set(0, m, Math.sin(rope.theta()[m]));
+
+    /** cos θ_m and sin θ_m of each pair, PrefixProof's rotation weights (none with dynamic NTK). */
+    void putRope(Importer in) {
+      if (!rope.scaling().usesRotationWeights()) {
+        return;
+      }
+      int half = arch.dHead() / 2;
+      DMatrixRMaj cos = new DMatrixRMaj(1, half);
+      DMatrixRMaj sin = new DMatrixRMaj(1, half);
+      for (int m = 0; m < half; m++) {
+        cos.set(0, m, Math.cos(rope.theta()[m]));
+        sin.set(0, m, Math.sin(rope.theta()[m]));
+      }
+      in.put(Names.ROPE_COS, cos);
+      in.put(Names.ROPE_SIN, sin);
     }
-    in.put(Names.ROPE_COS, cos);
-    in.put(Names.ROPE_SIN, sin);
-    int group = heads / kvHeads;
-    for (int l = 0; l < layers; l++) {
+
+    /** Checkpoint layer {@code l}'s weights under PrefixProof's names of layer {@code target}. */
+    void layer(Importer in, int l, int target) {
+      int d = arch.dModel();
+      int k = arch.dHead();
+      int heads = arch.heads();
+      int hidden = arch.mlpHidden();
       String p = "layers." + l + ".";
-      in.put(Names.ln1g(l), in.take(p + "input_layernorm.weight", 1, d));
+      in.put(Names.ln1g(target), in.take(p + "input_layernorm.weight", 1, d));
       DMatrixRMaj q = in.take(p + "self_attn.q_proj.weight", heads * k, d);
       DMatrixRMaj kk = in.take(p + "self_attn.k_proj.weight", kvHeads * k, d);
       DMatrixRMaj v = in.take(p + "self_attn.v_proj.weight", kvHeads * k, d);
@@ -102,32 +131,58 @@ final class Llama {
         keyB[g] = qkvBias ? transposed(interleaved(kb, g * k, k)) : new DMatrixRMaj(1, k);
         valueB[g] = qkvBias ? transposed(Importer.rows(vb, g * k, k)) : new DMatrixRMaj(1, k);
       }
+      int group = heads / kvHeads;
       for (int h = 0; h < heads; h++) {
-        in.put(Names.wq(l, h), interleaved(q, h * k, k));
-        in.put(Names.wk(l, h), keyW[h / group]);
-        in.put(Names.wv(l, h), valueW[h / group]);
+        in.put(Names.wq(target, h), interleaved(q, h * k, k));
+        in.put(Names.wk(target, h), keyW[h / group]);
+        in.put(Names.wv(target, h), valueW[h / group]);
         if (arch.attnBiases()) {
-          in.put(Names.bq(l, h), qkvBias ? transposed(interleaved(qb, h * k, k)) : new DMatrixRMaj(1, k));
-          in.put(Names.bk(l, h), keyB[h / group]);
-          in.put(Names.bv(l, h), valueB[h / group]);
+          in.put(Names.bq(target, h), qkvBias ? transposed(interleaved(qb, h * k, k)) : new DMatrixRMaj(1, k));
+          in.put(Names.bk(target, h), keyB[h / group]);
+          in.put(Names.bv(target, h), valueB[h / group]);
         }
       }
-      in.put(Names.wo(l), in.take(p + "self_attn.o_proj.weight", d, heads * k));
+      in.put(Names.wo(target), in.take(p + "self_attn.o_proj.weight", d, heads * k));
       if (arch.attnBiases()) {
-        in.put(Names.bo(l), oBias ? in.take(p + "self_attn.o_proj.bias", 1, d) : new DMatrixRMaj(1, d));
+        in.put(Names.bo(target), oBias ? in.take(p + "self_attn.o_proj.bias", 1, d) : new DMatrixRMaj(1, d));
       }
-      in.put(Names.ln2g(l), in.take(p + "post_attention_layernorm.weight", 1, d));
-      in.put(Names.wg(l), in.take(p + "mlp.gate_proj.weight", hidden, d));
-      in.put(Names.w1(l), in.take(p + "mlp.up_proj.weight", hidden, d));
-      in.put(Names.c1(l), new DMatrixRMaj(1, hidden));
-      in.put(Names.w2(l), in.take(p + "mlp.down_proj.weight", d, hidden));
-      in.put(Names.c2(l), new DMatrixRMaj(1, d));
+      in.put(Names.ln2g(target), in.take(p + "post_attention_layernorm.weight", 1, d));
+      in.put(Names.wg(target), in.take(p + "mlp.gate_proj.weight", hidden, d));
+      in.put(Names.w1(target), in.take(p + "mlp.up_proj.weight", hidden, d));
+      in.put(Names.c1(target), new DMatrixRMaj(1, hidden));
+      in.put(Names.w2(target), in.take(p + "mlp.down_proj.weight", d, hidden));
+      in.put(Names.c2(target), new DMatrixRMaj(1, d));
     }
-    in.put(Names.LNF_G, in.take("norm.weight", 1, d));
-    in.skip("lm_head.weight");
-    in.put(Names.UNEMBED, tied ? embed : new Importer(checkpoint, "").take("lm_head.weight", vocab, d));
-    // older checkpoints store each layer's RoPE inverse frequencies, which the config determines
-    return in.finish(arch, family, n -> n.matches("(model\\.)?layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq"));
+
+    /** The embedding (decoded now). */
+    DMatrixRMaj embedding(Importer in) {
+      return in.take("embed_tokens.weight", arch.vocab(), arch.dModel());
+    }
+
+    /** The final norm's gain. */
+    DMatrixRMaj finalGain(Importer in) {
+      return in.take("norm.weight", 1, arch.dModel());
+    }
+
+    /** The unembedding: {@code embed} itself when tied, else {@code lm_head} (decoded now). */
+    DMatrixRMaj unembedding(Importer in, Checkpoint checkpoint, DMatrixRMaj embed) {
+      in.skip("lm_head.weight");
+      return tied ? embed : new Importer(checkpoint, "").take("lm_head.weight", arch.vocab(), arch.dModel());
+    }
+  }
+
+  /** The whole model in memory. */
+  static FastModel decoder(Decoder dec, Checkpoint checkpoint) {
+    Importer in = Decoder.importer(checkpoint);
+    DMatrixRMaj embed = dec.embedding(in);
+    in.put(Names.EMBED, embed);
+    dec.putRope(in);
+    for (int l = 0; l < dec.arch().layers(); l++) {
+      dec.layer(in, l, l);
+    }
+    in.put(Names.LNF_G, dec.finalGain(in));
+    in.put(Names.UNEMBED, dec.unembedding(in, checkpoint, embed));
+    return in.finish(dec.arch(), dec.family(), Decoder::ignorable);
   }
 
   /** Rows [from, from + k) of m in PrefixProof's RoPE order: row 2i from row from + i, row 2i + 1 from from + k/2 + i. */

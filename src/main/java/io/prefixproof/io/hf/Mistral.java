@@ -1,6 +1,5 @@
 package io.prefixproof.io.hf;
 
-import io.prefixproof.fast.FastModel;
 
 /**
  * Mistral ({@code model_type "mistral"}): the LLaMA decoder without biases, with grouped-query attention
@@ -11,8 +10,8 @@ import io.prefixproof.fast.FastModel;
 final class Mistral {
   private Mistral() {}
 
-  static FastModel convert(HfConfig c, Checkpoint checkpoint) {
+  static Llama.Decoder config(HfConfig c) {
     int window = c.integer("sliding_window", Integer.MAX_VALUE);
-    return Llama.decoder(c, checkpoint, "mistral", false, false, window);
+    return Llama.Decoder.of(c, "mistral", false, false, window);
   }
 }

@@ -1,6 +1,5 @@
 package io.prefixproof.io.hf;
 
-import io.prefixproof.fast.FastModel;
 
 /**
  * Qwen2 ({@code model_type "qwen2"}): the LLaMA decoder with biases on the q, k and v projections (none
@@ -11,10 +10,10 @@ import io.prefixproof.fast.FastModel;
 final class Qwen2 {
   private Qwen2() {}
 
-  static FastModel convert(HfConfig c, Checkpoint checkpoint) {
+  static Llama.Decoder config(HfConfig c) {
     boolean sliding = c.bool("use_sliding_window", false);
     int window = c.integer("sliding_window", Integer.MAX_VALUE);
     c.get("max_window_layers");
-    return Llama.decoder(c, checkpoint, "qwen2", true, false, sliding ? window : Integer.MAX_VALUE);
+    return Llama.Decoder.of(c, "qwen2", true, false, sliding ? window : Integer.MAX_VALUE);
   }
 }

@@ -1,19 +1,27 @@
 package io.prefixproof.io.hf;
 
+import io.prefixproof.model.RopeScaling;
+import org.apache.commons.math3.fraction.BigFraction;
+
 /**
  * Rotary embedding frequencies of the LLaMA family from {@code rope_theta}, the head width and
  * {@code rope_scaling}: pair m of a head rotates by {@code pos · θ_m}, and a query-key score is multiplied
  * by {@code attentionFactor²} (YaRN multiplies both cos and sin by its attention factor). Types:
- * default; {@code linear} (θ_m / factor); {@code dynamic} (NTK: equal to the default up to
- * {@code max_position_embeddings} positions, so the context is capped there); {@code yarn} and
+ * default; {@code linear} (θ_m / factor); {@code dynamic} (NTK: the base depends on the sequence length past
+ * the trained length, as {@link RopeScaling.Kind#DYNAMIC_NTK} computes it per forward pass); {@code yarn} and
  * {@code llama3} (per-frequency interpolation, as published by Peng et al. 2023 and Meta's Llama 3.1).
  *
  * @param theta θ_m per pair m = 0 … head/2 − 1
  * @param attentionFactor the YaRN magnitude factor (1 for the other types)
- * @param contextCap the most positions for which these frequencies are the model's (dynamic: the
- *     trained length; otherwise Integer.MAX_VALUE)
+ * @param scaling {@link RopeScaling#none()}, or dynamic NTK, whose frequencies {@code theta} are those up to
+ *     the trained length
  */
-record Rope(double[] theta, double attentionFactor, int contextCap) {
+record Rope(double[] theta, double attentionFactor, RopeScaling scaling) {
+
+  Rope(double[] theta, double attentionFactor) {
+    this(theta, attentionFactor, RopeScaling.none());
+  }
+
 
   static Rope of(HfConfig c, int headDim, int maxPositions) {
     double base = c.positive("rope_theta", 10000);
@@ -24,7 +32,7 @@ record Rope(double[] theta, double attentionFactor, int contextCap) {
     }
     HfConfig s = c.object("rope_scaling");
     if (s == null) {
-      return new Rope(theta, 1, Integer.MAX_VALUE);
+      return new Rope(theta, 1);
     }
     String type = s.text("rope_type", null);
     String legacy = s.text("type", null);
@@ -36,9 +44,9 @@ record Rope(double[] theta, double attentionFactor, int contextCap) {
       throw s.error("rope_type", "is missing");
     }
     Rope r = switch (type) {
-      case "default" -> new Rope(theta, 1, Integer.MAX_VALUE);
+      case "default" -> new Rope(theta, 1);
       case "linear" -> linear(s, theta);
-      case "dynamic" -> dynamic(s, theta, maxPositions);
+      case "dynamic" -> dynamic(s, theta, base, maxPositions);
       case "yarn" -> yarn(s, theta, base, headDim, maxPositions);
       case "llama3" -> llama3(s, theta);
       default -> throw s.error("rope_type", "is " + type + "; supported: default, linear, dynamic, yarn, llama3");
@@ -52,14 +60,25 @@ record Rope(double[] theta, double attentionFactor, int contextCap) {
     for (int m = 0; m < theta.length; m++) {
       theta[m] /= factor;
     }
-    return new Rope(theta, 1, Integer.MAX_VALUE);
+    return new Rope(theta, 1);
   }
 
-  /** Dynamic NTK changes the base only past the trained length; up to it the frequencies are the default. */
-  private static Rope dynamic(HfConfig s, double[] theta, int maxPositions) {
-    factor(s);
+  /**
+   * Dynamic NTK (transformers' {@code _compute_dynamic_ntk_parameters}): for a sequence of length L past
+   * the trained length, {@code base·(factor·L/trained − (factor − 1))^(k/(k−2))} replaces the base; up to
+   * it the frequencies are the default.
+   */
+  private static Rope dynamic(HfConfig s, double[] theta, double base, int maxPositions) {
+    double factor = factor(s);
+    if (factor < 1) {
+      throw s.error("factor", "is " + factor + "; dynamic scaling needs a factor of at least 1");
+    }
     int trained = s.integer("original_max_position_embeddings", maxPositions);
-    return new Rope(theta, 1, trained);
+    if (trained < 2) {
+      throw s.error("original_max_position_embeddings", "is " + trained + "; the trained length must be at least 2");
+    }
+    return new Rope(theta, 1, new RopeScaling(RopeScaling.Kind.DYNAMIC_NTK, new BigFraction(base),
+        trained, new BigFraction(factor)));
   }
 
   private static Rope yarn(HfConfig s, double[] theta, double base, int dim, int maxPositions) {
@@ -97,7 +116,7 @@ record Rope(double[] theta, double attentionFactor, int contextCap) {
       double extrapolation = 1 - Math.min(1, Math.max(0, (m - low) / (high - low)));
       theta[m] = theta[m] / factor * (1 - extrapolation) + theta[m] * extrapolation;
     }
-    return new Rope(theta, attention, Integer.MAX_VALUE);
+    return new Rope(theta, attention);
   }
 
   private static double yarnMscale(double factor, double mscale) {
@@ -128,7 +147,7 @@ record Rope(double[] theta, double attentionFactor, int contextCap) {
         theta[m] = (1 - smooth) * theta[m] / factor + smooth * theta[m];
       }
     }
-    return new Rope(theta, 1, Integer.MAX_VALUE);
+    return new Rope(theta, 1);
   }
 
   private static double factor(HfConfig s) {

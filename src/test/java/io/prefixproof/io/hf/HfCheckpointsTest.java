@@ -16,6 +16,7 @@ import io.prefixproof.model.Forward;
 import io.prefixproof.model.Model;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.Prefix;
+import io.prefixproof.model.RopeScaling;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +53,7 @@ class HfCheckpointsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"gpt2", "llama", "llama3", "mistral", "qwen2"})
+  @ValueSource(strings = {"gpt2", "llama", "llama3", "mistral", "qwen2", "llama-dynamic"})
   @DisplayName("each tiny checkpoint's logits match the independent torch forward pass within the error model")
   void matchesReference(String family) {
     FastModel m = HfModel.load(DIR.resolve(family));
@@ -67,7 +68,7 @@ class HfCheckpointsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"llama", "qwen2"})
+  @ValueSource(strings = {"llama", "qwen2", "llama-dynamic"})
   @DisplayName("the generic core in Dfp (SwiGLU, RoPE, RMSNorm) on the imported weights also matches the torch logits")
   void genericCoreMatchesReference(String family) {
     FastModel fast = HfModel.load(DIR.resolve(family));
@@ -102,6 +103,26 @@ class HfCheckpointsTest {
     assertNotSame(llama.param(Names.wk(0, 1)), llama.param(Names.wk(0, 2)));
     assertEquals(16, HfModel.load(DIR.resolve("mistral")).arch().maxContext(), "context capped at the sliding window");
     assertTrue(HfModel.load(DIR.resolve("qwen2")).arch().attnBiases());
+  }
+
+  @Test
+  @DisplayName("dynamic NTK read with its trained frequencies (base left unscaled past the trained length) is caught")
+  void dynamicNtkIgnoredIsCaught() {
+    FastModel m = HfModel.load(DIR.resolve("llama-dynamic"));
+    assertEquals(RopeScaling.Kind.DYNAMIC_NTK, m.arch().ropeScaling().kind());
+    Map<String, DMatrixRMaj> p = new LinkedHashMap<>();
+    Model.shapes(m.arch()).keySet().forEach(n -> p.put(n, m.param(n)));
+    double[] trained = m.arch().ropeScaling().frequencies(m.arch().dHead(), 1);
+    DMatrixRMaj cos = new DMatrixRMaj(1, trained.length);
+    DMatrixRMaj sin = new DMatrixRMaj(1, trained.length);
+    for (int i = 0; i < trained.length; i++) {
+      cos.set(0, i, Math.cos(trained[i]));
+      sin.set(0, i, Math.sin(trained[i]));
+    }
+    p.put(Names.ROPE_COS, cos);
+    p.put(Names.ROPE_SIN, sin);
+    Architecture fixed = m.arch().toBuilder().ropeScaling(RopeScaling.none()).build();
+    assertCaught("llama-dynamic", new FastModel(fixed, p), "dynamic NTK ignored");
   }
 
   /** The model with some weights replaced as a wrong import would have produced them. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prefixproof.io.Safetensors;
+import io.prefixproof.model.Architecture;
+import io.prefixproof.model.RopeScaling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.commons.math3.fraction.BigFraction;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,13 +75,18 @@ class HfConfigErrorsTest {
   }
 
   @Test
-  @DisplayName("dynamic NTK scaling equals plain RoPE up to the trained length, so the context is capped there")
-  void dynamicCapsTheContext() throws IOException {
+  @DisplayName("dynamic NTK: trained length max_position_embeddings (or the original one), context not capped")
+  void dynamicScaling() throws IOException {
     Path dir = edited("llama", c -> c.putObject("rope_scaling").put("type", "dynamic").put("factor", 2.0));
-    assertEquals(64, HfModel.load(dir).arch().maxContext());
+    Architecture a = HfModel.load(dir).arch();
+    assertEquals(new RopeScaling(RopeScaling.Kind.DYNAMIC_NTK, new BigFraction(10000), 64, new BigFraction(2)),
+        a.ropeScaling());
+    assertEquals(Llama.MAX_CONTEXT, a.maxContext());
     Path original = edited("llama", c -> c.putObject("rope_scaling").put("rope_type", "dynamic").put("factor", 2.0)
         .put("original_max_position_embeddings", 16));
-    assertEquals(16, HfModel.load(original).arch().maxContext());
+    assertEquals(16, HfModel.load(original).arch().ropeScaling().trainedContext());
+    rejected(edited("llama", c -> c.putObject("rope_scaling").put("rope_type", "dynamic").put("factor", 0.5)),
+        "\"factor\"", "at least 1");
   }
 
   @Test
