@@ -64,7 +64,7 @@ class BadInputTest {
     c.add(new Case("hang: bench with 10^9 threads", "--threads must be in [1, 256]", "bench", "--workload", "W1",
         "--threads", "1000000000"));
     c.add(new Case("exit 0: construct cap2 T = -1", "--temperature must be in [0, 1000000], got -1", "construct",
-        "cap2", "--temperature", "-1", "--text", "hi"));
+        "cap2", "--temperature", "-1", "--target-text", "hi"));
     c.add(new Case("overflow: V = 2·10^9", "--vocab must be in [1, 1000000], got 2000000000", "certify", "cap2",
         "--vocab", "2000000000"));
     c.add(new Case("OOM: construct cap2 with V = 10^6", "cap2 with V=1000000 N=20 is too large", "construct",
