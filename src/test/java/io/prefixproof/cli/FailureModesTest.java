@@ -9,12 +9,8 @@ import io.prefixproof.claims.Claim;
 import io.prefixproof.claims.ClaimProvider;
 import io.prefixproof.claims.PropertyClaim;
 import io.prefixproof.property.Gen;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,13 +69,7 @@ class FailureModesTest {
   Path dir;
 
   private String jar(Class<? extends ClaimProvider> provider) throws Exception {
-    Path jar = dir.resolve(provider.getSimpleName() + ".jar");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      out.putNextEntry(new JarEntry("META-INF/services/" + ClaimProvider.class.getName()));
-      out.write((provider.getName() + "\n").getBytes(StandardCharsets.UTF_8));
-      out.closeEntry();
-    }
-    return jar.toString();
+    return UserClaimsTest.jar(dir, provider).toString();
   }
 
   @Test

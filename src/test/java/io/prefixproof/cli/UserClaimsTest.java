@@ -42,6 +42,11 @@ class UserClaimsTest {
   Path dir;
 
   private Path jar(Class<? extends ClaimProvider> provider) throws Exception {
+    return jar(dir, provider);
+  }
+
+  /** A jar in {@code dir} whose only content is the service entry naming {@code provider}. */
+  static Path jar(Path dir, Class<? extends ClaimProvider> provider) throws Exception {
     Path jar = dir.resolve(provider.getSimpleName() + ".jar");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
       out.putNextEntry(new JarEntry("META-INF/services/" + ClaimProvider.class.getName()));

@@ -97,7 +97,9 @@ class RopeScalingTest {
   void logLength() {
     RopeScaling r = RopeScaling.of(RopeScaling.Kind.LOGN, 2, BigFraction.ONE);
     assertClose(Math.log(3) / Math.log(2) * Math.cos(2), rotateUnit(r, 2, 0, 2, 3, true).get(0, 0));
+    assertClose(Math.log(3) / Math.log(2) * Math.sin(2), rotateUnit(r, 2, 0, 2, 3, true).get(0, 1));
     assertClose(Math.cos(2), rotateUnit(r, 2, 0, 2, 3, false).get(0, 0));
+    assertClose(Math.sin(2), rotateUnit(r, 2, 0, 2, 3, false).get(0, 1));
     assertClose(Math.cos(1), rotateUnit(r, 2, 0, 1, 3, true).get(0, 0));
   }
 
