@@ -13,7 +13,7 @@ import io.prefixproof.train.Task;
 import io.prefixproof.train.TrainPrefix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,27 +67,29 @@ final class ReproduceCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--scale must be small or paper, got " + scale);
     };
     Ranges.require("--seed", seed, 0, Integer.MAX_VALUE);
-    if (json != null) {
-      Ranges.requireWritableFile("--json", json);
-    }
+    JsonEnvelope.requireWritable("--json", json);
     Ranges.requireWritableFolder("--out", out);
+    PrintStream text = JsonEnvelope.text(json);
     long t0 = System.nanoTime();
-    Experiments.E3Result r = Experiments.e3(s, seed, new ProgressLine(System.err));
+    Experiments.E3Result r;
+    try (Phases phases = new Phases()) {
+      r = Experiments.e3(s, seed, phases);
+    }
     ObjectNode result = e3Json(r, s);
     result.put("total_seconds", (System.nanoTime() - t0) / 1e9);
     for (String model : new String[] {"pretrained", "finetuned", "prefix_tuned"}) {
-      System.out.printf("%-13s ascending %6.2f %%  descending %6.2f %%   (paper: %6.2f %% / %6.2f %%)%n", model,
+      text.printf("%-13s ascending %6.2f %%  descending %6.2f %%   (paper: %6.2f %% / %6.2f %%)%n", model,
           100 * result.get(model).get("ascending").asDouble(), 100 * result.get(model).get("descending").asDouble(),
           100 * PAPER.get(model).get("ascending"), 100 * PAPER.get(model).get("descending"));
     }
     ObjectNode v = (ObjectNode) result.get("lim_1c");
-    System.out.printf("LIM-1c on the trained attention: %s (fine-tuning moved the argmax of %d of %d output queries,"
+    text.printf("LIM-1c on the trained attention: %s (fine-tuning moved the argmax of %d of %d output queries,"
         + " the prefix %d; LIM-1 error/tolerance %.3g)%n", v.get("verdict").asText(), v.get("moved_by_finetuning")
         .asInt(), v.get("queries").size(), v.get("moved_by_prefix").asInt(), v.get("lim1_max_ratio").asDouble());
-    System.out.printf("checkpoints and attention maps in %s; %.0f s in all%n", out, result.get("total_seconds")
+    text.printf("checkpoints and attention maps in %s; %.0f s in all%n", out, result.get("total_seconds")
         .asDouble());
     if (json != null) {
-      write(result, json);
+      JsonEnvelope.write(json, JsonEnvelope.of("reproduce", 1, seed, null, result));
     }
     return v.get("verdict").asText().equals("holds") ? 0 : Main.NOT_AS_EXPECTED;
   }
@@ -182,16 +184,38 @@ final class ReproduceCommand implements Callable<Integer> {
     o.put("positions", prefix.length());
     o.set("values", om.valueToTree(prefix.values()));
     Path file = out.resolve("e3-prefix.json");
-    write(o, file);
+    try {
+      JsonEnvelope.MAPPER.writeValue(file.toFile(), o);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
     return file;
   }
 
-  /** Writes one JSON object (the single place results leave this command). */
-  static void write(ObjectNode o, Path file) {
-    try {
-      Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+  /**
+   * The training's progress as the shared progress line (silent when stderr is not a terminal): one line per
+   * phase (pretraining, fine-tuning, prefix-tuning) counting its iterations, with the latest loss.
+   */
+  private static final class Phases implements Experiments.Progress, AutoCloseable {
+    private Progress line;
+
+    @Override
+    public void phase(String name, int iterations) {
+      close();
+      line = Progress.start("reproduce: " + name, iterations, "it");
+    }
+
+    @Override
+    public void step(int iteration, int iterations, double loss) {
+      line.now(String.format("loss %.4f", loss));
+      line.step();
+    }
+
+    @Override
+    public void close() {
+      if (line != null) {
+        line.close();
+      }
     }
   }
 }
