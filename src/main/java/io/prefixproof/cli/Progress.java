@@ -139,11 +139,18 @@ final class Progress implements AutoCloseable {
     }, false, StandardCharsets.UTF_8);
   }
 
-  /** Erases the line; closing again does nothing. */
+  /**
+   * Erases the line; closing again does nothing. The library stops its drawing thread and clears the line,
+   * but its last redraw can land after that clear on a loaded machine, so the line is erased once more here.
+   */
   @Override
   public void close() {
     if (bar != null && !closed) {
       bar.close();
+      synchronized (lock) {
+        err.print("\r" + " ".repeat(WIDTH) + "\r");
+        err.flush();
+      }
     }
     closed = true;
   }
