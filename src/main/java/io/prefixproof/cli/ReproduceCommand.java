@@ -127,19 +127,19 @@ final class ReproduceCommand implements Callable<Integer> {
     System.arraycopy(FIGURE_INPUT, 0, padded, p, Data.LENGTH);
     System.arraycopy(desc, 0, padded, p + Data.LENGTH, Data.LENGTH - 1);
     int[] content = java.util.Arrays.copyOfRange(padded, p, padded.length);
+    // every map: the queries of the input (content) positions over p leading keys, the padding the models were
+    // trained with or the trained prefix in its place, and the input's keys
     ObjectNode maps = o.putObject("attention_maps");
     ArrayNode input = maps.putArray("input");
-    for (int t : padded) {
+    for (int t : content) {
       input.add(t);
     }
     maps.set("pretrained", attention(om, TrainPrefix.none().runOn(pre, padded), "pretrained (ascending)",
-        "e3-attention-pretrained.svg", 0));
+        "e3-attention-pretrained.svg", p));
     maps.set("finetuned", attention(om, TrainPrefix.none().runOn(ft, padded), "fine-tuned (descending)",
-        "e3-attention-finetuned.svg", 0));
-    ObjectNode pt = attention(om, r.prefix().runOn(pre, content), "prefix-tuned (descending)",
-        "e3-attention-prefix-tuned.svg", p);
-    pt.put("prefix_positions", p);
-    maps.set("prefix_tuned", pt);
+        "e3-attention-finetuned.svg", p));
+    maps.set("prefix_tuned", attention(om, r.prefix().runOn(pre, content), "prefix-tuned (descending)",
+        "e3-attention-prefix-tuned.svg", p));
 
     TrainedOrder.Verdict v = TrainedOrder.check(pre, r.prefix(), ft, content, 0, Data.LENGTH - 1);
     ObjectNode lim = o.putObject("lim_1c");
@@ -158,13 +158,17 @@ final class ReproduceCommand implements Callable<Integer> {
     return o;
   }
 
-  /** Layer 0, head 0 weights of a run as {"layer", "head", "matrix"}, also drawn as an SVG heatmap. */
+  /**
+   * Layer 0, head 0 weights of a run as {"layer", "head", "prefix_positions", "matrix"}: the rows of the queries
+   * after the first {@code prefixColumns} positions (the padding or prefix rows are left out), every key; also
+   * drawn as an SVG heatmap.
+   */
   ObjectNode attention(ObjectMapper om, FastModel.Trace t, String title, String file, int prefixColumns) {
     DMatrixRMaj w = t.layers().get(0).heads().get(0).weights();
-    double[][] m = new double[w.numRows][w.numCols];
-    for (int i = 0; i < w.numRows; i++) {
+    double[][] m = new double[w.numRows - prefixColumns][w.numCols];
+    for (int i = 0; i < m.length; i++) {
       for (int j = 0; j < w.numCols; j++) {
-        m[i][j] = w.get(i, j);
+        m[i][j] = w.get(i + prefixColumns, j);
       }
     }
     Charts.write(new Charts.Figure(file, title, Charts.heatmap("E3 " + title + ", layer 1 head 1", m, prefixColumns)),
@@ -172,6 +176,7 @@ final class ReproduceCommand implements Callable<Integer> {
     ObjectNode o = om.createObjectNode();
     o.put("layer", 0);
     o.put("head", 0);
+    o.put("prefix_positions", prefixColumns);
     o.set("matrix", om.valueToTree(m));
     o.put("figure", out.resolve(file).toString());
     return o;

@@ -26,6 +26,8 @@ import java.util.Set;
  *    "finetuned":  {"layer": 0, "head": 0, "matrix": [[...], ...]},
  *    "prefix_tuned": {"layer": 0, "head": 0, "prefix_positions": 2, "matrix": [[...], ...]}}}
  *                                                       n rows × (2 + n) columns, the prefix keys first
+ *    (any map may give "prefix_positions": P, P leading keys read before the input, e.g. the padding
+ *    position a model was trained with where a prefix later goes; required for prefix_tuned)
  * </pre>
  *
  * At least one accuracy object or the attention maps must be present; other top-level fields are shown as
@@ -134,7 +136,7 @@ public final class Experiments {
       }
       int layer = nonNegative(o, "layer", at);
       int head = nonNegative(o, "head", at);
-      int p = m.equals("prefix_tuned") ? nonNegative(o, "prefix_positions", at) : 0;
+      int p = m.equals("prefix_tuned") || o.has("prefix_positions") ? nonNegative(o, "prefix_positions", at) : 0;
       double[][] w = matrix(o.get("matrix"), at + ".matrix");
       AttentionFigures.Map map = new AttentionFigures.Map(m.replace('_', '-') + " (layer " + layer + ", head " + head
           + ")", w, p);
