@@ -34,8 +34,8 @@ public final class FastModel {
       throw new IllegalArgumentException("the double engine has no rational norm stand-in (" + arch.norm() + ")");
     }
     if (!arch.ropeScaling().usesRotationWeights() && arch.ropeScaling().kind() != RopeScaling.Kind.DYNAMIC_NTK) {
-      throw new IllegalArgumentException("the double engine has no " + arch.ropeScaling()
-          + " RoPE (dynamic NTK only); the generic engine runs it in Dfp or double");
+      throw new IllegalArgumentException("the double engine has no length-dependent RoPE but dynamic NTK ("
+          + arch.ropeScaling() + "); the generic engine runs it in Dfp or double");
     }
     this.arch = arch;
     Map<String, int[]> shapes = Model.shapes(arch);
