@@ -2,8 +2,6 @@ package io.prefixproof.claims;
 
 import io.prefixproof.adapt.FullFineTune;
 import io.prefixproof.adapt.HardPrompt;
-import io.prefixproof.adapt.ResidualPrefix;
-import io.prefixproof.adapt.SoftPrompt;
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
 import io.prefixproof.algebra.Ranks;
@@ -252,16 +250,9 @@ public final class Catalogue {
     CaseOptions o = base().withPositions(List.of(PositionKind.NONE, PositionKind.LEARNED)).withLayers(1, 2);
     return PropertyClaim.holds("HIER-1", "a hard prompt is the soft prompt whose vectors are embedding rows", "3",
         200, tokenCases(o, Mask.CAUSAL, 1).filter(c -> promptMovesLogits(c)), c -> {
-          Model<BigFraction> m = (Model<BigFraction>) c[0];
-          int[] prompt = (int[]) c[1];
-          Content<BigFraction> content = Content.tokens((int[]) c[2]);
-          Mat<BigFraction> e = m.param(Names.EMBED);
-          Mat<BigFraction> rows = Mat.of(e.field(), prompt.length, e.cols(),
-              (i, j) -> e.get(rowOf.applyAsInt(prompt[i]) % e.rows(), j));
-          Trace<BigFraction> hard = new HardPrompt<BigFraction>(prompt).run(m, content);
-          Trace<BigFraction> soft = new SoftPrompt<>(rows).run(m, content);
           labelTrivial(!promptMovesLogits(c), "the prompt moves no content logit");
-          return hard.logits().equals(soft.logits()) && hard.hidden().equals(soft.hidden());
+          return Identities.hardIsSoft((Model<BigFraction>) c[0], (int[]) c[1], (int[]) c[2], rowOf,
+              UnaryOperator.identity());
         });
   }
 
@@ -286,7 +277,7 @@ public final class Catalogue {
   }
 
   /** The per-layer prefixes a prompt induces: the stream rows of the prompt positions at each layer input. */
-  static List<Mat<BigFraction>> induced(Trace<BigFraction> t) {
+  static <T extends org.apache.commons.math3.FieldElement<T>> List<Mat<T>> induced(Trace<T> t) {
     int p = t.streamPrefix();
     return t.layers().stream().map(l -> l.input().rows(0, p)).toList();
   }
@@ -310,23 +301,9 @@ public final class Catalogue {
     return PropertyClaim.holds("HIER-2", "causal: a soft prompt equals the residual prefix of the per-layer rows it"
         + " induces, and these do not depend on the user input", "3", 200,
         softPromptCases(o).filter(Catalogue::promptMovesOutputs), c -> {
-          Model<BigFraction> m = c.model();
-          Trace<BigFraction> soft = Forward.run(m, c.prefix(), c.contentInput());
           labelTrivial(!promptMovesOutputs(c), "the prompt moves no content output");
-          List<Mat<BigFraction>> rows = inducedRows.apply(soft);
-          Trace<BigFraction> res = new ResidualPrefix<>(rows).run(m, c.contentInput());
-          for (int l = 0; l < m.arch().layers(); l++) {
-            Mat<BigFraction> a = soft.layers().get(l).output();
-            Mat<BigFraction> b = res.layers().get(l).output();
-            if (!a.rows(soft.streamPrefix(), a.rows()).equals(b.rows(res.streamPrefix(), b.rows()))) {
-              throw new AssertionError("content outputs differ at layer " + l);
-            }
-          }
-          Trace<BigFraction> other = Forward.run(m, c.prefix(), Content.vectors(c.otherContent()));
-          if (!inducedRows.apply(other).equals(rows)) {
-            throw new AssertionError("induced prefixes depend on the user input");
-          }
-          return true;
+          return Identities.softIsResidual(c.model(), c.prefix(), c.contentInput(), Content.vectors(c.otherContent()),
+              inducedRows, UnaryOperator.identity());
         });
   }
 
@@ -478,8 +455,9 @@ public final class Catalogue {
   }
 
   /** LIM-1 at {@code layer} between a prefixed trace {@code t} and the plain run's trace. */
-  static boolean rescaleAgainstPlain(Model<BigFraction> m, Trace<BigFraction> t, Trace<BigFraction> plain, int layer) {
-    List<Trace.Attention<BigFraction>> ref = plain.layers().stream().map(Trace.Layer::attention).toList();
+  static <T extends org.apache.commons.math3.FieldElement<T>> boolean rescaleAgainstPlain(Model<T> m, Trace<T> t,
+      Trace<T> plain, int layer) {
+    List<Trace.Attention<T>> ref = plain.layers().stream().map(Trace.Layer::attention).toList();
     try {
       return Limitations.check(m, new Limitations.Pair<>(t, ref), layer, layer + 1,
           EnumSet.of(Limitations.Check.RESCALE));
@@ -677,15 +655,7 @@ public final class Catalogue {
         .withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 2}).withLengths(new int[] {1, 3}, new int[] {1, 2});
     return PropertyClaim.counterexample("CONJ-7", "without a causal mask, the per-layer prefixes a soft prompt"
         + " induces do not depend on the user input (decided at the content outputs)", "3", 200, softPromptCases(o),
-        c -> {
-          Content<BigFraction> other = Content.vectors(c.otherContent());
-          Trace<BigFraction> a = Forward.run(c.model(), c.prefix(), c.contentInput());
-          Trace<BigFraction> b = Forward.run(c.model(), c.prefix(), other);
-          if (induced(a).equals(induced(b))) {
-            return true;
-          }
-          Trace<BigFraction> fixed = new ResidualPrefix<>(induced(a)).run(c.model(), other);
-          return Reach.contentOutput(fixed).equals(Reach.contentOutput(b));
-        }, c -> shape(c, 2, 1, 1, 1, 1));
+        c -> Identities.inducedSuffice(c.model(), c.prefix(), c.contentInput(), Content.vectors(c.otherContent()),
+            UnaryOperator.identity()), c -> shape(c, 2, 1, 1, 1, 1));
   }
 }

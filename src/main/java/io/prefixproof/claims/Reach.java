@@ -109,8 +109,8 @@ public final class Reach {
   }
 
   /** The last layer's output rows at the content positions, stacked into one column ({@code n d × 1}). */
-  public static Mat<BigFraction> contentOutput(Trace<BigFraction> t) {
-    Mat<BigFraction> y = t.layers().get(t.layers().size() - 1).output();
+  public static <T extends org.apache.commons.math3.FieldElement<T>> Mat<T> contentOutput(Trace<T> t) {
+    Mat<T> y = t.layers().get(t.layers().size() - 1).output();
     int sp = t.streamPrefix();
     int d = y.cols();
     return Mat.of(y.field(), (y.rows() - sp) * d, 1, (r, c) -> y.get(sp + r / d, r % d));

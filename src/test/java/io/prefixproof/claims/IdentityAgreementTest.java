@@ -1,0 +1,288 @@
+package io.prefixproof.claims;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prefixproof.algebra.Arith;
+import io.prefixproof.algebra.Mat;
+import io.prefixproof.algebra.ModularArith;
+import io.prefixproof.algebra.RationalKernel;
+import io.prefixproof.cases.PrefixCase;
+import io.prefixproof.model.Content;
+import io.prefixproof.model.Forward;
+import io.prefixproof.model.Model;
+import io.prefixproof.model.Prefix;
+import io.prefixproof.model.Trace;
+import io.prefixproof.property.Gen;
+import io.prefixproof.property.Source;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
+import java.util.function.UnaryOperator;
+import org.apache.commons.math3.FieldElement;
+import org.apache.commons.math3.fraction.BigFraction;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The exact identity claims outside LIM-1..6 ({@link ModularAgreementTest} has those): HIER-1, HIER-2, LIM-7
+ * (its identity), CONJ-1, CONJ-2, CONJ-3, CONJ-7 and CONJ-8. On each claim's own generated cases the verdict
+ * decided modulo random primes ({@link ModularCheck}) equals the verdict of the same code in
+ * {@code BigFraction}, as the case is, with a violation of 2^-2000 planted in the quantity the claim compares,
+ * and modulo the prime 3, which divides some input denominators (a dead prime: detected, decided in
+ * {@code BigFraction}). The planted violation is caught by both wherever it is one (every case that held);
+ * the conjectures' own cases fail by themselves as well, and those verdicts agree too.
+ */
+class IdentityAgreementTest {
+
+  /** Cases per claim, each decided six times (three arithmetics, with and without the planted violation). */
+  static final int CASES = 6;
+
+  /** The claim's check on one generated case, with the planted violation or without. */
+  interface Subject {
+    Model<BigFraction> model();
+
+    ModularCheck.Program program(boolean plant);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Gen<Object> generator(String id) {
+    Claim c = Catalogue.byId(id);
+    while (c instanceof AllOf) {
+      c = ((AllOf) c).parts().get(0);
+    }
+    return ((PropertyClaim<Object>) c).gen();
+  }
+
+  /** The subject of claim {@code id} on a generated case. */
+  @SuppressWarnings("unchecked")
+  static Subject subject(String id, Object x) {
+    return switch (id) {
+      case "HIER-1" -> hier1((Object[]) x);
+      case "HIER-2" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
+        @Override
+        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
+            Content<T> other, Arith<T> ar, boolean plant) {
+          return Identities.softIsResidual(m, prefix, content, other, Catalogue::induced,
+              plant ? t -> plantedOutput(t, 0, ar.of(ModularAgreementTest.EPS)) : UnaryOperator.identity());
+        }
+      });
+      case "CONJ-7" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
+        @Override
+        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
+            Content<T> other, Arith<T> ar, boolean plant) {
+          // both what the check compares: the last layer's induced prefix row and a content output
+          return Identities.inducedSuffice(m, prefix, content, other, plant
+              ? t -> plantedOutput(plantedPrompt(t, ar.of(ModularAgreementTest.EPS)), t.layers().size() - 1,
+                  ar.of(ModularAgreementTest.EPS))
+              : UnaryOperator.identity());
+        }
+      });
+      case "LIM-7" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
+        @Override
+        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
+            Content<T> other, Arith<T> ar, boolean plant) {
+          Trace<T> t = Forward.run(m, prefix, content);
+          if (plant) {
+            t = plantedHead(t, 1, ar.of(ModularAgreementTest.EPS), true);
+          }
+          return LayerTwo.expands(m, t, Forward.run(m, Prefix.none(), content), EnumSet.allOf(LayerTwo.Term.class));
+        }
+      });
+      case "CONJ-1" -> rescale((PrefixCase<BigFraction>) x, 1);
+      case "CONJ-2", "CONJ-3", "CONJ-8" -> rescale((PrefixCase<BigFraction>) x, 0);
+      default -> throw new IllegalArgumentException(id);
+    };
+  }
+
+  /** A check on a prefix case written once for any arithmetic (the case already taken into it). */
+  interface Body {
+    <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content, Content<T> other,
+        Arith<T> ar, boolean plant);
+  }
+
+  static Subject prefixCase(PrefixCase<BigFraction> c, Body body) {
+    return new Subject() {
+      @Override
+      public Model<BigFraction> model() {
+        return c.model();
+      }
+
+      @Override
+      public ModularCheck.Program program(boolean plant) {
+        return new ModularCheck.Program() {
+          @Override
+          public <T extends FieldElement<T>> boolean run(Arith<T> ar, Consumer<String> labels) {
+            return body.run(ModularCheck.model(c.model(), ar), ModularCheck.prefix(c.prefix(), ar),
+                Content.vectors(ModularCheck.rows(c.content(), ar)),
+                c.otherContent() == null ? null : Content.vectors(ModularCheck.rows(c.otherContent(), ar)), ar, plant);
+          }
+        };
+      }
+    };
+  }
+
+  /** LIM-1 at {@code layer} against the plain run (CONJ-1, 2, 3, 8), planted in a content weight there. */
+  static Subject rescale(PrefixCase<BigFraction> c, int layer) {
+    return prefixCase(c, new Body() {
+      @Override
+      public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
+          Content<T> other, Arith<T> ar, boolean plant) {
+        Trace<T> t = Forward.run(m, prefix, content);
+        if (plant) {
+          t = plantedHead(t, layer, ar.of(ModularAgreementTest.EPS), false);
+        }
+        return Catalogue.rescaleAgainstPlain(m, t, Forward.run(m, Prefix.none(), content), layer);
+      }
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  static Subject hier1(Object[] c) {
+    Model<BigFraction> model = (Model<BigFraction>) c[0];
+    return new Subject() {
+      @Override
+      public Model<BigFraction> model() {
+        return model;
+      }
+
+      @Override
+      public ModularCheck.Program program(boolean plant) {
+        return new ModularCheck.Program() {
+          @Override
+          public <T extends FieldElement<T>> boolean run(Arith<T> ar, Consumer<String> labels) {
+            return Identities.hardIsSoft(ModularCheck.model(model, ar), (int[]) c[1], (int[]) c[2],
+                IntUnaryOperator.identity(), plant ? t -> plantedLogit(t, ar.of(ModularAgreementTest.EPS))
+                    : UnaryOperator.identity());
+          }
+        };
+      }
+    };
+  }
+
+  /** {@code t} with {@code eps} added to the first content position's first logit. */
+  static <T extends FieldElement<T>> Trace<T> plantedLogit(Trace<T> t, T eps) {
+    Mat<T> y = t.logits();
+    int row = t.streamPrefix();
+    return new Trace<>(t.streamPrefix(), t.keyPrefix(), t.positions(), t.embeddings(), t.layers(), t.hidden(),
+        y.with(row, 0, y.get(row, 0).add(eps)));
+  }
+
+  /** {@code t} with {@code eps} added to the first content position's first output entry at {@code layer}. */
+  static <T extends FieldElement<T>> Trace<T> plantedOutput(Trace<T> t, int layer, T eps) {
+    Trace.Layer<T> l = t.layers().get(layer);
+    int row = t.streamPrefix();
+    Mat<T> y = l.output().with(row, 0, l.output().get(row, 0).add(eps));
+    return withLayer(t, layer, new Trace.Layer<>(l.input(), l.normed(), l.attention(), l.afterAttention(),
+        l.mlpOut(), y));
+  }
+
+  /** {@code t} with {@code eps} added to the first prompt row's first entry of the last layer's input. */
+  static <T extends FieldElement<T>> Trace<T> plantedPrompt(Trace<T> t, T eps) {
+    int last = t.layers().size() - 1;
+    Trace.Layer<T> l = t.layers().get(last);
+    Mat<T> x = l.input().with(0, 0, l.input().get(0, 0).add(eps));
+    return withLayer(t, last, new Trace.Layer<>(x, l.normed(), l.attention(), l.afterAttention(), l.mlpOut(),
+        l.output()));
+  }
+
+  /**
+   * {@code t} with {@code eps} added, at {@code layer} head 0, to content query 0's score ({@code score}) or
+   * weight on content key 0 (a key every query sees).
+   */
+  static <T extends FieldElement<T>> Trace<T> plantedHead(Trace<T> t, int layer, T eps, boolean score) {
+    Trace.Layer<T> l = t.layers().get(layer);
+    Trace.Head<T> h = l.attention().heads().get(0);
+    int row = t.streamPrefix();
+    int key = t.keyPrefix();
+    Mat<T> scores = score ? h.scores().with(row, key, h.scores().get(row, key).add(eps)) : h.scores();
+    Mat<T> weights = score ? h.weights() : h.weights().with(row, key, h.weights().get(row, key).add(eps));
+    List<Trace.Head<T>> heads = new ArrayList<>(l.attention().heads());
+    heads.set(0, new Trace.Head<>(h.queries(), h.keys(), h.values(), scores, h.allowed(), weights, h.out()));
+    return withLayer(t, layer, new Trace.Layer<>(l.input(), l.normed(), new Trace.Attention<>(heads,
+        l.attention().out()), l.afterAttention(), l.mlpOut(), l.output()));
+  }
+
+  static <T extends FieldElement<T>> Trace<T> withLayer(Trace<T> t, int layer, Trace.Layer<T> l) {
+    List<Trace.Layer<T>> layers = new ArrayList<>(t.layers());
+    layers.set(layer, l);
+    return new Trace<>(t.streamPrefix(), t.keyPrefix(), t.positions(), t.embeddings(), layers, t.hidden(),
+        t.logits());
+  }
+
+  /** "holds", "returned false", or the violation's message up to its first colon. */
+  static String verdict(ModularCheck.Program p, Arith<?> ar) {
+    return verdict(() -> p.run(ar, s -> {}));
+  }
+
+  static String verdict(java.util.function.BooleanSupplier run) {
+    try {
+      return run.getAsBoolean() ? "holds" : "returned false";
+    } catch (AssertionError e) {
+      String m = String.valueOf(e.getMessage());
+      return m.indexOf(':') < 0 ? m : m.substring(0, m.indexOf(':'));
+    }
+  }
+
+  /** {@code p}, counting in {@code exactRuns} the runs in BigFraction (a modular decision fell back). */
+  static ModularCheck.Program counting(ModularCheck.Program p, int[] exactRuns) {
+    return new ModularCheck.Program() {
+      @Override
+      public <T extends FieldElement<T>> boolean run(Arith<T> ar, Consumer<String> labels) {
+        if (!(ar instanceof ModularArith)) {
+          exactRuns[0]++;
+        }
+        return p.run(ar, labels);
+      }
+    };
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"HIER-1", "HIER-2", "LIM-7", "CONJ-1", "CONJ-2", "CONJ-3", "CONJ-7", "CONJ-8"})
+  @DisplayName("modular and BigFraction verdicts agree: claim cases, 2^-2000 violations, a prime dividing denominators")
+  void verdictsAgree(String id) {
+    Gen<Object> gen = generator(id);
+    SplittableRandom r = new SplittableRandom(id.hashCode());
+    List<String> plain = new ArrayList<>();
+    int planted = 0;
+    int caught = 0;
+    int[] fallbacks = new int[1];
+    for (int i = 0; i < CASES; i++) {
+      Subject s = subject(id, gen.generate(Source.random(r.split(), Integer.MAX_VALUE)));
+      RationalKernel kernel = ModularCheck.kernelOf(s.model());
+      String held = null;
+      for (boolean plant : new boolean[] {false, true}) {
+        ModularCheck.Program p = s.program(plant);
+        String exact = verdict(p, s.model().arith());
+        SplittableRandom primes = r.split();
+        String modular = verdict(() -> ModularCheck.decide(s.model(), p, k -> ModularArith.random(kernel, k, primes)));
+        assertEquals(exact, modular, (plant ? "planted " : "") + "case " + i + " of " + id);
+        // 3 divides the denominators of the entries drawn with denominator 3: those residues vanish
+        String withThree = verdict(() -> ModularCheck.decide(s.model(), counting(p, fallbacks),
+            k -> ModularArith.withPrimes(kernel, 3, (1L << 61) - 1)));
+        assertEquals(exact, withThree, (plant ? "planted " : "") + "case " + i + " of " + id + " modulo 3");
+        if (!plant) {
+          held = exact;
+          plain.add(exact);
+        } else if (held.equals("holds")) {
+          planted++;
+          caught += exact.equals("holds") ? 0 : 1;
+        }
+      }
+    }
+    System.out.printf("%s: unplanted verdicts %s; planted violations caught %d of %d; modulo 3, %d of %d runs"
+        + " fell back to BigFraction%n", id, plain, caught, planted, fallbacks[0], 2 * CASES);
+    assertEquals(planted, caught, "every 2^-2000 violation planted in a case that held is caught");
+    assertTrue(planted > 0, "no case held, so no violation was planted");
+    assertTrue(fallbacks[0] > 0, "no run met a prime dividing a denominator");
+    if (Catalogue.byId(id).expected() == Claim.Expected.COUNTEREXAMPLE) {
+      assertTrue(plain.stream().anyMatch(v -> !v.equals("holds")), "no case of the conjecture failed by itself");
+    } else {
+      assertTrue(plain.stream().allMatch(v -> v.equals("holds")), "a case of a claim that holds failed: " + plain);
+    }
+  }
+}
