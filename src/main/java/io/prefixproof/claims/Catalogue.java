@@ -4,7 +4,6 @@ import io.prefixproof.adapt.FullFineTune;
 import io.prefixproof.adapt.HardPrompt;
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
-import io.prefixproof.algebra.Ranks;
 import io.prefixproof.cases.CaseOptions;
 import io.prefixproof.cases.Cases;
 import io.prefixproof.cases.PrefixCase;
@@ -591,23 +590,8 @@ public final class Catalogue {
         .withLengths(new int[] {1, 2}, new int[] {1, 1}).withDims(new int[] {1, 4}, new int[] {1, 2}, new int[] {1, 3})
         .withNorms(List.of(NormKind.NONE), 0);
     return PropertyClaim.counterexample("CONJ-5", "after the MLP that follows a prefixed attention layer, each"
-        + " position's shift stays in the plane LIM-2 allows (span of W_O v and W_O t_i)", "4", 200, cases(o), c -> {
-          Model<BigFraction> m = c.model();
-          Trace<BigFraction> t = Forward.run(m, c.prefix(), c.contentInput());
-          Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
-          Mat<BigFraction> wo = m.param(Names.wo(0));
-          Mat<BigFraction> v = t.head(0, 0).values().rows(0, 1);
-          Mat<BigFraction> y = t.layers().get(0).output();
-          Mat<BigFraction> shift = y.rows(t.streamPrefix(), y.rows()).minus(plain.layers().get(0).output());
-          Mat<BigFraction> woV = v.timesTransposed(wo).transpose();
-          for (int i = 0; i < shift.rows(); i++) {
-            Mat<BigFraction> woT = plain.contentHeadOut(0, 0).row(i).timesTransposed(wo).transpose();
-            if (!Ranks.inColumnSpan(woV.hstack(woT), shift.row(i).transpose())) {
-              return false;
-            }
-          }
-          return true;
-        }, c -> shape(c, 1, 1, 2, 1, 1) && c.model().arch().mlpHidden() == 1 && c.model().arch().dValue() == 1);
+        + " position's shift stays in the plane LIM-2 allows (span of W_O v and W_O t_i)", "4", 200, cases(o),
+        c -> Identities.shiftInPlane(c.model(), c.prefix(), c.contentInput(), UnaryOperator.identity()), c -> shape(c, 1, 1, 2, 1, 1) && c.model().arch().mlpHidden() == 1 && c.model().arch().dValue() == 1);
   }
 
   static Claim conj6() {
@@ -622,23 +606,9 @@ public final class Catalogue {
     CaseOptions o = conj().withLayers(1, 1).withHeads(1, 1).withKinds(List.of(Prefix.Kind.KEY_VALUE))
         .withLengths(new int[] {1, 3}, new int[] {1, 1});
     return PropertyClaim.counterexample("CONJ-6", "every key/value prefix is realised by some residual prefix (at the"
-        + " layer output, after W_O)", "3", 200, cases(o).map(prefixes::apply), c -> {
-          Model<BigFraction> m = c.model();
-          Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
-          Mat<BigFraction> v = c.prefix().values().get(0).get(0);
-          // a residual prefix's value u_m and t_i both lie in range(W_V) + b_V, so u_m - t_i lies in range(W_V)
-          // (the b_V cancel: t_i's weights sum to 1) and its layer-output shift W_O sum_m A'_im (u_m - t_i) in
-          // range(W_O W_V); the free value's shift is a_i W_O (v - t_i) with a_i > 0
-          Mat<BigFraction> wo = m.param(Names.wo(0));
-          Mat<BigFraction> reachable = wo.times(m.param(Names.wv(0, 0)));
-          for (int i = 0; i < plain.contentLength(); i++) {
-            Mat<BigFraction> shift = wo.times(v.minus(plain.contentHeadOut(0, 0).row(i)).transpose());
-            if (!Ranks.inColumnSpan(reachable, shift)) {
-              return false;
-            }
-          }
-          return true;
-        }, c -> shape(c, 1, 1, 1, 1, 1) && c.model().arch().dValue() == 1);
+        + " layer output, after W_O)", "3", 200, cases(o).map(prefixes::apply),
+        c -> Identities.freeValueReachable(c.model(), c.prefix(), c.contentInput(), UnaryOperator.identity()),
+        c -> shape(c, 1, 1, 1, 1, 1) && c.model().arch().dValue() == 1);
   }
 
   static Claim conj7() {

@@ -4,6 +4,7 @@ import io.prefixproof.adapt.HardPrompt;
 import io.prefixproof.adapt.ResidualPrefix;
 import io.prefixproof.adapt.SoftPrompt;
 import io.prefixproof.algebra.Mat;
+import io.prefixproof.algebra.Ranks;
 import io.prefixproof.model.Content;
 import io.prefixproof.model.Forward;
 import io.prefixproof.model.Model;
@@ -17,7 +18,7 @@ import java.util.function.UnaryOperator;
 import org.apache.commons.math3.FieldElement;
 
 /**
- * The exact identity checks of HIER-1, HIER-2 and CONJ-7, written once for any exact arithmetic, so that the
+ * The exact identity checks of HIER-1, HIER-2, CONJ-5, CONJ-6 and CONJ-7, written once for any exact arithmetic, so that the
  * catalogue decides them in {@code BigFraction} and {@link ModularCheck} modulo primes with the same code.
  * Each takes an edit of the run it compares with the others as {@code compared}: the identity in the catalogue,
  * a planted violation in the tests.
@@ -75,5 +76,51 @@ final class Identities {
     }
     Trace<T> fixed = new ResidualPrefix<>(Catalogue.induced(a)).run(m, other);
     return Reach.contentOutput(fixed).equals(Reach.contentOutput(b));
+  }
+
+  /**
+   * CONJ-5's check (one layer, one head): at every content position the shift of the layer output that the
+   * one-position prefix causes lies in the span of {@code W_O v} and {@code W_O t_i} (the prefixed run is the
+   * {@code compared} one).
+   */
+  static <T extends FieldElement<T>> boolean shiftInPlane(Model<T> m, Prefix<T> prefix, Content<T> content,
+      UnaryOperator<Trace<T>> compared) {
+    Trace<T> t = compared.apply(Forward.run(m, prefix, content));
+    Trace<T> plain = Forward.run(m, Prefix.none(), content);
+    Mat<T> wo = m.param(Names.wo(0));
+    Mat<T> v = t.head(0, 0).values().rows(0, 1);
+    Mat<T> y = t.layers().get(0).output();
+    Mat<T> shift = y.rows(t.streamPrefix(), y.rows()).minus(plain.layers().get(0).output());
+    Mat<T> woV = v.timesTransposed(wo).transpose();
+    for (int i = 0; i < shift.rows(); i++) {
+      Mat<T> woT = plain.contentHeadOut(0, 0).row(i).timesTransposed(wo).transpose();
+      if (!Ranks.inColumnSpan(woV.hstack(woT), shift.row(i).transpose())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * CONJ-6's check (one layer, one head, a key/value prefix of one position): at every content position the
+   * layer-output shift towards the free value, {@code W_O (v − t_i)}, lies in {@code range(W_O W_V)}, where
+   * every residual prefix's shift lies (the prefix-free run is the {@code compared} one).
+   */
+  static <T extends FieldElement<T>> boolean freeValueReachable(Model<T> m, Prefix<T> prefix, Content<T> content,
+      UnaryOperator<Trace<T>> compared) {
+    Trace<T> plain = compared.apply(Forward.run(m, Prefix.none(), content));
+    Mat<T> v = prefix.values().get(0).get(0);
+    // a residual prefix's value u_m and t_i both lie in range(W_V) + b_V, so u_m - t_i lies in range(W_V)
+    // (the b_V cancel: t_i's weights sum to 1) and its layer-output shift W_O sum_m A'_im (u_m - t_i) in
+    // range(W_O W_V); the free value's shift is a_i W_O (v - t_i) with a_i > 0
+    Mat<T> wo = m.param(Names.wo(0));
+    Mat<T> reachable = wo.times(m.param(Names.wv(0, 0)));
+    for (int i = 0; i < plain.contentLength(); i++) {
+      Mat<T> shift = wo.times(v.minus(plain.contentHeadOut(0, 0).row(i)).transpose());
+      if (!Ranks.inColumnSpan(reachable, shift)) {
+        return false;
+      }
+    }
+    return true;
   }
 }
