@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
 import org.apache.commons.math3.FieldElement;
 
 /**
- * The exact identity checks of HIER-1, HIER-2, CONJ-5, CONJ-6 and CONJ-7, written once for any exact arithmetic, so that the
+ * The exact identity checks of HIER-1, HIER-2, HIER-3, CONJ-5, CONJ-6 and CONJ-7, written once for any exact arithmetic, so that the
  * catalogue decides them in {@code BigFraction} and {@link ModularCheck} modulo primes with the same code.
  * Each takes an edit of the run it compares with the others as {@code compared}: the identity in the catalogue,
  * a planted violation in the tests.
@@ -122,5 +122,16 @@ final class Identities {
       }
     }
     return true;
+  }
+
+  /**
+   * HIER-3's check, on a model whose attention ignores the prompt: false when {@link Reach#noSoftPromptReaches}
+   * certifies that no soft prompt of the prefix's length gives the content outputs of the prefixed run (the
+   * {@code compared} one), true otherwise.
+   */
+  static <T extends FieldElement<T>> boolean softPromptMatches(Model<T> m, Prefix<T> prefix, Content<T> content,
+      UnaryOperator<Trace<T>> compared) {
+    Mat<T> target = Reach.contentOutput(compared.apply(Forward.run(m, prefix, content)));
+    return !Reach.noSoftPromptReaches(m, content, prefix.length(), target);
   }
 }

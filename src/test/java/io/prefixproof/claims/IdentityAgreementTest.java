@@ -29,9 +29,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The exact identity claims outside LIM-1..6 ({@link ModularAgreementTest} has those): HIER-1, HIER-2, LIM-7
- * (its identity), CONJ-1, CONJ-2, CONJ-3, CONJ-5, CONJ-6 (span memberships, decided by exact rank), CONJ-7 and
- * CONJ-8. On each claim's own generated cases the verdict
+ * The exact identity claims outside LIM-1..6 ({@link ModularAgreementTest} has those): HIER-1, HIER-2, HIER-3,
+ * CONJ-5 and CONJ-6 (memberships in a span or an affine set, decided by exact rank), LIM-7 (its identity),
+ * CONJ-1, CONJ-2, CONJ-3, CONJ-7 and CONJ-8. On each claim's own generated cases the verdict
  * decided modulo random primes ({@link ModularCheck}) equals the verdict of the same code in
  * {@code BigFraction}, as the case is, with a violation of 2^-2000 planted in the quantity the claim compares,
  * and modulo the prime 3, which divides some input denominators (a dead prime: detected, decided in
@@ -45,14 +45,14 @@ class IdentityAgreementTest {
   static final int CASES = 6;
 
   /**
-   * The claims whose check is a span membership (exact rank), with the planted changes that must be caught: a
-   * change of 2^-2000 in a shift is a violation only where the span is not the whole space. CONJ-5's plane is a
-   * proper subspace when d > 2; CONJ-6's range(W_O W_V) is the whole space on every case where CONJ-6 holds
-   * (where it is not, CONJ-6 already fails), so none of its planted changes is a violation, and its cases show
-   * the agreement on rank decisions with and without a change of 2^-2000. They run five times as many cases (most
-   * of CONJ-6's random cases hold).
+   * The claims whose check is a membership in a span or an affine set (exact rank: every decision is a zero
+   * test), with the number of planted changes that must be caught: a change of 2^-2000 is a violation only
+   * where the set is not the whole space. HIER-3's set of soft-prompt outputs and CONJ-5's plane are proper
+   * subspaces on some cases; on the cases drawn here CONJ-6's range(W_O W_V) is the whole space wherever CONJ-6
+   * holds, so none of its planted changes is a violation, and its cases show the agreement on rank decisions
+   * with and without a change of 2^-2000. They run five times as many cases (most of CONJ-6's hold).
    */
-  static final java.util.Map<String, Integer> SPANS = java.util.Map.of("CONJ-5", 1, "CONJ-6", 0);
+  static final java.util.Map<String, Integer> SPANS = java.util.Map.of("HIER-3", 1, "CONJ-5", 1, "CONJ-6", 0);
 
   /** The claim's check on one generated case, with the planted violation or without. */
   interface Subject {
@@ -103,6 +103,14 @@ class IdentityAgreementTest {
             t = plantedHead(t, 1, ar.of(ModularAgreementTest.EPS), Part.SCORE);
           }
           return LayerTwo.expands(m, t, Forward.run(m, Prefix.none(), content), EnumSet.allOf(LayerTwo.Term.class));
+        }
+      });
+      case "HIER-3" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
+        @Override
+        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
+            Content<T> other, Arith<T> ar, boolean plant) {
+          return Identities.softPromptMatches(m, prefix, content,
+              plant ? t -> plantedOutput(t, 1, ar.of(ModularAgreementTest.EPS)) : UnaryOperator.identity());
         }
       });
       case "CONJ-5" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
@@ -275,7 +283,7 @@ class IdentityAgreementTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"HIER-1", "HIER-2", "LIM-7", "CONJ-1", "CONJ-2", "CONJ-3", "CONJ-5", "CONJ-6", "CONJ-7",
+  @ValueSource(strings = {"HIER-1", "HIER-2", "HIER-3", "LIM-7", "CONJ-1", "CONJ-2", "CONJ-3", "CONJ-5", "CONJ-6", "CONJ-7",
       "CONJ-8"})
   @DisplayName("modular and BigFraction verdicts agree: claim cases, 2^-2000 violations, a prime dividing denominators")
   void verdictsAgree(String id) {
