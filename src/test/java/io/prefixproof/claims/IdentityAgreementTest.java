@@ -48,9 +48,9 @@ class IdentityAgreementTest {
    * The claims whose check is a membership in a span or an affine set (exact rank: every decision is a zero
    * test), with the number of planted changes that must be caught: a change of 2^-2000 is a violation only
    * where the set is not the whole space. HIER-3's set of soft-prompt outputs and CONJ-5's plane are proper
-   * subspaces on some cases; on the cases drawn here CONJ-6's range(W_O W_V) is the whole space wherever CONJ-6
-   * holds, so none of its planted changes is a violation, and its cases show the agreement on rank decisions
-   * with and without a change of 2^-2000. They run five times as many cases (most of CONJ-6's hold).
+   * subspaces on some cases; CONJ-6's planted change reaches its shift through W_O, and on the cases drawn here
+   * it never left range(W_O W_V), so its cases show the agreement on rank decisions with and without a change
+   * of 2^-2000 but no planted violation. They run five times as many cases (most of CONJ-6's hold).
    */
   static final java.util.Map<String, Integer> SPANS = java.util.Map.of("HIER-3", 1, "CONJ-5", 1, "CONJ-6", 0);
 
