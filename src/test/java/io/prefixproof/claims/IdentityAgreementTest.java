@@ -73,75 +73,10 @@ class IdentityAgreementTest {
   /** The subject of claim {@code id} on a generated case. */
   @SuppressWarnings("unchecked")
   static Subject subject(String id, Object x) {
-    return switch (id) {
-      case "HIER-1" -> hier1((Object[]) x);
-      case "HIER-2" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
-        @Override
-        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
-            Content<T> other, Arith<T> ar, boolean plant) {
-          return Identities.softIsResidual(m, prefix, content, other, Catalogue::induced,
-              plant ? t -> plantedOutput(t, 0, ar.of(ModularAgreementTest.EPS)) : UnaryOperator.identity());
-        }
-      });
-      case "CONJ-7" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
-        @Override
-        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
-            Content<T> other, Arith<T> ar, boolean plant) {
-          // both what the check compares: the last layer's induced prefix row and a content output
-          return Identities.inducedSuffice(m, prefix, content, other, plant
-              ? t -> plantedOutput(plantedPrompt(t, ar.of(ModularAgreementTest.EPS)), t.layers().size() - 1,
-                  ar.of(ModularAgreementTest.EPS))
-              : UnaryOperator.identity());
-        }
-      });
-      case "LIM-7" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
-        @Override
-        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
-            Content<T> other, Arith<T> ar, boolean plant) {
-          Trace<T> t = Forward.run(m, prefix, content);
-          if (plant) {
-            t = plantedHead(t, 1, ar.of(ModularAgreementTest.EPS), Part.SCORE);
-          }
-          return LayerTwo.expands(m, t, Forward.run(m, Prefix.none(), content), EnumSet.allOf(LayerTwo.Term.class));
-        }
-      });
-      case "HIER-3" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
-        @Override
-        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
-            Content<T> other, Arith<T> ar, boolean plant) {
-          return Identities.softPromptMatches(m, prefix, content,
-              plant ? t -> plantedOutput(t, 1, ar.of(ModularAgreementTest.EPS)) : UnaryOperator.identity());
-        }
-      });
-      case "CONJ-5" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
-        @Override
-        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
-            Content<T> other, Arith<T> ar, boolean plant) {
-          return Identities.shiftInPlane(m, prefix, content,
-              plant ? t -> plantedOutput(t, 0, ar.of(ModularAgreementTest.EPS)) : UnaryOperator.identity());
-        }
-      });
-      case "CONJ-6" -> prefixCase((PrefixCase<BigFraction>) x, new Body() {
-        @Override
-        public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
-            Content<T> other, Arith<T> ar, boolean plant) {
-          return Identities.freeValueReachable(m, prefix, content,
-              plant ? t -> plantedHead(t, 0, ar.of(ModularAgreementTest.EPS), Part.OUT) : UnaryOperator.identity());
-        }
-      });
-      case "CONJ-1" -> rescale((PrefixCase<BigFraction>) x, 1);
-      case "CONJ-2", "CONJ-3", "CONJ-8" -> rescale((PrefixCase<BigFraction>) x, 0);
-      default -> throw new IllegalArgumentException(id);
-    };
-  }
-
-  /** A check on a prefix case written once for any arithmetic (the case already taken into it). */
-  interface Body {
-    <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content, Content<T> other,
-        Arith<T> ar, boolean plant);
-  }
-
-  static Subject prefixCase(PrefixCase<BigFraction> c, Body body) {
+    if (id.equals("HIER-1")) {
+      return hier1((Object[]) x);
+    }
+    PrefixCase<BigFraction> c = (PrefixCase<BigFraction>) x;
     return new Subject() {
       @Override
       public Model<BigFraction> model() {
@@ -153,28 +88,46 @@ class IdentityAgreementTest {
         return new ModularCheck.Program() {
           @Override
           public <T extends FieldElement<T>> boolean run(Arith<T> ar, Consumer<String> labels) {
-            return body.run(ModularCheck.model(c.model(), ar), ModularCheck.prefix(c.prefix(), ar),
+            T eps = ar.of(ModularAgreementTest.EPS);
+            return check(id, ModularCheck.model(c.model(), ar), ModularCheck.prefix(c.prefix(), ar),
                 Content.vectors(ModularCheck.rows(c.content(), ar)),
-                c.otherContent() == null ? null : Content.vectors(ModularCheck.rows(c.otherContent(), ar)), ar, plant);
+                c.otherContent() == null ? null : Content.vectors(ModularCheck.rows(c.otherContent(), ar)),
+                plant ? t -> planted(id, t, eps) : UnaryOperator.identity());
           }
         };
       }
     };
   }
 
-  /** LIM-1 at {@code layer} against the plain run (CONJ-1, 2, 3, 8), planted in a content weight there. */
-  static Subject rescale(PrefixCase<BigFraction> c, int layer) {
-    return prefixCase(c, new Body() {
-      @Override
-      public <T extends FieldElement<T>> boolean run(Model<T> m, Prefix<T> prefix, Content<T> content,
-          Content<T> other, Arith<T> ar, boolean plant) {
-        Trace<T> t = Forward.run(m, prefix, content);
-        if (plant) {
-          t = plantedHead(t, layer, ar.of(ModularAgreementTest.EPS), Part.WEIGHT);
-        }
-        return Catalogue.rescaleAgainstPlain(m, t, Forward.run(m, Prefix.none(), content), layer);
-      }
-    });
+  /** The exact check of claim {@code id} on a prefix case, {@code edit} applied to the run it compares. */
+  static <T extends FieldElement<T>> boolean check(String id, Model<T> m, Prefix<T> prefix, Content<T> content,
+      Content<T> other, UnaryOperator<Trace<T>> edit) {
+    return switch (id) {
+      case "HIER-2" -> Identities.softIsResidual(m, prefix, content, other, Catalogue::induced, edit);
+      case "HIER-3" -> Identities.softPromptMatches(m, prefix, content, edit);
+      case "CONJ-5" -> Identities.shiftInPlane(m, prefix, content, edit);
+      case "CONJ-6" -> Identities.freeValueReachable(m, prefix, content, edit);
+      case "CONJ-7" -> Identities.inducedSuffice(m, prefix, content, other, edit);
+      case "LIM-7" -> LayerTwo.expands(m, edit.apply(Forward.run(m, prefix, content)),
+          Forward.run(m, Prefix.none(), content), EnumSet.allOf(LayerTwo.Term.class));
+      // LIM-1 against the plain run: at layer 2 for CONJ-1, layer 1 for CONJ-2, 3 and 8
+      default -> Catalogue.rescaleAgainstPlain(m, edit.apply(Forward.run(m, prefix, content)),
+          Forward.run(m, Prefix.none(), content), id.equals("CONJ-1") ? 1 : 0);
+    };
+  }
+
+  /** The run claim {@code id} compares, with {@code eps} added to one entry of what it compares. */
+  static <T extends FieldElement<T>> Trace<T> planted(String id, Trace<T> t, T eps) {
+    return switch (id) {
+      case "HIER-2", "CONJ-5" -> plantedOutput(t, 0, eps);
+      case "HIER-3" -> plantedOutput(t, 1, eps);
+      case "CONJ-6" -> plantedHead(t, 0, eps, Part.OUT);
+      // both what CONJ-7 compares: the last layer's induced prefix row and a content output
+      case "CONJ-7" -> plantedOutput(plantedPrompt(t, eps), t.layers().size() - 1, eps);
+      case "LIM-7" -> plantedHead(t, 1, eps, Part.SCORE);
+      case "CONJ-1" -> plantedHead(t, 1, eps, Part.WEIGHT);
+      default -> plantedHead(t, 0, eps, Part.WEIGHT);
+    };
   }
 
   @SuppressWarnings("unchecked")
