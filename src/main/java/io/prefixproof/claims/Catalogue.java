@@ -590,7 +590,8 @@ public final class Catalogue {
         .withNorms(List.of(NormKind.NONE), 0);
     return PropertyClaim.counterexample("CONJ-5", "after the MLP that follows a prefixed attention layer, each"
         + " position's shift stays in the plane LIM-2 allows (span of W_O v and W_O t_i)", "4", 200, cases(o),
-        c -> Identities.shiftInPlane(c.model(), c.prefix(), c.contentInput(), UnaryOperator.identity()), c -> shape(c, 1, 1, 2, 1, 1) && c.model().arch().mlpHidden() == 1 && c.model().arch().dValue() == 1);
+        c -> Identities.shiftInPlane(c.model(), c.prefix(), c.contentInput(), UnaryOperator.identity()),
+        c -> shape(c, 1, 1, 2, 1, 1) && c.model().arch().mlpHidden() == 1 && c.model().arch().dValue() == 1);
   }
 
   static Claim conj6() {

@@ -18,10 +18,10 @@ import java.util.function.UnaryOperator;
 import org.apache.commons.math3.FieldElement;
 
 /**
- * The exact identity checks of HIER-1, HIER-2, HIER-3, CONJ-5, CONJ-6 and CONJ-7, written once for any exact arithmetic, so that the
- * catalogue decides them in {@code BigFraction} and {@link ModularCheck} modulo primes with the same code.
- * Each takes an edit of the run it compares with the others as {@code compared}: the identity in the catalogue,
- * a planted violation in the tests.
+ * The exact identity checks of HIER-1, HIER-2, HIER-3, CONJ-5, CONJ-6 and CONJ-7, written once for any exact
+ * arithmetic, so that the catalogue decides them in {@code BigFraction} and {@link ModularCheck} modulo primes
+ * with the same code. Each takes an edit of the run it compares with the others as {@code compared}: the
+ * identity in the catalogue, a planted violation in the tests.
  */
 final class Identities {
   private Identities() {}
@@ -33,7 +33,8 @@ final class Identities {
   static <T extends FieldElement<T>> boolean hardIsSoft(Model<T> m, int[] prompt, int[] content,
       IntUnaryOperator rowOf, UnaryOperator<Trace<T>> compared) {
     Mat<T> e = m.param(Names.EMBED);
-    Mat<T> rows = Mat.of(e.field(), prompt.length, e.cols(), (i, j) -> e.get(rowOf.applyAsInt(prompt[i]) % e.rows(), j));
+    Mat<T> rows = Mat.of(e.field(), prompt.length, e.cols(),
+        (i, j) -> e.get(rowOf.applyAsInt(prompt[i]) % e.rows(), j));
     Trace<T> hard = new HardPrompt<T>(prompt).run(m, Content.tokens(content));
     Trace<T> soft = compared.apply(new SoftPrompt<>(rows).run(m, Content.tokens(content)));
     return hard.logits().equals(soft.logits()) && hard.hidden().equals(soft.hidden());

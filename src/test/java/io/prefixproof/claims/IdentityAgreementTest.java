@@ -236,8 +236,8 @@ class IdentityAgreementTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"HIER-1", "HIER-2", "HIER-3", "LIM-7", "CONJ-1", "CONJ-2", "CONJ-3", "CONJ-5", "CONJ-6", "CONJ-7",
-      "CONJ-8"})
+  @ValueSource(strings = {"HIER-1", "HIER-2", "HIER-3", "LIM-7", "CONJ-1", "CONJ-2", "CONJ-3", "CONJ-5", "CONJ-6",
+      "CONJ-7", "CONJ-8"})
   @DisplayName("modular and BigFraction verdicts agree: claim cases, 2^-2000 violations, a prime dividing denominators")
   void verdictsAgree(String id) {
     Gen<Object> gen = generator(id);
