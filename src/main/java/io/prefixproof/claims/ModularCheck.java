@@ -127,17 +127,17 @@ public final class ModularCheck {
 
   /** The exact model {@code m} in arithmetic {@code ar} (the same object when {@code ar} is its own). */
   @SuppressWarnings("unchecked")
-  public static <T extends FieldElement<T>> Model<T> model(Model<BigFraction> m, Arith<T> ar) {
+  static <T extends FieldElement<T>> Model<T> model(Model<BigFraction> m, Arith<T> ar) {
     return ar == m.arith() ? (Model<T>) m : m.convert(ar, ar::of);
   }
 
   /** The exact prefix {@code p} in arithmetic {@code ar}. */
-  public static <T extends FieldElement<T>> Prefix<T> prefix(Prefix<BigFraction> p, Arith<T> ar) {
+  static <T extends FieldElement<T>> Prefix<T> prefix(Prefix<BigFraction> p, Arith<T> ar) {
     return Catalogue.convertPrefix(p, ar);
   }
 
   /** The exact rows {@code x} in arithmetic {@code ar}. */
-  public static <T extends FieldElement<T>> Mat<T> rows(Mat<BigFraction> x, Arith<T> ar) {
+  static <T extends FieldElement<T>> Mat<T> rows(Mat<BigFraction> x, Arith<T> ar) {
     return x.convert(ar.field(), ar::of);
   }
 
