@@ -58,7 +58,12 @@ class IdentityAgreementTest {
   interface Subject {
     Model<BigFraction> model();
 
-    ModularCheck.Program program(boolean plant);
+    /** The check with {@code eps} added to one entry of what it compares; none when {@code eps} is null. */
+    ModularCheck.Program program(BigFraction eps);
+
+    default ModularCheck.Program program(boolean plant) {
+      return program(plant ? ModularAgreementTest.EPS : null);
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -84,15 +89,15 @@ class IdentityAgreementTest {
       }
 
       @Override
-      public ModularCheck.Program program(boolean plant) {
+      public ModularCheck.Program program(BigFraction size) {
         return new ModularCheck.Program() {
           @Override
           public <T extends FieldElement<T>> boolean run(Arith<T> ar, Consumer<String> labels) {
-            T eps = ar.of(ModularAgreementTest.EPS);
+            T eps = size == null ? null : ar.of(size);
             return check(id, ModularCheck.model(c.model(), ar), ModularCheck.prefix(c.prefix(), ar),
                 Content.vectors(ModularCheck.rows(c.content(), ar)),
                 c.otherContent() == null ? null : Content.vectors(ModularCheck.rows(c.otherContent(), ar)),
-                plant ? t -> planted(id, t, eps) : UnaryOperator.identity());
+                eps != null ? t -> planted(id, t, eps) : UnaryOperator.identity());
           }
         };
       }
@@ -140,13 +145,12 @@ class IdentityAgreementTest {
       }
 
       @Override
-      public ModularCheck.Program program(boolean plant) {
+      public ModularCheck.Program program(BigFraction eps) {
         return new ModularCheck.Program() {
           @Override
           public <T extends FieldElement<T>> boolean run(Arith<T> ar, Consumer<String> labels) {
             return Identities.hardIsSoft(ModularCheck.model(model, ar), (int[]) c[1], (int[]) c[2],
-                IntUnaryOperator.identity(), plant ? t -> plantedLogit(t, ar.of(ModularAgreementTest.EPS))
-                    : UnaryOperator.identity());
+                IntUnaryOperator.identity(), eps != null ? t -> plantedLogit(t, ar.of(eps)) : UnaryOperator.identity());
           }
         };
       }
@@ -284,5 +288,26 @@ class IdentityAgreementTest {
     } else {
       assertTrue(plain.stream().allMatch(v -> v.equals("holds")), "a case of a claim that holds failed: " + plain);
     }
+  }
+
+  /**
+   * The comparison is not vacuous: a violation whose numerator the only prime divides is invisible modulo that
+   * prime (the error the random primes make improbable), the modular verdict is then wrong, and comparing it
+   * with the BigFraction verdict shows it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"HIER-1", "CONJ-3"})
+  @DisplayName("a violation the only prime divides gives a wrong modular verdict, which the comparison catches")
+  void wrongModularVerdictIsCaught(String id) {
+    long p = (1L << 61) - 1;
+    Subject s = subject(id, generator(id).generate(Source.random(new SplittableRandom(1), Integer.MAX_VALUE)));
+    ModularCheck.Program planted = s.program(ModularAgreementTest.EPS.multiply(p));
+    RationalKernel kernel = ModularCheck.kernelOf(s.model());
+    String exact = verdict(planted, s.model().arith());
+    String modular = verdict(() -> ModularCheck.decide(s.model(), planted, k -> ModularArith.withPrimes(kernel, p)));
+    assertTrue(!exact.equals("holds") && modular.equals("holds"), exact + " / " + modular);
+    String random = verdict(() -> ModularCheck.decide(s.model(), planted,
+        k -> ModularArith.random(kernel, k, new SplittableRandom(2))));
+    assertEquals(exact, random, "random primes see the same violation");
   }
 }
