@@ -2,11 +2,8 @@ package io.prefixproof.claims;
 
 import io.prefixproof.adapt.FullFineTune;
 import io.prefixproof.adapt.HardPrompt;
-import io.prefixproof.adapt.ResidualPrefix;
-import io.prefixproof.adapt.SoftPrompt;
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
-import io.prefixproof.algebra.Ranks;
 import io.prefixproof.cases.CaseOptions;
 import io.prefixproof.cases.Cases;
 import io.prefixproof.cases.PrefixCase;
@@ -252,16 +249,9 @@ public final class Catalogue {
     CaseOptions o = base().withPositions(List.of(PositionKind.NONE, PositionKind.LEARNED)).withLayers(1, 2);
     return PropertyClaim.holds("HIER-1", "a hard prompt is the soft prompt whose vectors are embedding rows", "3",
         200, tokenCases(o, Mask.CAUSAL, 1).filter(c -> promptMovesLogits(c)), c -> {
-          Model<BigFraction> m = (Model<BigFraction>) c[0];
-          int[] prompt = (int[]) c[1];
-          Content<BigFraction> content = Content.tokens((int[]) c[2]);
-          Mat<BigFraction> e = m.param(Names.EMBED);
-          Mat<BigFraction> rows = Mat.of(e.field(), prompt.length, e.cols(),
-              (i, j) -> e.get(rowOf.applyAsInt(prompt[i]) % e.rows(), j));
-          Trace<BigFraction> hard = new HardPrompt<BigFraction>(prompt).run(m, content);
-          Trace<BigFraction> soft = new SoftPrompt<>(rows).run(m, content);
           labelTrivial(!promptMovesLogits(c), "the prompt moves no content logit");
-          return hard.logits().equals(soft.logits()) && hard.hidden().equals(soft.hidden());
+          return Identities.hardIsSoft((Model<BigFraction>) c[0], (int[]) c[1], (int[]) c[2], rowOf,
+              UnaryOperator.identity());
         });
   }
 
@@ -286,7 +276,7 @@ public final class Catalogue {
   }
 
   /** The per-layer prefixes a prompt induces: the stream rows of the prompt positions at each layer input. */
-  static List<Mat<BigFraction>> induced(Trace<BigFraction> t) {
+  static <T extends org.apache.commons.math3.FieldElement<T>> List<Mat<T>> induced(Trace<T> t) {
     int p = t.streamPrefix();
     return t.layers().stream().map(l -> l.input().rows(0, p)).toList();
   }
@@ -310,23 +300,9 @@ public final class Catalogue {
     return PropertyClaim.holds("HIER-2", "causal: a soft prompt equals the residual prefix of the per-layer rows it"
         + " induces, and these do not depend on the user input", "3", 200,
         softPromptCases(o).filter(Catalogue::promptMovesOutputs), c -> {
-          Model<BigFraction> m = c.model();
-          Trace<BigFraction> soft = Forward.run(m, c.prefix(), c.contentInput());
           labelTrivial(!promptMovesOutputs(c), "the prompt moves no content output");
-          List<Mat<BigFraction>> rows = inducedRows.apply(soft);
-          Trace<BigFraction> res = new ResidualPrefix<>(rows).run(m, c.contentInput());
-          for (int l = 0; l < m.arch().layers(); l++) {
-            Mat<BigFraction> a = soft.layers().get(l).output();
-            Mat<BigFraction> b = res.layers().get(l).output();
-            if (!a.rows(soft.streamPrefix(), a.rows()).equals(b.rows(res.streamPrefix(), b.rows()))) {
-              throw new AssertionError("content outputs differ at layer " + l);
-            }
-          }
-          Trace<BigFraction> other = Forward.run(m, c.prefix(), Content.vectors(c.otherContent()));
-          if (!inducedRows.apply(other).equals(rows)) {
-            throw new AssertionError("induced prefixes depend on the user input");
-          }
-          return true;
+          return Identities.softIsResidual(c.model(), c.prefix(), c.contentInput(), Content.vectors(c.otherContent()),
+              inducedRows, UnaryOperator.identity());
         });
   }
 
@@ -346,10 +322,9 @@ public final class Catalogue {
     Gen<PrefixCase<BigFraction>> gen = cases(o).map(c -> tune.apply(new PrefixCase<>(
         Reach.uniformAttention(c.model()), c.prefix(), c.content(), c.otherContent())));
     return PropertyClaim.counterexample("HIER-3", "prefix-tuning reaches content outputs that no soft prompt of the"
-        + " same length reaches (exact certificate over all soft prompts)", "3", 200, gen, c -> {
-          Mat<BigFraction> target = Reach.contentOutput(Forward.run(c.model(), c.prefix(), c.contentInput()));
-          return !Reach.noSoftPromptReaches(c.model(), c.contentInput(), c.prefix().length(), target);
-        }, c -> shape(c, 2, 1, 1, -1, 1) && c.content().rows() <= 2);
+        + " same length reaches (exact certificate over all soft prompts)", "3", 200, gen,
+        c -> Identities.softPromptMatches(c.model(), c.prefix(), c.contentInput(), UnaryOperator.identity()),
+        c -> shape(c, 2, 1, 1, -1, 1) && c.content().rows() <= 2);
   }
 
   // ---- fine-tuning ------------------------------------------------------------------------------
@@ -478,8 +453,9 @@ public final class Catalogue {
   }
 
   /** LIM-1 at {@code layer} between a prefixed trace {@code t} and the plain run's trace. */
-  static boolean rescaleAgainstPlain(Model<BigFraction> m, Trace<BigFraction> t, Trace<BigFraction> plain, int layer) {
-    List<Trace.Attention<BigFraction>> ref = plain.layers().stream().map(Trace.Layer::attention).toList();
+  static <T extends org.apache.commons.math3.FieldElement<T>> boolean rescaleAgainstPlain(Model<T> m, Trace<T> t,
+      Trace<T> plain, int layer) {
+    List<Trace.Attention<T>> ref = plain.layers().stream().map(Trace.Layer::attention).toList();
     try {
       return Limitations.check(m, new Limitations.Pair<>(t, ref), layer, layer + 1,
           EnumSet.of(Limitations.Check.RESCALE));
@@ -613,23 +589,9 @@ public final class Catalogue {
         .withLengths(new int[] {1, 2}, new int[] {1, 1}).withDims(new int[] {1, 4}, new int[] {1, 2}, new int[] {1, 3})
         .withNorms(List.of(NormKind.NONE), 0);
     return PropertyClaim.counterexample("CONJ-5", "after the MLP that follows a prefixed attention layer, each"
-        + " position's shift stays in the plane LIM-2 allows (span of W_O v and W_O t_i)", "4", 200, cases(o), c -> {
-          Model<BigFraction> m = c.model();
-          Trace<BigFraction> t = Forward.run(m, c.prefix(), c.contentInput());
-          Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
-          Mat<BigFraction> wo = m.param(Names.wo(0));
-          Mat<BigFraction> v = t.head(0, 0).values().rows(0, 1);
-          Mat<BigFraction> y = t.layers().get(0).output();
-          Mat<BigFraction> shift = y.rows(t.streamPrefix(), y.rows()).minus(plain.layers().get(0).output());
-          Mat<BigFraction> woV = v.timesTransposed(wo).transpose();
-          for (int i = 0; i < shift.rows(); i++) {
-            Mat<BigFraction> woT = plain.contentHeadOut(0, 0).row(i).timesTransposed(wo).transpose();
-            if (!Ranks.inColumnSpan(woV.hstack(woT), shift.row(i).transpose())) {
-              return false;
-            }
-          }
-          return true;
-        }, c -> shape(c, 1, 1, 2, 1, 1) && c.model().arch().mlpHidden() == 1 && c.model().arch().dValue() == 1);
+        + " position's shift stays in the plane LIM-2 allows (span of W_O v and W_O t_i)", "4", 200, cases(o),
+        c -> Identities.shiftInPlane(c.model(), c.prefix(), c.contentInput(), UnaryOperator.identity()),
+        c -> shape(c, 1, 1, 2, 1, 1) && c.model().arch().mlpHidden() == 1 && c.model().arch().dValue() == 1);
   }
 
   static Claim conj6() {
@@ -644,23 +606,9 @@ public final class Catalogue {
     CaseOptions o = conj().withLayers(1, 1).withHeads(1, 1).withKinds(List.of(Prefix.Kind.KEY_VALUE))
         .withLengths(new int[] {1, 3}, new int[] {1, 1});
     return PropertyClaim.counterexample("CONJ-6", "every key/value prefix is realised by some residual prefix (at the"
-        + " layer output, after W_O)", "3", 200, cases(o).map(prefixes::apply), c -> {
-          Model<BigFraction> m = c.model();
-          Trace<BigFraction> plain = Forward.run(m, Prefix.none(), c.contentInput());
-          Mat<BigFraction> v = c.prefix().values().get(0).get(0);
-          // a residual prefix's value u_m and t_i both lie in range(W_V) + b_V, so u_m - t_i lies in range(W_V)
-          // (the b_V cancel: t_i's weights sum to 1) and its layer-output shift W_O sum_m A'_im (u_m - t_i) in
-          // range(W_O W_V); the free value's shift is a_i W_O (v - t_i) with a_i > 0
-          Mat<BigFraction> wo = m.param(Names.wo(0));
-          Mat<BigFraction> reachable = wo.times(m.param(Names.wv(0, 0)));
-          for (int i = 0; i < plain.contentLength(); i++) {
-            Mat<BigFraction> shift = wo.times(v.minus(plain.contentHeadOut(0, 0).row(i)).transpose());
-            if (!Ranks.inColumnSpan(reachable, shift)) {
-              return false;
-            }
-          }
-          return true;
-        }, c -> shape(c, 1, 1, 1, 1, 1) && c.model().arch().dValue() == 1);
+        + " layer output, after W_O)", "3", 200, cases(o).map(prefixes::apply),
+        c -> Identities.freeValueReachable(c.model(), c.prefix(), c.contentInput(), UnaryOperator.identity()),
+        c -> shape(c, 1, 1, 1, 1, 1) && c.model().arch().dValue() == 1);
   }
 
   static Claim conj7() {
@@ -677,15 +625,7 @@ public final class Catalogue {
         .withDims(new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 2}).withLengths(new int[] {1, 3}, new int[] {1, 2});
     return PropertyClaim.counterexample("CONJ-7", "without a causal mask, the per-layer prefixes a soft prompt"
         + " induces do not depend on the user input (decided at the content outputs)", "3", 200, softPromptCases(o),
-        c -> {
-          Content<BigFraction> other = Content.vectors(c.otherContent());
-          Trace<BigFraction> a = Forward.run(c.model(), c.prefix(), c.contentInput());
-          Trace<BigFraction> b = Forward.run(c.model(), c.prefix(), other);
-          if (induced(a).equals(induced(b))) {
-            return true;
-          }
-          Trace<BigFraction> fixed = new ResidualPrefix<>(induced(a)).run(c.model(), other);
-          return Reach.contentOutput(fixed).equals(Reach.contentOutput(b));
-        }, c -> shape(c, 2, 1, 1, 1, 1));
+        c -> Identities.inducedSuffice(c.model(), c.prefix(), c.contentInput(), Content.vectors(c.otherContent()),
+            UnaryOperator.identity()), c -> shape(c, 2, 1, 1, 1, 1));
   }
 }

@@ -102,21 +102,26 @@ public final class LoraVsPrefix {
 
   /**
    * {@code n × d} content whose rows repeat: each row is one of {@code max(1, maxN − 1)} token vectors (one
-   * choice per row), so some token occurs twice; vectors and choices are drawn at the options' largest
-   * layout and cropped, so that shapes shrink independently.
+   * choice per row), so some token occurs twice. Vectors and choices have their places at the options' largest
+   * layout, so that shapes shrink independently; only the entries of width {@code d} and the choices of the
+   * {@code n} rows are drawn, the other places {@linkplain Source#skip skipped}.
    */
   public static Mat<BigFraction> repeatedContent(Source s, CaseOptions o, int n, int d) {
     int maxN = o.content()[1];
     int tokens = Math.max(1, maxN - 1);
-    Mat<BigFraction> pool = Cases.matrix(s, Cases.entries(o), tokens, o.dModel()[1]);
-    int[] token = new int[maxN];
-    for (int i = 0; i < maxN; i++) {
+    Mat<BigFraction> pool = Cases.block(s, Cases.entries(o), tokens, o.dModel()[1], tokens, d);
+    int[] token = new int[n];
+    for (int i = 0; i < n; i++) {
       token[i] = (int) s.choice(tokens - 1);
     }
+    s.skip(maxN - n);
     return Mat.of(pool.field(), n, d, (i, j) -> pool.get(token[i], j));
   }
 
-  /** Random cases for one target: shape, weights, content with repeats, then the LoRA factors. */
+  /**
+   * Random cases for one target: shape, weights, content with repeats, then the LoRA factors, each factor at
+   * its place in a layout of the widest shape and drawn only at the target's own shape.
+   */
   public static Gen<LoraCase> cases(Target t) {
     CaseOptions o = options(t);
     int widest = Math.max(Math.max(o.dModel()[1], o.dHead()[1]), Math.max(o.dValue()[1], o.mlpHidden()[1]));
@@ -126,8 +131,8 @@ public final class LoraVsPrefix {
       Model<BigFraction> m = Cases.weights(a, o, Catalogue.EXACT).generate(s);
       Mat<BigFraction> content = repeatedContent(s, o, n, a.dModel());
       Mat<BigFraction> w = m.param(t.weight());
-      Mat<BigFraction> la = Cases.matrix(s, Cases.entries(o), 1, widest).cols(0, w.cols());
-      Mat<BigFraction> lb = Cases.matrix(s, Cases.entries(o), widest, 1).rows(0, w.rows());
+      Mat<BigFraction> la = Cases.block(s, Cases.entries(o), 1, widest, 1, w.cols());
+      Mat<BigFraction> lb = Cases.block(s, Cases.entries(o), widest, 1, w.rows(), 1);
       Stats.label("n=" + n + " d=" + a.dModel() + " mlp=" + a.mlpHidden());
       return new LoraCase(m, content, t, la, lb);
     };

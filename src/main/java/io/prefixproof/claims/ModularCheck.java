@@ -1,6 +1,8 @@
 package io.prefixproof.claims;
 
+import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.ExactArith;
+import io.prefixproof.algebra.Mat;
 import io.prefixproof.algebra.ModularArith;
 import io.prefixproof.algebra.RationalKernel;
 import io.prefixproof.cases.PrefixCase;
@@ -59,27 +61,49 @@ public final class ModularCheck {
         Consumer<String> labels);
   }
 
+  /**
+   * A check of one case written once for any exact arithmetic: it takes its case's rationals into {@code ar}
+   * ({@link #model}, {@link #prefix}, {@link #rows}) and runs the claim's own code there, reporting its case
+   * labels to {@code labels}.
+   */
+  public interface Program {
+    <T extends FieldElement<T>> boolean run(Arith<T> ar, Consumer<String> labels);
+  }
+
   /** Decides {@code check} on case {@code c} modulo fresh random primes, in BigFraction when undecided. */
   public static boolean decide(PrefixCase<BigFraction> c, Check check) {
+    return decide(c.model(), program(c, check));
+  }
+
+  /**
+   * Decides {@code program}, whose case has the exact model {@code m}, modulo fresh random primes, in
+   * BigFraction (the arithmetic of {@code m}) when undecided.
+   */
+  public static boolean decide(Model<BigFraction> m, Program program) {
     SplittableRandom r;
     synchronized (PRIME_SOURCE) {
       r = PRIME_SOURCE.split();
     }
-    RationalKernel kernel = kernelOf(c.model());
-    return decide(c, check, k -> ModularArith.random(kernel, k, r));
+    RationalKernel kernel = kernelOf(m);
+    return decide(m, program, k -> ModularArith.random(kernel, k, r));
   }
 
   /** {@link #decide(PrefixCase, Check)} with the arithmetic of {@code k} primes given by {@code primes}. */
   static boolean decide(PrefixCase<BigFraction> c, Check check, IntFunction<ModularArith> primes) {
+    return decide(c.model(), program(c, check), primes);
+  }
+
+  /** {@link #decide(Model, Program)} with the arithmetic of {@code k} primes given by {@code primes}. */
+  static boolean decide(Model<BigFraction> m, Program program, IntFunction<ModularArith> primes) {
     List<String> labels = new ArrayList<>();
     try {
       ModularArith first = primes.apply(PRIMES);
-      boolean verdict = run(c, check, first, labels);
+      boolean verdict = program.run(first, labels::add);
       ModularArith.Tally t = first.tally();
       if (t.probabilistic() > 0 && t.maxBits() < CERTIFY_BITS) {
         labels.clear();
         ModularArith second = primes.apply((int) (t.maxBits() / 61) + 2);
-        verdict = run(c, check, second, labels);
+        verdict = program.run(second, labels::add);
         t = second.tally();
       }
       labels.add(t.probabilistic() == 0 ? CERTIFIED : t.log2Error() <= -60 ? PROBABLE : UNBOUNDED);
@@ -87,14 +111,34 @@ public final class ModularCheck {
       return verdict;
     } catch (ModularArith.Undecided u) {
       Stats.label(FALLBACK);
-      return check.run(c.model(), c.prefix(), c.contentInput(), Stats::label);
+      return program.run(m.arith(), Stats::label);
     }
   }
 
-  /** Runs {@code check} on case {@code c} taken modulo the primes of {@code ar}. */
-  static boolean run(PrefixCase<BigFraction> c, Check check, ModularArith ar, List<String> labels) {
-    return check.run(c.model().convert(ar, ar::of), Catalogue.convertPrefix(c.prefix(), ar),
-        Content.vectors(c.content().convert(ar, ar::of)), labels::add);
+  /** {@code check} on case {@code c}, the case taken into the arithmetic it runs in. */
+  static Program program(PrefixCase<BigFraction> c, Check check) {
+    return new Program() {
+      @Override
+      public <T extends FieldElement<T>> boolean run(Arith<T> ar, Consumer<String> labels) {
+        return check.run(model(c.model(), ar), prefix(c.prefix(), ar), Content.vectors(rows(c.content(), ar)), labels);
+      }
+    };
+  }
+
+  /** The exact model {@code m} in arithmetic {@code ar} (the same object when {@code ar} is its own). */
+  @SuppressWarnings("unchecked")
+  static <T extends FieldElement<T>> Model<T> model(Model<BigFraction> m, Arith<T> ar) {
+    return ar == m.arith() ? (Model<T>) m : m.convert(ar, ar::of);
+  }
+
+  /** The exact prefix {@code p} in arithmetic {@code ar}. */
+  static <T extends FieldElement<T>> Prefix<T> prefix(Prefix<BigFraction> p, Arith<T> ar) {
+    return Catalogue.convertPrefix(p, ar);
+  }
+
+  /** The exact rows {@code x} in arithmetic {@code ar}. */
+  static <T extends FieldElement<T>> Mat<T> rows(Mat<BigFraction> x, Arith<T> ar) {
+    return x.convert(ar.field(), ar::of);
   }
 
   /** The rational kernel of an exact model, for the modular arithmetic that must compute the same function. */

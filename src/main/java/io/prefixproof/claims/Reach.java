@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
+import org.apache.commons.math3.FieldElement;
 import org.apache.commons.math3.fraction.BigFraction;
 
 /**
@@ -109,8 +110,8 @@ public final class Reach {
   }
 
   /** The last layer's output rows at the content positions, stacked into one column ({@code n d × 1}). */
-  public static Mat<BigFraction> contentOutput(Trace<BigFraction> t) {
-    Mat<BigFraction> y = t.layers().get(t.layers().size() - 1).output();
+  public static <T extends FieldElement<T>> Mat<T> contentOutput(Trace<T> t) {
+    Mat<T> y = t.layers().get(t.layers().size() - 1).output();
     int sp = t.streamPrefix();
     int d = y.cols();
     return Mat.of(y.field(), (y.rows() - sp) * d, 1, (r, c) -> y.get(sp + r / d, r % d));
@@ -123,38 +124,38 @@ public final class Reach {
    * @param offset b, {@code n d × 1}
    * @param columns A, {@code n d × p d}
    */
-  public record AffineImage(Mat<BigFraction> offset, Mat<BigFraction> columns) {
+  public record AffineImage<T extends FieldElement<T>>(Mat<T> offset, Mat<T> columns) {
 
     /** The affine prediction for the soft prompt {@code s}. */
-    Mat<BigFraction> at(Mat<BigFraction> s) {
-      Mat<BigFraction> y = offset;
+    Mat<T> at(Mat<T> s) {
+      Mat<T> y = offset;
       for (int k = 0; k < columns.cols(); k++) {
-        BigFraction sk = s.get(k / s.cols(), k % s.cols());
-        Mat<BigFraction> col = columns.cols(k, k + 1);
+        T sk = s.get(k / s.cols(), k % s.cols());
+        Mat<T> col = columns.cols(k, k + 1);
         y = y.plus(col.scale(sk));
       }
       return y;
     }
 
     /** True when {@code target} equals {@code b + A x} for some real x (exact rank test). */
-    boolean contains(Mat<BigFraction> target) {
+    boolean contains(Mat<T> target) {
       return Ranks.inColumnSpan(columns, target.minus(offset));
     }
   }
 
   /** Interpolates the soft-prompt output map of {@code m} on {@code content} at S = 0 and the unit prompts. */
-  public static AffineImage softImage(Model<BigFraction> m, Content<BigFraction> content, int p) {
-    Arith<BigFraction> ar = Catalogue.EXACT;
+  public static <T extends FieldElement<T>> AffineImage<T> softImage(Model<T> m, Content<T> content, int p) {
+    Arith<T> ar = m.arith();
     int d = m.arch().dModel();
-    Mat<BigFraction> zero = Mat.zeros(ar.field(), p, d);
-    Mat<BigFraction> b = contentOutput(Forward.run(m, Prefix.stream(zero), content));
-    Mat<BigFraction> a = null;
+    Mat<T> zero = Mat.zeros(ar.field(), p, d);
+    Mat<T> b = contentOutput(Forward.run(m, Prefix.stream(zero), content));
+    Mat<T> a = null;
     for (int k = 0; k < p * d; k++) {
-      Mat<BigFraction> unit = zero.with(k / d, k % d, ar.one());
-      Mat<BigFraction> col = contentOutput(Forward.run(m, Prefix.stream(unit), content)).minus(b);
+      Mat<T> unit = zero.with(k / d, k % d, ar.one());
+      Mat<T> col = contentOutput(Forward.run(m, Prefix.stream(unit), content)).minus(b);
       a = a == null ? col : a.hstack(col);
     }
-    return new AffineImage(b, a);
+    return new AffineImage<>(b, a);
   }
 
   /**
@@ -164,12 +165,13 @@ public final class Reach {
    * The map is confirmed affine at a probe prompt off the interpolation points (entries (k + 2)/3); the
    * certificate is that target − b lies outside the column span of A. False when either step fails.
    */
-  public static boolean noSoftPromptReaches(Model<BigFraction> m, Content<BigFraction> content, int p,
-      Mat<BigFraction> target) {
+  public static <T extends FieldElement<T>> boolean noSoftPromptReaches(Model<T> m, Content<T> content, int p,
+      Mat<T> target) {
     int d = m.arch().dModel();
-    Mat<BigFraction> probe = Mat.of(Catalogue.EXACT.field(), p, d, (i, j) -> new BigFraction(i * d + j + 2, 3));
-    AffineImage image = softImage(m, content, p);
-    Mat<BigFraction> atProbe = contentOutput(Forward.run(m, Prefix.stream(probe), content));
+    Arith<T> ar = m.arith();
+    Mat<T> probe = Mat.of(ar.field(), p, d, (i, j) -> ar.of(new BigFraction(i * d + j + 2, 3)));
+    AffineImage<T> image = softImage(m, content, p);
+    Mat<T> atProbe = contentOutput(Forward.run(m, Prefix.stream(probe), content));
     return image.at(probe).equals(atProbe) && !image.contains(target);
   }
 }
