@@ -197,9 +197,14 @@ public final class Workloads {
               CommonOps_DDRM.extract(v, p, p + n, 0, v.numCols), masks[1], plain, plain, n));
     }
 
+    /**
+     * {@code x Wᵀ} by {@link Gemm#multTransB}: the same doubles as the model's own product, without keeping
+     * the transpose in a model that serves one case.
+     */
     private DMatrixRMaj project(DMatrixRMaj x, String weight) {
-      DMatrixRMaj y = new DMatrixRMaj(x.numRows, model.param(weight).numRows);
-      model.timesTransposed(x, weight, y);
+      DMatrixRMaj w = model.param(weight);
+      DMatrixRMaj y = new DMatrixRMaj(x.numRows, w.numRows);
+      Gemm.multTransB(x, w, y);
       return y;
     }
   }
