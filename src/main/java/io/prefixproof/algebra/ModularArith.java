@@ -52,7 +52,12 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   private final LongAdder certified = new LongAdder();
   private final LongAdder probabilistic = new LongAdder();
   private double maxBits = Double.NEGATIVE_INFINITY;
-  private double[] atomBits = new double[64];
+  /**
+   * The atoms' bit bounds (an atom is registered once under the lock, a bound is read on every sum without
+   * it): a new bound is written before the array is stored again in this volatile field, so a reader that
+   * learnt an atom's id after its registration reads its bound.
+   */
+  private volatile double[] atomBits = new double[64];
   private int atomCount;
   private final java.util.Map<BigInteger, Integer> denominators = new java.util.HashMap<>();
   /** Residues of {@code 1/d} for input denominators of at most 16 bits; shared by {@link #fresh} copies. */
@@ -123,14 +128,16 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
 
   /** Registers a new atom whose integer has at most {@code bits} bits (log2 bound); returns its id. */
   synchronized int newAtom(double bits) {
-    if (atomCount == atomBits.length) {
-      atomBits = java.util.Arrays.copyOf(atomBits, 2 * atomCount);
+    double[] a = atomBits;
+    if (atomCount == a.length) {
+      a = java.util.Arrays.copyOf(a, 2 * atomCount);
     }
-    atomBits[atomCount] = bits;
+    a[atomCount] = bits;
+    atomBits = a;
     return atomCount++;
   }
 
-  synchronized double atomBits(int id) {
+  double atomBits(int id) {
     return atomBits[id];
   }
 
