@@ -16,3 +16,11 @@ def timed(workload, size, check, seconds):
     dt, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     print(json.dumps({"workload": workload, "size": size, "checks": checks, "seconds": round(dt, 3),
                       "checks_per_s": round(checks / dt, 2), "max_abs_err": err, "cpu_seconds": round(cpu, 3)}))
+
+
+def chosen(sizes, names):
+    """The size names asked for on the command line (all of `sizes` when none); exits naming an unknown one."""
+    for name in names:
+        if name not in sizes:
+            raise SystemExit(f"unknown size {name!r}; sizes: {', '.join(sizes)}")
+    return names or list(sizes)

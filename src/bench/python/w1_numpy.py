@@ -3,14 +3,14 @@
 Same workload as `./prefixproof bench --workload W1`: draw W_Q, W_K, W_V ~ N(0,1)/sqrt(d), X (n x d) and
 S (p x d) ~ N(0,1); compute plain and prefixed causal attention; check
 A_pt[:, content] = A * (1 - a) and t_pt = (1 - a) t + A_pt[:, prefix] S W_V^T; record the largest
-deviation. The time includes generating each case. Prints one JSON line per size.
-Usage: python3 w1_numpy.py [seconds]
+deviation. The time includes generating each case. Prints one JSON line per size (or for the one size named).
+Usage: python3 w1_numpy.py [seconds [size]]
 """
 import sys
 
 import numpy as np
 
-from timing import timed
+from timing import chosen, timed
 
 SIZES = {"small": (16, 8, 8, 2), "medium": (64, 16, 64, 4), "large": (512, 64, 512, 16)}
 
@@ -48,7 +48,10 @@ def deviation(wq, wk, wv, x, s):
 
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 5
+    names = chosen(SIZES, sys.argv[2:])
     for name, (d, k, n, p) in SIZES.items():
+        if name not in names:
+            continue
         rng = np.random.default_rng(1000)
         timed("W1-numpy", name, lambda: check(rng, d, k, n, p), seconds)
 

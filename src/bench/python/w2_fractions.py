@@ -1,14 +1,14 @@
 """W2 baseline: the W1 check in exact arithmetic with Python's fractions, score scale 1, kernel
 kappa(s) = 2^floor(s) * (1 + s - floor(s)), entries num/den with num in [-9, 9], den in [1, 9];
-equality, no tolerance. Prints one JSON line per size.
-Usage: python3 w2_fractions.py [seconds]
+equality, no tolerance. Prints one JSON line per size (or for the one size named).
+Usage: python3 w2_fractions.py [seconds [size]]
 """
 import math
 import random
 import sys
 from fractions import Fraction
 
-from timing import timed
+from timing import chosen, timed
 
 SIZES = {"tiny": (4, 2, 4, 1), "small": (8, 4, 8, 2), "medium": (16, 8, 16, 2)}
 
@@ -49,7 +49,10 @@ def check(rng, d, k, n, p):
 
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 5
+    names = chosen(SIZES, sys.argv[2:])
     for name, shape in SIZES.items():
+        if name not in names:
+            continue
         rng = random.Random(1000)
         timed("W2-fractions", name, lambda: check(rng, *shape), seconds)
 

@@ -89,6 +89,14 @@ final class Enclosure {
 
   /** {@code {lo, hi}} with {@code lo ≤ v ≤ hi}; {@code lo == hi} exactly when v is a double. */
   static double[] of(BigFraction v) {
+    BigInteger n0 = v.getNumerator();
+    BigInteger d0 = v.getDenominator();
+    if (n0.bitLength() <= 53 && d0.bitLength() <= 53) {
+      // both are doubles: the quotient's bounds as for any double division (x − q y is exact for q = fl(x/y))
+      double x = n0.longValue();
+      double y = d0.longValue();
+      return new double[] {divDown(x, y), divUp(x, y)};
+    }
     double d = v.doubleValue();
     // BigFraction(double) is exact for normal doubles only (it halves subnormals)
     if ((d == 0 || Math.abs(d) >= Double.MIN_NORMAL && Double.isFinite(d)) && new BigFraction(d).equals(v)) {

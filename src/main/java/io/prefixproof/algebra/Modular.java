@@ -49,6 +49,11 @@ public final class Modular implements FieldElement<Modular> {
   final int[] exps;
   /** This value's own atom once it has been a divisor (−1 before): the same divisor, the same atom. */
   private int atom = -1;
+  /** The residues of {@code 1/this} once it has been a divisor (null before). */
+  private Inverse inverse;
+
+  /** Residues of a reciprocal, {@link #DEAD} where the divisor's residue is 0 (final: safe to publish). */
+  private record Inverse(long[] r) {}
 
   Modular(ModularArith arith, long[] r, double lo, double hi, int sign, double m, int[] atoms, int[] exps) {
     this.arith = arith;
@@ -148,10 +153,18 @@ public final class Modular implements FieldElement<Modular> {
     for (int k = 0; k < ps.length; k++) {
       s[k] = r[k] == DEAD || b.r[k] == DEAD ? DEAD : ps[k].mul(r[k], b.r[k]);
     }
-    double l = Math.min(Math.min(Enclosure.mulDown(lo, b.lo), Enclosure.mulDown(lo, b.hi)),
-        Math.min(Enclosure.mulDown(hi, b.lo), Enclosure.mulDown(hi, b.hi)));
-    double h = Math.max(Math.max(Enclosure.mulUp(lo, b.lo), Enclosure.mulUp(lo, b.hi)),
-        Math.max(Enclosure.mulUp(hi, b.lo), Enclosure.mulUp(hi, b.hi)));
+    double l;
+    double h;
+    if (lo >= 0 && b.lo >= 0) {
+      // both enclosures in [0, ∞]: the product is monotone in each factor
+      l = Enclosure.mulDown(lo, b.lo);
+      h = Enclosure.mulUp(hi, b.hi);
+    } else {
+      l = Math.min(Math.min(Enclosure.mulDown(lo, b.lo), Enclosure.mulDown(lo, b.hi)),
+          Math.min(Enclosure.mulDown(hi, b.lo), Enclosure.mulDown(hi, b.hi)));
+      h = Math.max(Math.max(Enclosure.mulUp(lo, b.lo), Enclosure.mulUp(lo, b.hi)),
+          Math.max(Enclosure.mulUp(hi, b.lo), Enclosure.mulUp(hi, b.hi)));
+    }
     int[][] f = merge(atoms, exps, b.atoms, b.exps, 1, -1, 0);
     return new Modular(arith, s, l, h, productSign(b), m + b.m, f[0], f[1]);
   }
@@ -166,9 +179,10 @@ public final class Modular implements FieldElement<Modular> {
       throw new MathArithmeticException(LocalizedFormats.ZERO_DENOMINATOR);
     }
     ModPrime[] ps = arith.primes;
+    long[] inv = b.inverse().r();
     long[] s = new long[ps.length];
     for (int k = 0; k < ps.length; k++) {
-      s[k] = r[k] == DEAD || b.r[k] == DEAD || b.r[k] == 0 ? DEAD : ps[k].mul(r[k], ps[k].inverse(b.r[k]));
+      s[k] = r[k] == DEAD || inv[k] == DEAD ? DEAD : ps[k].mul(r[k], inv[k]);
     }
     double l = Double.NEGATIVE_INFINITY;
     double h = Double.POSITIVE_INFINITY;
@@ -180,6 +194,21 @@ public final class Modular implements FieldElement<Modular> {
     }
     int[][] f = merge(atoms, exps, b.atoms, b.exps, -1, b.atomId(), -1);
     return new Modular(arith, s, l, h, productSign(b), m, f[0], f[1]);
+  }
+
+  /** The residues of {@code 1/this}, computed (by Fermat) the first time this value divides. */
+  private Inverse inverse() {
+    Inverse i = inverse;
+    if (i == null) {
+      ModPrime[] ps = arith.primes;
+      long[] inv = new long[ps.length];
+      for (int k = 0; k < ps.length; k++) {
+        inv[k] = r[k] == DEAD || r[k] == 0 ? DEAD : ps[k].inverse(r[k]);
+      }
+      i = new Inverse(inv);
+      inverse = i;
+    }
+    return i;
   }
 
   /** The sign of {@code this·b} or {@code this/b} when both signs are known. */
@@ -200,6 +229,12 @@ public final class Modular implements FieldElement<Modular> {
    * {@code extra} (−1 for none); zeros dropped. Returns {ids, exponents}.
    */
   static int[][] merge(int[] a, int[] e, int[] b, int[] f, int sign, int extra, int extraExp) {
+    if (extra < 0 && b.length == 0) {
+      return new int[][] {a, e};
+    }
+    if (extra < 0 && a.length == 0 && sign == 1) {
+      return new int[][] {b, f};
+    }
     int[] ids = new int[a.length + b.length + 1];
     int[] xs = new int[ids.length];
     int i = 0;
@@ -246,6 +281,13 @@ public final class Modular implements FieldElement<Modular> {
         m = other.m;
         atoms = other.atoms;
         exps = other.exps;
+        return;
+      }
+      if (java.util.Arrays.equals(x.atoms, y.atoms) && java.util.Arrays.equals(x.exps, y.exps)) {
+        // every atom shared with the same exponent: G is all of it, as the loop below would find
+        m = Math.max(x.m, y.m) + 1;
+        atoms = x.atoms;
+        exps = x.exps;
         return;
       }
       int[] ids = new int[x.atoms.length + y.atoms.length];

@@ -52,14 +52,23 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   private final LongAdder certified = new LongAdder();
   private final LongAdder probabilistic = new LongAdder();
   private double maxBits = Double.NEGATIVE_INFINITY;
-  private double[] atomBits = new double[64];
+  /**
+   * The atoms' bit bounds (an atom is registered once under the lock, a bound is read on every sum without
+   * it): a new bound is written before the array is stored again in this volatile field, so a reader that
+   * learnt an atom's id after its registration reads its bound.
+   */
+  private volatile double[] atomBits = new double[64];
   private int atomCount;
   private final java.util.Map<BigInteger, Integer> denominators = new java.util.HashMap<>();
+  /** Residues of {@code 1/d} for input denominators of at most 16 bits; shared by {@link #fresh} copies. */
+  private final java.util.Map<BigInteger, long[]> inverses;
 
-  private ModularArith(ModPrime[] primes, RationalKernel kernel, boolean drawn) {
+  private ModularArith(ModPrime[] primes, RationalKernel kernel, boolean drawn,
+      java.util.Map<BigInteger, long[]> inverses) {
     this.primes = primes;
     this.kernel = kernel;
     this.drawn = drawn;
+    this.inverses = inverses;
     double bits = 0;
     for (ModPrime p : primes) {
       bits += Math.floor(Math.log(p.p) / Math.log(2));
@@ -78,7 +87,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     for (int i = 0; i < k; i++) {
       ps[i] = ModPrime.random(r);
     }
-    return new ModularArith(ps, kernel, true);
+    return new ModularArith(ps, kernel, true, new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   /** The given odd primes below 2^62 (for tests that plant a vanishing denominator); no probability applies. */
@@ -90,7 +99,17 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
       }
       ps[i] = new ModPrime(primes[i]);
     }
-    return new ModularArith(ps, kernel, false);
+    return new ModularArith(ps, kernel, false, new java.util.concurrent.ConcurrentHashMap<>());
+  }
+
+  /**
+   * A new arithmetic over the same primes and kernel, for the next case: its own atoms and tally, the
+   * cached inverses of input denominators shared. The error bound of {@link ModularArith} holds for each
+   * decision as long as the primes were drawn independently of the case, whatever other cases they served,
+   * so a run may draw its primes once instead of once per case.
+   */
+  public ModularArith fresh() {
+    return new ModularArith(primes, kernel, drawn, inverses);
   }
 
   /** The primes, in order. */
@@ -109,14 +128,16 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
 
   /** Registers a new atom whose integer has at most {@code bits} bits (log2 bound); returns its id. */
   synchronized int newAtom(double bits) {
-    if (atomCount == atomBits.length) {
-      atomBits = java.util.Arrays.copyOf(atomBits, 2 * atomCount);
+    double[] a = atomBits;
+    if (atomCount == a.length) {
+      a = java.util.Arrays.copyOf(a, 2 * atomCount);
     }
-    atomBits[atomCount] = bits;
+    a[atomCount] = bits;
+    atomBits = a;
     return atomCount++;
   }
 
-  synchronized double atomBits(int id) {
+  double atomBits(int id) {
     return atomBits[id];
   }
 
@@ -177,15 +198,25 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   public Modular of(BigFraction value) {
     BigInteger n = value.getNumerator();
     BigInteger d = value.getDenominator();
+    long[] inv = d.bitLength() <= 16 ? inverses.computeIfAbsent(d, this::inverse) : inverse(d);
     long[] r = new long[primes.length];
     for (int k = 0; k < primes.length; k++) {
-      long dk = primes[k].of(d);
-      r[k] = dk == 0 ? Modular.DEAD : primes[k].mul(primes[k].of(n), primes[k].inverse(dk));
+      r[k] = inv[k] == Modular.DEAD ? Modular.DEAD : primes[k].mul(primes[k].of(n), inv[k]);
     }
     double[] e = Enclosure.of(value);
     boolean integer = d.equals(BigInteger.ONE);
     return new Modular(this, r, e[0], e[1], n.signum(), n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(),
         integer ? NONE : new int[] {denominatorAtom(d)}, integer ? NONE : new int[] {-1});
+  }
+
+  /** The residues of {@code 1/d} (Montgomery form), {@link Modular#DEAD} for a prime dividing {@code d}. */
+  private long[] inverse(BigInteger d) {
+    long[] inv = new long[primes.length];
+    for (int k = 0; k < primes.length; k++) {
+      long dk = primes[k].of(d);
+      inv[k] = dk == 0 ? Modular.DEAD : primes[k].inverse(dk);
+    }
+    return inv;
   }
 
   @Override
@@ -307,7 +338,43 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     public long floor(Modular s) {
       return ModularArith.this.floor(s);
     }
+
+    @Override
+    public Modular powerOfTwo(long e, Modular one) {
+      return ModularArith.this.powerOfTwo(e);
+    }
   };
+
+  /**
+   * {@code 2^e} without a division: residues {@code 2^e} or {@code (1/2)^{−e}} by square and multiply, the
+   * exact double (or the bound beyond the doubles' range), sign +1, and the factored form {@code 1·2^e} over
+   * the one atom 2, which the powers of a case then share.
+   */
+  Modular powerOfTwo(long e) {
+    if (e == 0) {
+      return one;
+    }
+    long[] r = new long[primes.length];
+    for (int k = 0; k < primes.length; k++) {
+      ModPrime p = primes[k];
+      // 1/2 = (p + 1)/2 modulo the odd prime p
+      r[k] = p.pow(e > 0 ? p.of(2) : p.of((p.p + 1) / 2), Math.abs(e));
+    }
+    double lo;
+    double hi;
+    if (e > Double.MAX_EXPONENT) {
+      lo = Double.MAX_VALUE;
+      hi = Double.POSITIVE_INFINITY;
+    } else if (e < -1074) {
+      lo = 0;
+      hi = Double.MIN_VALUE;
+    } else {
+      lo = Math.scalb(1.0, (int) e);
+      hi = lo;
+    }
+    return new Modular(this, r, lo, hi, 1, 0, new int[] {denominatorAtom(BigInteger.TWO)},
+        new int[] {Math.toIntExact(e)});
+  }
 
   @Override
   public boolean kernelShiftInvariant() {

@@ -36,6 +36,18 @@ public enum RationalKernel {
       long e = order.floor(s);
       T one = s.getField().getOne();
       T mantissa = one.add(s).subtract(one.multiply(Math.toIntExact(e)));
+      return order.powerOfTwo(e, one).multiply(mantissa);
+    }
+  };
+
+  /** What a kernel needs of a score besides field operations: its sign and its floor. */
+  public interface Order<T extends FieldElement<T>> {
+    int signum(T s);
+
+    long floor(T s);
+
+    /** {@code 2^e} in the field of {@code one}: by default square and multiply, and a reciprocal for e &lt; 0. */
+    default T powerOfTwo(long e, T one) {
       T power = one;
       T base = one.add(one);
       for (long k = Math.abs(e); k > 0; k >>>= 1) {
@@ -44,15 +56,8 @@ public enum RationalKernel {
         }
         base = base.multiply(base);
       }
-      return (e >= 0 ? power : power.reciprocal()).multiply(mantissa);
+      return e >= 0 ? power : power.reciprocal();
     }
-  };
-
-  /** What a kernel needs of a score besides field operations: its sign and its floor. */
-  public interface Order<T> {
-    int signum(T s);
-
-    long floor(T s);
   }
 
   /** The order of {@code BigFraction}s. */

@@ -32,6 +32,8 @@ public final class Baselines {
   public record Script(String file, List<String> modules) {}
 
   static final Map<String, Script> SCRIPTS = Map.of(
+      "W1", new Script("w1_numpy.py", List.of("numpy")),
+      "W2", new Script("w2_fractions.py", List.of()),
       "W3", new Script("w3_numpy.py", List.of("numpy")),
       "W4", new Script("w4_hypothesis.py", List.of("hypothesis")));
 
@@ -55,11 +57,12 @@ public final class Baselines {
       "MKL_NUM_THREADS", "1", "VECLIB_MAXIMUM_THREADS", "1", "NUMEXPR_NUM_THREADS", "1");
 
   /**
-   * Runs {@code workload} and its baseline {@link #RUNS} times each for {@code seconds} per run, and returns
-   * the comparison; {@code python} is the interpreter to run. Throws {@link IllegalArgumentException}
-   * naming what is missing when the interpreter cannot start or a module does not import.
+   * Runs {@code workload} at {@code size} and its baseline at the same size {@link #RUNS} times each for
+   * {@code seconds} per run, and returns the comparison; {@code python} is the interpreter to run. Throws
+   * {@link IllegalArgumentException} naming what is missing when the interpreter cannot start or a module
+   * does not import.
    */
-  public static ObjectNode compare(String workload, double seconds, int threads, String python) {
+  public static ObjectNode compare(String workload, String size, double seconds, int threads, String python) {
     Script script = script(workload);
     Path dir = unpack();
     try {
@@ -70,15 +73,15 @@ public final class Baselines {
       String note = null;
       for (int r = 0; r < RUNS; r++) {
         long cpu0 = processCpuNanos();
-        Workloads.Run run = Workloads.run(workload, "default", seconds, threads);
+        Workloads.Run run = Workloads.run(workload, size, seconds, threads);
         ours[0][r] = run.checks() / run.seconds();
         ours[1][r] = run.checks() / ((processCpuNanos() - cpu0) / 1e9);
         note = run.note();
-        last = runScript(python, dir, script.file(), seconds);
+        last = runScript(python, dir, script.file(), seconds, size);
         theirs[0][r] = last.get("checks_per_s").asDouble();
         theirs[1][r] = last.get("checks").asDouble() / last.get("cpu_seconds").asDouble();
       }
-      return result(workload, seconds, threads, script, ours, theirs, note, last);
+      return result(workload, size, seconds, threads, script, ours, theirs, note, last);
     } finally {
       deleteQuietly(dir);
     }
@@ -95,11 +98,12 @@ public final class Baselines {
    * per side and run: {@code [0]} checks per wall-clock second, {@code [1]} checks per CPU second of the
    * whole process, which a loaded machine disturbs less.
    */
-  static ObjectNode result(String workload, double seconds, int threads, Script script, double[][] ours,
-      double[][] theirs, String note, ObjectNode lastBaseline) {
+  static ObjectNode result(String workload, String size, double seconds, int threads, Script script,
+      double[][] ours, double[][] theirs, String note, ObjectNode lastBaseline) {
     ObjectMapper json = new ObjectMapper();
     ObjectNode o = json.createObjectNode();
     o.put("workload", workload);
+    o.put("size", size);
     o.put("seconds_per_run", seconds);
     o.put("runs", RUNS);
     o.put("threads", threads);
@@ -135,7 +139,9 @@ public final class Baselines {
   static Path unpack() {
     try {
       Path dir = Files.createTempDirectory("prefixproof-baselines");
-      for (String f : List.of("timing.py", "w3_numpy.py", "w4_hypothesis.py")) {
+      List<String> files = new java.util.ArrayList<>(List.of("timing.py"));
+      SCRIPTS.values().forEach(s -> files.add(s.file()));
+      for (String f : files) {
         try (InputStream in = Baselines.class.getResourceAsStream("/bench/python/" + f)) {
           if (in == null) {
             throw new IllegalStateException("the jar holds no bench/python/" + f);
@@ -160,9 +166,9 @@ public final class Baselines {
     }
   }
 
-  /** Runs one baseline for {@code seconds} and returns its JSON line. */
-  static ObjectNode runScript(String python, Path dir, String file, double seconds) {
-    Outcome o = exec(List.of(python, file, Double.toString(seconds)), dir);
+  /** Runs one baseline for {@code seconds} at {@code size} and returns its JSON line. */
+  static ObjectNode runScript(String python, Path dir, String file, double seconds, String size) {
+    Outcome o = exec(List.of(python, file, Double.toString(seconds), size), dir);
     if (o.code != 0) {
       throw new IllegalStateException("baseline " + file + " failed with exit code " + o.code + ": "
           + o.stderr.strip().lines().reduce((a, b) -> b).orElse(""));

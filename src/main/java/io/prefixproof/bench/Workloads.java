@@ -186,9 +186,9 @@ public final class Workloads {
       int n = content.numRows;
       int p = prefix.numRows;
       DMatrixRMaj all = CommonOps_DDRM.concatRowsMulti(prefix, content);
-      DMatrixRMaj q = project(content, Names.wq(0, 0));
-      DMatrixRMaj k = project(all, Names.wk(0, 0));
-      DMatrixRMaj v = project(all, Names.wv(0, 0));
+      DMatrixRMaj q = project(content, WQ);
+      DMatrixRMaj k = project(all, WK);
+      DMatrixRMaj v = project(all, WV);
       int[] keys = positions(0, p + n);
       int[] queries = positions(p, n);
       int[] plain = positions(0, n);
@@ -197,9 +197,14 @@ public final class Workloads {
               CommonOps_DDRM.extract(v, p, p + n, 0, v.numCols), masks[1], plain, plain, n));
     }
 
+    /**
+     * {@code x Wᵀ} by {@link Gemm#multTransB}: the same doubles as the model's own product, without keeping
+     * the transpose in a model that serves one case.
+     */
     private DMatrixRMaj project(DMatrixRMaj x, String weight) {
-      DMatrixRMaj y = new DMatrixRMaj(x.numRows, model.param(weight).numRows);
-      model.timesTransposed(x, weight, y);
+      DMatrixRMaj w = model.param(weight);
+      DMatrixRMaj y = new DMatrixRMaj(x.numRows, w.numRows);
+      Gemm.multTransB(x, w, y);
       return y;
     }
   }
@@ -218,22 +223,47 @@ public final class Workloads {
   /** The W1 head's mask. */
   static final Architecture.Mask W1_MASK = Architecture.Mask.CAUSAL;
 
-  /** Draws a W1 case: W_Q, W_K, W_V ~ N(0, 1/d), content and prefix ~ N(0, 1). */
-  public static W1Case w1Case(int[] s, SplittableRandom r) {
-    int d = s[0];
-    int k = s[1];
-    Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(s[2] + s[3]).residual(false).mask(W1_MASK)
-        .scale(ScoreScale.fixed(new BigFraction(1 / Math.sqrt(k)))).build();
-    Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
-    params.put(Names.wq(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-    params.put(Names.wk(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-    params.put(Names.wv(0, 0), DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-    // W_O = [I; 0] so the head output is the layer output (LIM-4 is not part of W1)
-    DMatrixRMaj wo = new DMatrixRMaj(d, k);
-    for (int i = 0; i < Math.min(d, k); i++) {
+  /** The names of the one head's weights, made once (every W1 case names them). */
+  private static final String WQ = Names.wq(0, 0);
+
+  private static final String WK = Names.wk(0, 0);
+
+  private static final String WV = Names.wv(0, 0);
+
+  private static final String WO = Names.wo(0);
+
+  /** The W1 architecture of shape {@code s}: one causal head, no residual, scale 1/√d_head. */
+  static Architecture w1Arch(int[] s) {
+    return Architecture.builder(s[0]).dHead(s[1]).dValue(s[1]).maxContext(s[2] + s[3]).residual(false).mask(W1_MASK)
+        .scale(ScoreScale.fixed(new BigFraction(1 / Math.sqrt(s[1])))).build();
+  }
+
+  /** W_O = [I; 0] (d × d_head), so the head output is the layer output (LIM-4 is not part of W1). */
+  static DMatrixRMaj w1Wo(int[] s) {
+    DMatrixRMaj wo = new DMatrixRMaj(s[0], s[1]);
+    for (int i = 0; i < Math.min(s[0], s[1]); i++) {
       wo.set(i, i, 1);
     }
-    params.put(Names.wo(0), wo);
+    return wo;
+  }
+
+  /** Draws a W1 case: W_Q, W_K, W_V ~ N(0, 1/d), content and prefix ~ N(0, 1). */
+  public static W1Case w1Case(int[] s, SplittableRandom r) {
+    return w1Case(w1Arch(s), w1Wo(s), s, r);
+  }
+
+  /**
+   * {@link #w1Case(int[], SplittableRandom)} with the architecture and W_O made already: they depend on the
+   * shape only, and no check writes to W_O, so the cases of a run share them.
+   */
+  static W1Case w1Case(Architecture a, DMatrixRMaj wo, int[] s, SplittableRandom r) {
+    int d = s[0];
+    int k = s[1];
+    Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
+    params.put(WQ, DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+    params.put(WK, DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+    params.put(WV, DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+    params.put(WO, wo);
     return new W1Case(new FastModel(a, params), DoubleCases.gaussian(r, s[2], d, 0, 1),
         DoubleCases.gaussian(r, s[3], d, 0, 1));
   }
@@ -243,8 +273,10 @@ public final class Workloads {
     int[] s = w1Shape(size);
     Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
     FastModel.Mask[] masks = w1Masks(W1_MASK, s[2], s[3]);
+    Architecture a = w1Arch(s);
+    DMatrixRMaj wo = w1Wo(s);
     return r -> {
-      List<FastModel.Head> heads = w1Case(s, r).heads(masks);
+      List<FastModel.Head> heads = w1Case(a, wo, s, r).heads(masks);
       DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
       DoubleLimitations.checkHead(heads.get(0), 0, s[3], heads.get(1), 0, 0, meter);
       return meter.maxAbsErr(ids);
@@ -301,14 +333,18 @@ public final class Workloads {
 
   /**
    * W2: the same check in exact arithmetic with κ(s) = 2^⌊s⌋(1 + s − ⌊s⌋), score scale 1, decided modulo
-   * {@link ModularCheck#PRIMES} primes drawn for each case (in BigFraction when the residues cannot decide).
+   * {@link ModularCheck#PRIMES} primes (in BigFraction when the residues cannot decide). Each thread draws
+   * its primes once, from a source independent of the cases ({@link ModularArith#fresh} says why that keeps
+   * the error bound), and every case gets fresh atoms.
    */
   static Task w2(String size) {
     int[] s = w2Shape(size);
     Set<Limitations.Check> checks = EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT);
+    ThreadLocal<ModularArith> primes = ThreadLocal.withInitial(
+        () -> ModularArith.random(RationalKernel.DYADIC, ModularCheck.PRIMES, new SplittableRandom()));
     return r -> {
       W2Case c = w2Case(s, r);
-      ModularArith ar = ModularArith.random(RationalKernel.DYADIC, ModularCheck.PRIMES, r);
+      ModularArith ar = primes.get().fresh();
       try {
         List<Trace.Head<Modular>> heads = c.heads(ar);
         Limitations.checkHead(ar, 0, 0, heads.get(0), 0, s[3], heads.get(1), checks);

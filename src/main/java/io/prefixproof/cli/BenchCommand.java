@@ -33,11 +33,11 @@ final class BenchCommand implements Callable<Integer> {
   int seeds;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the runs as JSON (schema prefixproof/bench/1,"
-      + " or prefixproof/bench-shrink/1 for shrink) to FILE; - writes it to stdout and the text to stderr.")
+      + " prefixproof/bench-shrink/1 for shrink, prefixproof/bench-compare/2 with --compare) to FILE; - writes it to stdout and the text to stderr.")
   Path json;
 
-  @Option(names = "--compare", description = "W3, W4: also run the Python baseline (src/bench/python), alternating, "
-      + Baselines.RUNS + " runs each, and print both medians and their ratio.")
+  @Option(names = "--compare", description = "W1-W4: also run the Python baseline (src/bench/python), alternating, "
+      + Baselines.RUNS + " runs each per size, and print both medians and their ratio.")
   boolean compare;
 
   @Option(names = "--python", defaultValue = "python3", paramLabel = "EXE", description = "Python for --compare.")
@@ -61,17 +61,18 @@ final class BenchCommand implements Callable<Integer> {
       if (size != null && !sizes.contains(size)) {
         throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
       }
+      java.util.List<String> chosen = size == null ? sizes : java.util.List.of(size);
       if (compare) {
-        com.fasterxml.jackson.databind.node.ObjectNode c = Baselines.compare(workload, seconds, threads, python);
-        out.println(String.format("%s  PrefixProof %.4g checks/s, %s %.4g checks/s: %.3gx (medians of %d runs)",
-            workload, c.get("java_checks_per_s").asDouble(), c.get("baseline").asText(),
-            c.get("baseline_checks_per_s").asDouble(), c.get("ratio").asDouble(), c.get("runs").asInt()));
-        if (json != null) {
-          JsonEnvelope.write(json, JsonEnvelope.of("bench-compare", 1, null, null, c));
+        for (String s : chosen) {
+          com.fasterxml.jackson.databind.node.ObjectNode c = Baselines.compare(workload, s, seconds, threads, python);
+          runs.add(c);
+          out.println(String.format("%s %-7s PrefixProof %.4g checks/s, %s %.4g checks/s: %.3gx (medians of %d runs)",
+              workload, s, c.get("java_checks_per_s").asDouble(), c.get("baseline").asText(),
+              c.get("baseline_checks_per_s").asDouble(), c.get("ratio").asDouble(), c.get("runs").asInt()));
         }
+        write("bench-compare", 2, runs);
         return 0;
       }
-      java.util.List<String> chosen = size == null ? sizes : java.util.List.of(size);
       try (Progress progress = Progress.start("bench " + workload, chosen.size(), "sizes")) {
         for (String s : chosen) {
           progress.now(s + ", " + seconds + " s");
@@ -84,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
           progress.step();
         }
       }
-      write("bench", runs);
+      write("bench", 1, runs);
       return 0;
     }
     Ranges.require("--seeds", seeds, 1, Ranges.SEEDS_MAX);
@@ -100,14 +101,14 @@ final class BenchCommand implements Callable<Integer> {
         progress.step();
       }
     }
-    write("bench-shrink", runs);
+    write("bench-shrink", 1, runs);
     return 0;
   }
 
   /** Writes the runs when --json was given; the seed is null: workloads fix theirs (1000 + thread; shrink 1..N). */
-  private void write(String kind, ArrayNode runs) {
+  private void write(String kind, int version, ArrayNode runs) {
     if (json != null) {
-      JsonEnvelope.write(json, JsonEnvelope.of(kind, 1, null, null, runs));
+      JsonEnvelope.write(json, JsonEnvelope.of(kind, version, null, null, runs));
     }
   }
 }

@@ -30,7 +30,7 @@ class BaselinesTest {
   @DisplayName("the jar's baselines unpack into one folder with the timing loop")
   void unpacks() {
     Path dir = Baselines.unpack();
-    for (String f : List.of("timing.py", "w3_numpy.py", "w4_hypothesis.py")) {
+    for (String f : List.of("timing.py", "w1_numpy.py", "w2_fractions.py", "w3_numpy.py", "w4_hypothesis.py")) {
       assertTrue(Files.isRegularFile(dir.resolve(f)), f);
     }
   }
@@ -53,12 +53,12 @@ class BaselinesTest {
   void readsTheBaselineLine(@TempDir Path dir) throws IOException {
     assumeTrue(hasPython());
     Files.writeString(dir.resolve("good.py"), "print('warming up')\nprint('{\"checks_per_s\": 2.5, \"x\": 1}')\n");
-    assertEquals(2.5, Baselines.runScript("python3", dir, "good.py", 1).get("checks_per_s").asDouble());
+    assertEquals(2.5, Baselines.runScript("python3", dir, "good.py", 1, "default").get("checks_per_s").asDouble());
     Files.writeString(dir.resolve("bad.py"), "print('{\"checks\": 3}')\n");
-    assertThrows(IllegalStateException.class, () -> Baselines.runScript("python3", dir, "bad.py", 1));
+    assertThrows(IllegalStateException.class, () -> Baselines.runScript("python3", dir, "bad.py", 1, "default"));
     Files.writeString(dir.resolve("fails.py"), "raise SystemExit(4)\n");
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> Baselines.runScript("python3", dir, "fails.py", 1));
+        () -> Baselines.runScript("python3", dir, "fails.py", 1, "default"));
     assertTrue(e.getMessage().contains("exit code 4"), e.getMessage());
   }
 
@@ -68,12 +68,26 @@ class BaselinesTest {
     assertEquals(2.0, Baselines.median(new double[] {3, 1, 2}));
     assertEquals(2.5, Baselines.median(new double[] {4, 1, 2, 3}));
     ObjectNode line = JsonNodeFactory.instance.objectNode().put("checks_per_s", 1.0).put("most_property_calls", 7);
-    ObjectNode r = Baselines.result("W4", 5, 1, Baselines.SCRIPTS.get("W4"), new double[][] {{9, 3, 6}, {8, 8, 8}},
+    ObjectNode r = Baselines.result("W4", "default", 5, 1, Baselines.SCRIPTS.get("W4"), new double[][] {{9, 3, 6}, {8, 8, 8}},
         new double[][] {{2, 4, 1}, {1, 2, 4}}, null, line);
     assertEquals(6.0, r.get("java_checks_per_s").asDouble());
     assertEquals(2.0, r.get("baseline_checks_per_s").asDouble());
     assertEquals(3.0, r.get("ratio").asDouble());
     assertEquals(4.0, r.get("cpu_ratio").asDouble());
     assertEquals(7, r.get("baseline_most_property_calls").asInt());
+    assertEquals("default", r.get("size").asText());
+  }
+
+  @Test
+  @DisplayName("the W1 and W2 baselines run the one size they are given and refuse an unknown one")
+  void baselineRunsTheNamedSize() {
+    assumeTrue(hasPython());
+    Path dir = Baselines.unpack();
+    ObjectNode line = Baselines.runScript("python3", dir, "w2_fractions.py", 0.05, "small");
+    assertEquals("small", line.get("size").asText());
+    assertTrue(line.get("checks").asInt() >= 1, line.toString());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Baselines.runScript("python3", dir, "w2_fractions.py", 0.05, "huge"));
+    assertTrue(e.getMessage().contains("unknown size 'huge'"), e.getMessage());
   }
 }

@@ -74,4 +74,49 @@ class WorkloadsTest {
         checks));
     assertTrue(e.getMessage().startsWith("LIM-3 violated"), e.getMessage());
   }
+
+  @Test
+  @DisplayName("W2 with one prime set for many cases: the heads' residues are BigFraction's; a planted 2^-2000 is caught")
+  void w2ReusedPrimes() {
+    var base = io.prefixproof.algebra.ModularArith.random(io.prefixproof.algebra.RationalKernel.DYADIC, 4,
+        new SplittableRandom(6));
+    var checks = EnumSet.of(Limitations.Check.RESCALE, Limitations.Check.OUTPUT);
+    var tiny = new BigFraction(java.math.BigInteger.ONE, java.math.BigInteger.TWO.pow(2000));
+    SplittableRandom r = new SplittableRandom(7);
+    for (String size : java.util.List.of("tiny", "tiny", "small")) {
+      for (int i = 0; i < 8; i++) {
+        int[] s = Workloads.w2Shape(size);
+        Workloads.W2Case c = Workloads.w2Case(s, r.split());
+        var ar = base.fresh();
+        var h = c.heads(ar);
+        var exact = c.heads();
+        for (int head = 0; head < 2; head++) {
+          var e = exact.get(head).out();
+          var m = h.get(head).out();
+          for (int q = 0; q < e.rows(); q++) {
+            for (int v = 0; v < e.cols(); v++) {
+              for (int k = 0; k < ar.primes().length; k++) {
+                assertEquals(residue(e.get(q, v), ar.primes()[k]), ar.residue(m.get(q, v), k), size + " case " + i);
+              }
+            }
+          }
+        }
+        assertEquals(s[2], Limitations.checkHead(ar, 0, 0, h.get(0), 0, s[3], h.get(1), checks).size());
+        var p = h.get(0);
+        int row = i % s[2];
+        var bad = new Trace.Head<>(p.queries(), p.keys(), p.values(), p.scores(), p.allowed(), p.weights(),
+            p.out().with(row, 0, p.out().get(row, 0).add(ar.of(tiny))));
+        AssertionError err = assertThrows(AssertionError.class, () -> Limitations.checkHead(ar, 0, 0, bad, 0, s[3],
+            h.get(1), checks));
+        assertTrue(err.getMessage().matches("LIM-[23] violated at layer 0 head 0: query " + row + " value 0:.*"),
+            err.getMessage());
+      }
+    }
+  }
+
+  /** The residue of a rational modulo p, by BigInteger (independent of the Montgomery arithmetic). */
+  private static long residue(BigFraction v, long p) {
+    java.math.BigInteger q = java.math.BigInteger.valueOf(p);
+    return v.getNumerator().multiply(v.getDenominator().modInverse(q)).mod(q).longValue();
+  }
 }
