@@ -105,6 +105,32 @@ class GemmTest {
   }
 
   @Test
+  @DisplayName("large right operands, multiplied by k blocks with the columns split over threads, equal the fma chain;"
+      + " so do tails of rows and columns, in one thread")
+  void blockedProducts() {
+    SplittableRandom r = new SplittableRandom(7);
+    // 513 = two full k blocks and one step; 517 columns leave a tail past the last strip of 2 vectors
+    DMatrixRMaj a = DoubleCases.gaussian(r, 13, 513, 0, 1);
+    DMatrixRMaj b = DoubleCases.gaussian(r, 513, 517, 0, 1);
+    assertTrue((long) b.numRows * b.numCols >= Gemm.BLOCKED_ENTRIES && 513 > 2 * Vectorised.K_BLOCK);
+    DMatrixRMaj c = new DMatrixRMaj(13, 517);
+    Gemm.mult(a, b, c);
+    assertArrayEquals(reference(a, b, null, null), c.data);
+    // the kernel itself, whether or not the vectorised kernels have taken over in Gemm yet (VectorWarmup)
+    java.util.Arrays.fill(c.data, Double.NaN);
+    Vectorised.blocked(a.data, b.data, c.data, 13, 513, 517, true);
+    assertArrayEquals(reference(a, b, null, null), c.data);
+    for (int m : new int[] {8, 9, 11}) {
+      DMatrixRMaj x = DoubleCases.gaussian(r, m, 600, 0, 1);
+      DMatrixRMaj y = DoubleCases.gaussian(r, 600, 37, 0, 1);
+      DMatrixRMaj z = new DMatrixRMaj(m, 37);
+      java.util.Arrays.fill(z.data, Double.NaN);
+      Vectorised.blocked(x.data, y.data, z.data, m, 600, 37, false);
+      assertArrayEquals(reference(x, y, null, null), z.data, m + " rows");
+    }
+  }
+
+  @Test
   @DisplayName("a product of few rows and much work (4 rows, 2^20 multiply-adds) runs on one thread and equals the"
       + " fma chain")
   void fewRowsMuchWork() {
