@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.fast.Layerwise;
+import io.prefixproof.fast.Layerwises;
 import io.prefixproof.io.hf.HfModel;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Prefix;
@@ -117,28 +118,10 @@ class LayerwiseInspectionTest {
   @DisplayName("planted: a score scale that depends on the sequence length (outside LIM-1's hypotheses) fails")
   void lengthDependentScaleFails() {
     Layerwise blocks = HfModel.layerwise(dir("llama"));
-    Layerwise perSequence = new Layerwise() {
-      @Override
-      public Architecture arch() {
-        return blocks.arch();
-      }
-
-      @Override
-      public DMatrixRMaj embed(int[] tokens) {
-        return blocks.embed(tokens);
-      }
-
-      @Override
-      public FastModel layer(int l) {
-        FastModel b = blocks.layer(l);
-        return b.withArchitecture(b.arch().toBuilder().scale(new ScoreScale.PerSequence(BigFraction.ONE)).build());
-      }
-
-      @Override
-      public DMatrixRMaj logits(DMatrixRMaj x) {
-        return blocks.logits(x);
-      }
-    };
+    Layerwise perSequence = Layerwises.withLayers(blocks, l -> {
+      FastModel b = blocks.layer(l);
+      return b.withArchitecture(b.arch().toBuilder().scale(new ScoreScale.PerSequence(BigFraction.ONE)).build());
+    });
     List<Inspection.Row> rows = LayerwiseInspection.run(perSequence, blocks.embed(TOKENS), P, SEED, null).rows();
     assertTrue(rows.stream().anyMatch(r -> r.claim().equals("LIM-1") && !r.holds()), "no LIM-1 row fails");
     assertTrue(LayerwiseInspection.run(blocks, blocks.embed(TOKENS), P, SEED, null).rows().stream()

@@ -113,21 +113,22 @@ class GemmTest {
     DMatrixRMaj a = DoubleCases.gaussian(r, 13, 513, 0, 1);
     DMatrixRMaj b = DoubleCases.gaussian(r, 513, 517, 0, 1);
     assertTrue((long) b.numRows * b.numCols >= Gemm.BLOCKED_ENTRIES && 513 > 2 * Vectorised.K_BLOCK);
-    DMatrixRMaj c = new DMatrixRMaj(13, 517);
-    Gemm.mult(a, b, c);
-    assertArrayEquals(reference(a, b, null, null), c.data);
+    assertChain(a, b, c -> Gemm.mult(a, b, c), "Gemm.mult");
     // the kernel itself, whether or not the vectorised kernels have taken over in Gemm yet (VectorWarmup)
-    java.util.Arrays.fill(c.data, Double.NaN);
-    Vectorised.blocked(a.data, b.data, c.data, 13, 513, 517, true);
-    assertArrayEquals(reference(a, b, null, null), c.data);
+    assertChain(a, b, c -> Vectorised.blocked(a.data, b.data, c.data, 13, 513, 517, true), "in threads");
     for (int m : new int[] {8, 9, 11}) {
       DMatrixRMaj x = DoubleCases.gaussian(r, m, 600, 0, 1);
       DMatrixRMaj y = DoubleCases.gaussian(r, 600, 37, 0, 1);
-      DMatrixRMaj z = new DMatrixRMaj(m, 37);
-      java.util.Arrays.fill(z.data, Double.NaN);
-      Vectorised.blocked(x.data, y.data, z.data, m, 600, 37, false);
-      assertArrayEquals(reference(x, y, null, null), z.data, m + " rows");
+      assertChain(x, y, c -> Vectorised.blocked(x.data, y.data, c.data, m, 600, 37, false), m + " rows");
     }
+  }
+
+  /** {@code product} writes a b into a NaN-filled matrix; it must be the fma chain. */
+  static void assertChain(DMatrixRMaj a, DMatrixRMaj b, java.util.function.Consumer<DMatrixRMaj> product, String what) {
+    DMatrixRMaj c = new DMatrixRMaj(a.numRows, b.numCols);
+    java.util.Arrays.fill(c.data, Double.NaN);
+    product.accept(c);
+    assertArrayEquals(reference(a, b, null, null), c.data, what);
   }
 
   @Test

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.prefixproof.claims.LayerwiseInspection;
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.fast.Layerwise;
-import io.prefixproof.model.Architecture;
+import io.prefixproof.fast.Layerwises;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,27 +48,7 @@ class HfLayersTest {
   @DisplayName("planted: blocks read in the wrong order change the logits and the rows")
   void wrongBlockOrderIsSeen() {
     Layerwise blocks = HfModel.layerwise(dir("llama"));
-    Layerwise swapped = new Layerwise() {
-      @Override
-      public Architecture arch() {
-        return blocks.arch();
-      }
-
-      @Override
-      public DMatrixRMaj embed(int[] tokens) {
-        return blocks.embed(tokens);
-      }
-
-      @Override
-      public FastModel layer(int l) {
-        return blocks.layer(arch().layers() - 1 - l);
-      }
-
-      @Override
-      public DMatrixRMaj logits(DMatrixRMaj x) {
-        return blocks.logits(x);
-      }
-    };
+    Layerwise swapped = Layerwises.withLayers(blocks, l -> blocks.layer(blocks.arch().layers() - 1 - l));
     FastModel whole = HfModel.load(dir("llama"));
     assertTrue(!Arrays.equals(HfCheckpointsTest.logits(whole, TOKENS).data, swapped.logits(TOKENS).data));
     assertNotEquals(LayerwiseInspection.run(blocks, blocks.embed(TOKENS), 2, 1, null).rows(),
