@@ -10,14 +10,28 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * {@link Inspection#run} on a model read one block at a time ({@link Layerwise}): the same prefixes,
- * drawn from the same seed, the same runs and the same checks, in the same row order, but every run is
- * advanced through block l before block l + 1 is decoded, so only one block's weights are held. The rows
- * equal those of {@link Inspection#run} on the whole model, double for double.
+ * The checks of {@link Inspection#run} on a model read one block at a time ({@link Layerwise}), with only
+ * one block's weights held: the same prefix kinds, drawn from the same seed, the same checks and the same
+ * row order, each check at layer l on the prefix-free run's layer-l input X_l.
  *
- * <p>Per block: five runs of the block (random residual, random key/value, prefix-free for the aligned
- * keys, aligned key/value, and for RoPE the shifted key/value run of CONJ-3), plus the aligned residual
- * run where the rows reach W_K unnormalised, and the prefix-free references of the checks (heads only).
+ * <p>LIM-1..4 and CONJ-3 at layer l are statements about one layer on any input: a prefix changes the
+ * layer's attention to the rows X_l in the stated way whatever X_l is. {@link Inspection#run} takes X_l
+ * from each prefixed run (so the prefix of the earlier layers moved it); here every check takes the
+ * prefix-free X_l, so per block the content rows run through the block once:
+ *
+ * <ul>
+ *   <li>the prefix-free run: the block on X_l at positions 0 … n − 1, whose output is X_{l+1};
+ *   <li>every prefixed variant reuses X_l's queries, keys and values ({@link FastModel#projections}; rows
+ *       depend on their own row only): a key/value prefix adds its keys and values, a residual prefix
+ *       the projections of its p rows (at layer l the drawn rows themselves; under the causal mask no
+ *       content row reaches them), and RoPE rotates the content at p … p + n − 1. Only the heads and the
+ *       attention output (one W_O product for LIM-4) are computed, not the MLP;
+ *   <li>CONJ-3's reference at positions 0 … n − 1 is the prefix-free run's heads themselves.
+ * </ul>
+ *
+ * <p>A variant's rows are what {@link Inspection}'s checks give on the one-block run of that prefix on X_l,
+ * double for double ({@code LayerwiseInspectionTest}). The depth measures (CONJ-1, CONJ-5) need prefixed
+ * runs to the last layer and are not run here.
  */
 public final class LayerwiseInspection {
   private LayerwiseInspection() {}
@@ -35,65 +49,22 @@ public final class LayerwiseInspection {
         .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  /** One run carried from block to block: its stream-prefix rows, key-prefix length, positions, block input. */
-  private static final class Run {
-    final int streamPrefix;
-    final int keyPrefix;
-    final int[] positions;
-    final int[] kvPositions;
-    DMatrixRMaj x;
+  /** The prefixes of one layer: residual rows, key/value prefix, and CONJ-3's key/value prefix (null without RoPE). */
+  record LayerPrefixes(DMatrixRMaj residual, List<DMatrixRMaj> keys, List<DMatrixRMaj> values,
+      List<DMatrixRMaj> shiftKeys, List<DMatrixRMaj> shiftValues) {}
 
-    Run(int streamPrefix, int keyPrefix, DMatrixRMaj content) {
-      this.streamPrefix = streamPrefix;
-      this.keyPrefix = keyPrefix;
-      int n = content.numRows;
-      positions = new int[streamPrefix + n];
-      for (int i = 0; i < positions.length; i++) {
-        positions[i] = (streamPrefix == 0 ? keyPrefix : 0) + i;
-      }
-      kvPositions = new int[streamPrefix == 0 ? keyPrefix : 0];
-      for (int i = 0; i < kvPositions.length; i++) {
-        kvPositions[i] = i;
-      }
-      x = new DMatrixRMaj(streamPrefix + n, content.numCols);
-      CommonOps_DDRM.insert(content, x, streamPrefix, 0);
-    }
-
-    /**
-     * Advances through the one-block model: residual rows (when given) replace the stream prefix first, a
-     * key/value prefix (when given) joins the keys. Returns the block as a one-block trace.
-     */
-    FastModel.Trace advance(FastModel block, DMatrixRMaj rows, List<DMatrixRMaj> keys, List<DMatrixRMaj> values) {
-      if (rows != null) {
-        x = x.copy();
-        CommonOps_DDRM.insert(rows, x, 0, 0);
-      }
-      int length = Math.max(streamPrefix, keyPrefix) + x.numRows - streamPrefix;
-      FastModel.Layer layer = block.layer(0, x, positions, keys, values, kvPositions, length);
-      x = layer.output();
-      return new FastModel.Trace(streamPrefix, keyPrefix, positions, List.of(layer), null);
-    }
-  }
+  /** Rows of the kinds "random residual", "random key/value", "aligned key/value", "aligned residual", CONJ-3. */
+  static final int KINDS = 5;
 
   /** The checks of {@link Inspection#run}; {@code progress} (may be null) gets one line per block. */
   public static Result run(Layerwise model, DMatrixRMaj content, int p, long seed, PrintStream progress) {
     Architecture a = model.arch();
     Inspection.Draws draws = Inspection.draws(a, p, seed, true);
     Inspection.Draws shift = Inspection.draws(a, p, seed, false);
-    boolean alignedResidual = a.norm() == Architecture.NormKind.NONE || a.postNorm();
     boolean rope = a.positions() == Architecture.PositionKind.ROPE;
-    Run residual = new Run(p, p, content);
-    Run random = new Run(0, p, content);
-    Run plain = new Run(0, 0, content);
-    Run aligned = new Run(0, p, content);
-    Run alignedRows = new Run(p, p, content);
-    Run shifted = new Run(0, p, content);
-    int[] unshifted = new int[content.numRows];
-    for (int i = 0; i < unshifted.length; i++) {
-      unshifted[i] = i;
-    }
+    DMatrixRMaj x = model.enter(content);
     List<List<Inspection.Row>> kinds = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < KINDS; i++) {
       kinds.add(new ArrayList<>());
     }
     long[] wall = new long[2];
@@ -104,28 +75,11 @@ public final class LayerwiseInspection {
       FastModel block = model.layer(l);
       long t1 = System.nanoTime();
       long c1 = cpuNanos();
-      List<Inspection.Row> rows = new ArrayList<>();
-      Inspection.check(rows, "random residual", block, residual.advance(block, draws.residual().get(l), null, null));
-      relabel(rows, l, kinds.get(0));
-      Inspection.check(rows, "random key/value", block,
-          random.advance(block, null, draws.keys().get(l), draws.values().get(l)));
-      relabel(rows, l, kinds.get(1));
-      FastModel.Trace free = plain.advance(block, null, null, null);
-      List<DMatrixRMaj> keys = new ArrayList<>();
-      for (int h = 0; h < a.heads(); h++) {
-        keys.add(Inspection.alignedKeys(block, free, 0, h, p));
-      }
-      Inspection.check(rows, "aligned key/value", block, aligned.advance(block, null, keys, draws.values().get(l)));
-      relabel(rows, l, kinds.get(2));
-      if (alignedResidual) {
-        Inspection.check(rows, "aligned residual", block,
-            alignedRows.advance(block, Inspection.alignedRows(block, free, 0, p), null, null));
-        relabel(rows, l, kinds.get(3));
-      }
-      if (rope) {
-        RopeShift.compare(block, shifted.advance(block, null, shift.keys().get(l), shift.values().get(l)), p,
-            unshifted, rows);
-        relabel(rows, l, kinds.get(4));
+      List<List<Inspection.Row>> found = new ArrayList<>();
+      x = checkBlock(block, x, p, new LayerPrefixes(draws.residual().get(l), draws.keys().get(l),
+          draws.values().get(l), rope ? shift.keys().get(l) : null, rope ? shift.values().get(l) : null), found);
+      for (int k = 0; k < KINDS; k++) {
+        relabel(found.get(k), l, kinds.get(k));
       }
       long t2 = System.nanoTime();
       long c2 = cpuNanos();
@@ -145,6 +99,84 @@ public final class LayerwiseInspection {
     List<Inspection.Row> all = new ArrayList<>();
     kinds.forEach(all::addAll);
     return new Result(all, wall[0] / 1e9, wall[1] / 1e9, cpu[0] / 1e9, cpu[1] / 1e9);
+  }
+
+  /**
+   * The checks of one block (block 0 of the one-block model {@code block}) on its input x, n content rows:
+   * appends {@link #KINDS} lists of rows (of layer 0) to {@code found} and returns the prefix-free output.
+   */
+  static DMatrixRMaj checkBlock(FastModel block, DMatrixRMaj x, int p, LayerPrefixes prefixes,
+      List<List<Inspection.Row>> found) {
+    Architecture a = block.arch();
+    int n = x.numRows;
+    int[] unshifted = range(0, n);
+    int[] shifted = range(p, n);
+    int[] kvPositions = range(0, p);
+    List<FastModel.Projection> content = block.projections(0, x);
+    List<FastModel.Head> plainHeads = block.heads(content, unshifted, null, null, new int[0], n);
+    FastModel.Layer plainLayer = block.layer(0, x, plainHeads);
+    FastModel.Trace plain = new FastModel.Trace(0, 0, unshifted, List.of(plainLayer), null);
+    for (int k = 0; k < KINDS; k++) {
+      found.add(new ArrayList<>());
+    }
+    Inspection.check(found.get(0), "random residual", block, residual(block, x, content, prefixes.residual()));
+    Inspection.check(found.get(1), "random key/value", block,
+        keyValue(block, x, content, shifted, kvPositions, prefixes.keys(), prefixes.values()));
+    List<DMatrixRMaj> aligned = new ArrayList<>();
+    for (int h = 0; h < a.heads(); h++) {
+      aligned.add(Inspection.alignedKeys(block, plain, 0, h, p));
+    }
+    Inspection.check(found.get(2), "aligned key/value", block,
+        keyValue(block, x, content, shifted, kvPositions, aligned, prefixes.values()));
+    if (a.norm() == Architecture.NormKind.NONE || a.postNorm()) {
+      Inspection.check(found.get(3), "aligned residual", block,
+          residual(block, x, content, Inspection.alignedRows(block, plain, 0, p)));
+    }
+    if (prefixes.shiftKeys() != null) {
+      RopeShift.compareLayer(block, keyValue(block, x, content, shifted, kvPositions, prefixes.shiftKeys(),
+          prefixes.shiftValues()), 0, p, plainHeads, found.get(4));
+    }
+    return plainLayer.output();
+  }
+
+  /**
+   * The heads and attention output of the block on x under a key/value prefix, the content at
+   * {@code positions}, from the content's projections.
+   */
+  private static FastModel.Trace keyValue(FastModel block, DMatrixRMaj x, List<FastModel.Projection> content,
+      int[] positions, int[] kvPositions, List<DMatrixRMaj> keys, List<DMatrixRMaj> values) {
+    int p = kvPositions.length;
+    List<FastModel.Head> heads = block.heads(content, positions, keys, values, kvPositions, p + x.numRows);
+    FastModel.Layer layer = new FastModel.Layer(x, heads, block.attentionOut(0, heads), null);
+    return new FastModel.Trace(0, p, positions, List.of(layer), null);
+  }
+
+  /** As {@link #keyValue} under residual rows {@code r} before the content: their projections join the content's. */
+  private static FastModel.Trace residual(FastModel block, DMatrixRMaj x, List<FastModel.Projection> content,
+      DMatrixRMaj r) {
+    int p = r.numRows;
+    List<FastModel.Projection> prefix = block.projections(0, r);
+    List<FastModel.Projection> all = new ArrayList<>();
+    for (int h = 0; h < prefix.size(); h++) {
+      FastModel.Projection a = prefix.get(h);
+      FastModel.Projection b = content.get(h);
+      all.add(new FastModel.Projection(CommonOps_DDRM.concatRowsMulti(a.q(), b.q()),
+          CommonOps_DDRM.concatRowsMulti(a.k(), b.k()), CommonOps_DDRM.concatRowsMulti(a.v(), b.v())));
+    }
+    int[] positions = range(0, p + x.numRows);
+    List<FastModel.Head> heads = block.heads(all, positions, null, null, new int[0], positions.length);
+    FastModel.Layer layer = new FastModel.Layer(CommonOps_DDRM.concatRowsMulti(r, x), heads,
+        block.attentionOut(0, heads), null);
+    return new FastModel.Trace(p, p, positions, List.of(layer), null);
+  }
+
+  /** {@code from, from + 1, …, from + count − 1}. */
+  private static int[] range(int from, int count) {
+    int[] r = new int[count];
+    for (int i = 0; i < count; i++) {
+      r[i] = from + i;
+    }
+    return r;
   }
 
   /** Moves {@code rows} (measured on block 0 of a one-block model) to {@code into} as rows of block l. */

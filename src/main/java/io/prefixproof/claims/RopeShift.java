@@ -45,35 +45,42 @@ public final class RopeShift {
 
   /** Compares each layer of the prefixed run {@code t} with the layer run at {@code reference} positions. */
   static void compare(FastModel model, FastModel.Trace t, int p, int[] reference, List<Inspection.Row> rows) {
-    Architecture a = model.arch();
     int n = reference.length;
+    for (int l = 0; l < model.arch().layers(); l++) {
+      compareLayer(model, t, l, p, model.heads(l, t.layers().get(l).input(), reference, null, null, new int[0], n),
+          rows);
+    }
+  }
+
+  /** Compares layer l of the prefixed run {@code t} with {@code ref}, the layer's heads at the reference positions. */
+  static void compareLayer(FastModel model, FastModel.Trace t, int l, int p, List<FastModel.Head> ref,
+      List<Inspection.Row> rows) {
+    Architecture a = model.arch();
+    int n = ref.get(0).weights().numRows;
     double sigma = Math.abs(Inspection.sigma(model));
-    for (int l = 0; l < a.layers(); l++) {
-      List<FastModel.Head> ref = model.heads(l, t.layers().get(l).input(), reference, null, null, new int[0], n);
-      for (int h = 0; h < a.heads(); h++) {
-        FastModel.Head hp = t.layers().get(l).heads().get(h);
-        FastModel.Head hr = ref.get(h);
-        double rope = 32.0 * (p + n) * DoubleLimitations.U * sigma * maxRowNorm(hp.queries())
-            * Math.max(maxRowNorm(hp.keys()), maxRowNorm(hr.keys()));
-        double maxErr = 0;
-        double maxRatio = 0;
-        for (int i = 0; i < n; i++) {
-          double prefixMass = 0;
-          for (int m = 0; m < p; m++) {
-            prefixMass += hp.weights().get(i, m);
-          }
-          double spread = Math.max(hp.spread()[i], hr.spread()[i]);
-          for (int j = 0; j <= i; j++) {
-            double apt = hp.weights().get(i, p + j);
-            double ar = hr.weights().get(i, j);
-            double err = Math.abs(apt - ar * (1 - prefixMass));
-            double tol = DoubleLimitations.weightTolerance(p + i + 1, spread, apt, ar) + rope * Math.max(apt, ar);
-            maxErr = Math.max(maxErr, err);
-            maxRatio = Math.max(maxRatio, err / tol);
-          }
+    for (int h = 0; h < a.heads(); h++) {
+      FastModel.Head hp = t.layers().get(l).heads().get(h);
+      FastModel.Head hr = ref.get(h);
+      double rope = 32.0 * (p + n) * DoubleLimitations.U * sigma * maxRowNorm(hp.queries())
+          * Math.max(maxRowNorm(hp.keys()), maxRowNorm(hr.keys()));
+      double maxErr = 0;
+      double maxRatio = 0;
+      for (int i = 0; i < n; i++) {
+        double prefixMass = 0;
+        for (int m = 0; m < p; m++) {
+          prefixMass += hp.weights().get(i, m);
         }
-        rows.add(new Inspection.Row("shifted key/value", l, h, claim(a, p + n), maxErr, maxRatio, maxRatio <= 1));
+        double spread = Math.max(hp.spread()[i], hr.spread()[i]);
+        for (int j = 0; j <= i; j++) {
+          double apt = hp.weights().get(i, p + j);
+          double ar = hr.weights().get(i, j);
+          double err = Math.abs(apt - ar * (1 - prefixMass));
+          double tol = DoubleLimitations.weightTolerance(p + i + 1, spread, apt, ar) + rope * Math.max(apt, ar);
+          maxErr = Math.max(maxErr, err);
+          maxRatio = Math.max(maxRatio, err / tol);
+        }
       }
+      rows.add(new Inspection.Row("shifted key/value", l, h, claim(a, p + n), maxErr, maxRatio, maxRatio <= 1));
     }
   }
 

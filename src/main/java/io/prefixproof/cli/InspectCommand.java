@@ -104,8 +104,9 @@ final class InspectCommand implements Callable<Integer> {
       + " for --tokens. Default ${DEFAULT-VALUE}.")
   int steps;
 
-  @Option(names = "--layerwise", description = "Read a Hugging Face checkpoint (llama, mistral, qwen2) one block at a"
-      + " time; chosen by itself when its weights as doubles would fill half the heap. The depth measures are not run.")
+  @Option(names = "--layerwise", description = "Read a Hugging Face checkpoint one block at a time, each check at layer l"
+      + " on the prefix-free run's layer-l input; chosen by itself when its weights as doubles would fill half the"
+      + " heap. The depth measures are not run.")
   boolean layerwise;
 
   @Override

@@ -29,7 +29,10 @@ import org.ejml.dense.row.CommonOps_DDRM;
 public final class FastModel {
   private final Architecture arch;
   private final Map<String, DMatrixRMaj> params;
-  /** Transposes of the weights that are small enough to keep ({@link #TRANSPOSE_CACHE_ENTRIES}), by name. */
+  /**
+   * Transposes of the weights that are small enough to keep ({@link #TRANSPOSE_CACHE_ENTRIES}), or of all
+   * weights of a decoded block ({@link #ofDecodedBlock}), by name.
+   */
   private final Map<String, DMatrixRMaj> transposed = new ConcurrentHashMap<>();
 
   /**
@@ -42,8 +45,25 @@ public final class FastModel {
   /** A fixed score scale as a double, converted once (NaN when the scale depends on the lengths). */
   private final double fixedSigma;
 
+  /** Whether every weight keeps its transpose after the first product, whatever its size. */
+  private final boolean keepTransposes;
+
   /** Weights by name, validated against {@link Model#shapes} (shape and finiteness). */
   public FastModel(Architecture arch, Map<String, DMatrixRMaj> params) {
+    this(arch, params, true, false);
+  }
+
+  /**
+   * One block of a checkpoint read block by block, its weights checked finite where they were decoded: shapes
+   * are validated, finiteness is not scanned again, and every weight keeps its transpose after its first product
+   * (several runs use the block; both layouts of one block's weights are held, not of the model's).
+   */
+  public static FastModel ofDecodedBlock(Architecture arch, Map<String, DMatrixRMaj> params) {
+    return new FastModel(arch, params, false, true);
+  }
+
+  private FastModel(Architecture arch, Map<String, DMatrixRMaj> params, boolean scanFinite, boolean keepTransposes) {
+    this.keepTransposes = keepTransposes;
     if (arch.norm() == Architecture.NormKind.RATIONAL_LAYER || arch.norm() == Architecture.NormKind.RATIONAL_RMS) {
       throw new IllegalArgumentException("the double engine has no rational norm stand-in (" + arch.norm() + ")");
     }
@@ -64,7 +84,7 @@ public final class FastModel {
         throw new IllegalArgumentException(
             "weight " + e.getKey() + " has shape " + m.numRows + "x" + m.numCols + ", expected " + s[0] + "x" + s[1]);
       }
-      for (int i = 0; i < m.getNumElements(); i++) {
+      for (int i = 0; i < m.getNumElements() && scanFinite; i++) {
         if (!Double.isFinite(m.data[i])) {
           throw new IllegalArgumentException(
               "weight " + e.getKey() + " has the non-finite value " + m.data[i] + " at (" + i / m.numCols + ", "
@@ -100,7 +120,7 @@ public final class FastModel {
 
   /** The same weights under another architecture of the same shapes (another mask, norm placement). */
   public FastModel withArchitecture(Architecture other) {
-    return new FastModel(other, params);
+    return new FastModel(other, params, false, keepTransposes);
   }
 
   public DMatrixRMaj param(String name) {
@@ -222,20 +242,18 @@ public final class FastModel {
   public Layer layer(
       int l, DMatrixRMaj x, int[] positions, List<DMatrixRMaj> kvK, List<DMatrixRMaj> kvV, int[] kvPositions,
       int sequenceLength) {
+    return layer(l, x, heads(l, x, positions, kvK, kvV, kvPositions, sequenceLength));
+  }
+
+  /**
+   * Block l after its heads: {@code heads} (computed on the input x) through the output projection, the
+   * residual connection and the MLP, as {@link #layer(int, DMatrixRMaj, int[], List, List, int[], int)}.
+   */
+  public Layer layer(int l, DMatrixRMaj x, List<Head> heads) {
     boolean post = arch.norm() != Architecture.NormKind.NONE && arch.postNorm();
     boolean pre = arch.norm() != Architecture.NormKind.NONE && !post;
     int rows = x.numRows;
-    List<Head> heads = heads(l, x, positions, kvK, kvV, kvPositions, sequenceLength);
-    int kv = arch.dValue();
-    DMatrixRMaj concat = new DMatrixRMaj(rows, arch.heads() * kv);
-    for (int h = 0; h < arch.heads(); h++) {
-      CommonOps_DDRM.insert(heads.get(h).out(), concat, 0, h * kv);
-    }
-    DMatrixRMaj o = new DMatrixRMaj(rows, arch.dModel());
-    timesTransposed(concat, Names.wo(l), o);
-    if (arch.attnBiases()) {
-      addRow(o, param(Names.bo(l)));
-    }
+    DMatrixRMaj o = attentionOut(l, heads);
     DMatrixRMaj after = arch.residual() ? plus(x, o) : o;
     if (post) {
       after = norm(after, Names.ln1g(l), Names.ln1b(l));
@@ -278,9 +296,36 @@ public final class FastModel {
   public List<Head> heads(
       int l, DMatrixRMaj x, int[] positions, List<DMatrixRMaj> kvK, List<DMatrixRMaj> kvV, int[] kvPositions,
       int sequenceLength) {
+    return heads(projections(l, x), positions, kvK, kvV, kvPositions, sequenceLength);
+  }
+
+  /** One head's queries, keys and values of some rows, before any rotation. */
+  public record Projection(DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v) {}
+
+  /**
+   * Per head of block l, {@code q = x̂ W_Qᵀ + b_Q}, {@code k = x̂ W_Kᵀ + b_K}, {@code v = x̂ W_Vᵀ + b_V} on
+   * the rows x̂ of x after the block's first norm (if it comes first), not rotated. Each row's entries
+   * depend on that row of x only ({@link Gemm}), so the projections of stacked rows are the stacked
+   * projections.
+   */
+  public List<Projection> projections(int l, DMatrixRMaj x) {
     boolean pre = arch.norm() != Architecture.NormKind.NONE && !arch.postNorm();
     DMatrixRMaj normed = pre ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
-    int rows = x.numRows;
+    List<Projection> out = new ArrayList<>();
+    for (int h = 0; h < arch.heads(); h++) {
+      out.add(new Projection(affine(normed, Names.wq(l, h), Names.bq(l, h)), affine(normed, Names.wk(l, h),
+          Names.bk(l, h)), affine(normed, Names.wv(l, h), Names.bv(l, h))));
+    }
+    return out;
+  }
+
+  /**
+   * The heads on projections of rows at {@code positions} ({@link #projections}; left unchanged: RoPE
+   * rotates copies), a key/value prefix (when {@code kvK} is given) before the rows' keys.
+   */
+  public List<Head> heads(List<Projection> projections, int[] positions, List<DMatrixRMaj> kvK,
+      List<DMatrixRMaj> kvV, int[] kvPositions, int sequenceLength) {
+    int rows = positions.length;
     int[] keyPositions = new int[(kvK == null ? 0 : kvPositions.length) + rows];
     if (kvK != null) {
       System.arraycopy(kvPositions, 0, keyPositions, 0, kvPositions.length);
@@ -290,10 +335,13 @@ public final class FastModel {
     Mask mask = mask(arch.mask(), positions, keyPositions);
     DMatrixRMaj[] rotation = arch.positions() == Architecture.PositionKind.ROPE ? rotation(positions) : null;
     for (int h = 0; h < arch.heads(); h++) {
-      DMatrixRMaj q = affine(normed, Names.wq(l, h), Names.bq(l, h));
-      DMatrixRMaj k = affine(normed, Names.wk(l, h), Names.bk(l, h));
-      DMatrixRMaj v = affine(normed, Names.wv(l, h), Names.bv(l, h));
+      Projection ph = projections.get(h);
+      DMatrixRMaj q = ph.q();
+      DMatrixRMaj k = ph.k();
+      DMatrixRMaj v = ph.v();
       if (rotation != null) {
+        q = q.copy();
+        k = k.copy();
         rope(q, positions, rotation[0], rotation[1]);
         rope(k, positions, rotation[0], rotation[1]);
       }
@@ -304,6 +352,22 @@ public final class FastModel {
       heads.add(head(h, q, k, v, mask, positions, keyPositions, sequenceLength));
     }
     return List.copyOf(heads);
+  }
+
+  /** The attention output of block l: {@code [out_0 … out_{H−1}] W_Oᵀ + b_O} over the heads' outputs. */
+  public DMatrixRMaj attentionOut(int l, List<Head> heads) {
+    int rows = heads.get(0).out().numRows;
+    int kv = arch.dValue();
+    DMatrixRMaj concat = new DMatrixRMaj(rows, arch.heads() * kv);
+    for (int h = 0; h < arch.heads(); h++) {
+      CommonOps_DDRM.insert(heads.get(h).out(), concat, 0, h * kv);
+    }
+    DMatrixRMaj o = new DMatrixRMaj(rows, arch.dModel());
+    timesTransposed(concat, Names.wo(l), o);
+    if (arch.attnBiases()) {
+      addRow(o, param(Names.bo(l)));
+    }
+    return o;
   }
 
   /**
@@ -500,7 +564,7 @@ public final class FastModel {
    */
   public void timesTransposed(DMatrixRMaj x, String name, DMatrixRMaj y) {
     DMatrixRMaj w = param(name);
-    if (w.getNumElements() > TRANSPOSE_CACHE_ENTRIES) {
+    if (w.getNumElements() > TRANSPOSE_CACHE_ENTRIES && !keepTransposes) {
       Gemm.multTransB(x, w, y);
     } else {
       Gemm.mult(x, transposed.computeIfAbsent(name, k -> CommonOps_DDRM.transpose(w, null)), y);

@@ -94,10 +94,24 @@ public final class Gemm {
     }
   }
 
+  /**
+   * Right operands of at least this many entries (2 MiB of doubles, past the L2 cache) are multiplied by k
+   * blocks ({@link Vectorised#blocked}) when there are no limits and at least {@link #BLOCKED_ROWS} rows.
+   */
+  static final long BLOCKED_ENTRIES = 1L << 18;
+
+  /** Fewest rows for {@link Vectorised#blocked}: two tiles of 4 rows share each block of the right operand. */
+  static final int BLOCKED_ROWS = 8;
+
   private static void run(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, int[] cols, int[] depth) {
     int m = a.numRows;
     long work = (long) m * a.numCols * b.numCols;
     boolean vector = vectorNow();
+    if (vector && cols == null && depth == null && m >= BLOCKED_ROWS
+        && (long) b.numRows * b.numCols >= BLOCKED_ENTRIES) {
+      Vectorised.blocked(a.data, b.data, c.data, m, a.numCols, b.numCols, work >= PARALLEL_WORK);
+      return;
+    }
     if (work >= PARALLEL_WORK && m >= 16) {
       int chunks = Math.min(m / 8, 4 * Runtime.getRuntime().availableProcessors());
       IntStream.range(0, chunks).parallel().forEach(t -> rows(a, b, c, 4 * (int) ((long) (m / 4) * t / chunks),

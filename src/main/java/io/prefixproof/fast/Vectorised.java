@@ -1,13 +1,14 @@
 package io.prefixproof.fast;
 
+import java.util.stream.IntStream;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vectorised kernels of the double engine, loaded only when {@code jdk.incubator.vector} is present.
- * Products ({@link Gemm}): tiles of 4 rows × 2 vectors of c held in registers over the whole k loop, then
- * single-vector tiles, then scalar columns; each lane runs the same fma chain as
+ * Products ({@link Gemm}): tiles of 4 rows × 2 vectors of c held in registers over the whole k loop (or over
+ * blocks of k for large right operands, {@link #blocked}), then single-vector tiles, then scalar columns; each lane runs the same fma chain as
  * {@link Gemm#scalarRows}. Exponentials ({@link Gemm#expShifted}): the vector {@code EXP}, which the API
  * specifies to Math.exp's accuracy (within 1 ulp).
  */
@@ -27,7 +28,7 @@ final class Vectorised {
       int j = 0;
       if (rows == 4) {
         for (; j + 2 * L <= width; j += 2 * L) {
-          tile4x2(a, b, c, kk, steps, n, i, j);
+          tile4x2(a, b, c, kk, 0, steps, n, i, j);
         }
       }
       for (; j + L <= width; j += L) {
@@ -42,7 +43,11 @@ final class Vectorised {
     }
   }
 
-  private static void tile4x2(double[] a, double[] b, double[] c, int kk, int steps, int n, int i, int j) {
+  /**
+   * Rows [i, i + 4) of c, columns [j, j + 2L): the fma chains over k in [from, to), continuing the partial
+   * chains stored in c (from zero when {@code from == 0}).
+   */
+  private static void tile4x2(double[] a, double[] b, double[] c, int kk, int from, int to, int n, int i, int j) {
     DoubleVector c00 = DoubleVector.zero(S);
     DoubleVector c01 = c00;
     DoubleVector c10 = c00;
@@ -51,11 +56,21 @@ final class Vectorised {
     DoubleVector c21 = c00;
     DoubleVector c30 = c00;
     DoubleVector c31 = c00;
+    if (from > 0) {
+      c00 = DoubleVector.fromArray(S, c, i * n + j);
+      c01 = DoubleVector.fromArray(S, c, i * n + j + L);
+      c10 = DoubleVector.fromArray(S, c, (i + 1) * n + j);
+      c11 = DoubleVector.fromArray(S, c, (i + 1) * n + j + L);
+      c20 = DoubleVector.fromArray(S, c, (i + 2) * n + j);
+      c21 = DoubleVector.fromArray(S, c, (i + 2) * n + j + L);
+      c30 = DoubleVector.fromArray(S, c, (i + 3) * n + j);
+      c31 = DoubleVector.fromArray(S, c, (i + 3) * n + j + L);
+    }
     int a0 = i * kk;
     int a1 = a0 + kk;
     int a2 = a1 + kk;
     int a3 = a2 + kk;
-    for (int k = 0; k < steps; k++) {
+    for (int k = from; k < to; k++) {
       DoubleVector b0 = DoubleVector.fromArray(S, b, k * n + j);
       DoubleVector b1 = DoubleVector.fromArray(S, b, k * n + j + L);
       DoubleVector x = DoubleVector.broadcast(S, a[a0 + k]);
@@ -79,6 +94,43 @@ final class Vectorised {
     c21.intoArray(c, (i + 2) * n + j + L);
     c30.intoArray(c, (i + 3) * n + j);
     c31.intoArray(c, (i + 3) * n + j + L);
+  }
+
+  /** Depth of the k blocks of {@link #blocked}: 256 × 2 vectors of b (32 KiB with 8 lanes) stay in the L1/L2 cache. */
+  static final int K_BLOCK = 256;
+
+  /**
+   * All of c = a b (m × n, no limits) for a b too large for the caches: the columns are split over the
+   * common fork-join pool ({@code parallel}) and, within a k block of {@link #K_BLOCK}, every tile of 4 rows
+   * reuses the same block of b before the next, so b is read from memory once rather than once per 4 rows.
+   * A tile's chains are stored in c between k blocks and continued from there, so each entry is still one
+   * fma chain over k in order. Columns past the last 2-vector strip and rows past the last tile of 4 are
+   * done by the row kernel.
+   */
+  static void blocked(double[] a, double[] b, double[] c, int m, int kk, int n, boolean parallel) {
+    int m4 = m - m % 4;
+    int strips = n / (2 * L);
+    int chunks = parallel ? Math.min(strips, 4 * Runtime.getRuntime().availableProcessors()) : Math.min(strips, 1);
+    IntStream.range(0, chunks).parallel().forEach(t -> {
+      int j0 = 2 * L * (int) ((long) strips * t / chunks);
+      int j1 = 2 * L * (int) ((long) strips * (t + 1) / chunks);
+      for (int k0 = 0; k0 < kk; k0 += K_BLOCK) {
+        int k1 = Math.min(kk, k0 + K_BLOCK);
+        for (int j = j0; j < j1; j += 2 * L) {
+          for (int i = 0; i < m4; i += 4) {
+            tile4x2(a, b, c, kk, k0, k1, n, i, j);
+          }
+        }
+      }
+    });
+    for (int i = 0; i < m4; i++) {
+      int j = 2 * L * strips;
+      for (; j + L <= n; j += L) {
+        vector(a, b, c, kk, kk, n, i, j);
+      }
+      Gemm.scalarColumns(a, b, c, kk, kk, n, i, j, n);
+    }
+    rows(a, b, c, kk, n, m4, m, null, null);
   }
 
   /** One row, one vector of columns. */

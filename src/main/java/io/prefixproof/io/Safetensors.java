@@ -206,17 +206,51 @@ public final class Safetensors {
 
   /** The {@code count} values of {@code dtype} at the buffer's position, little-endian, as doubles. */
   public static double[] decode(ByteBuffer buffer, int count, String dtype) {
-    ByteBuffer b = buffer.order(ByteOrder.LITTLE_ENDIAN);
     double[] out = new double[count];
-    for (int i = 0; i < count; i++) {
-      out[i] = switch (dtype) {
-        case "F64" -> b.getDouble();
-        case "F32" -> b.getFloat();
-        case "F16" -> Float.intBitsToFloat(halfToFloatBits(b.getShort()));
-        default -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
-      };
-    }
+    decode(buffer.order(ByteOrder.LITTLE_ENDIAN), buffer.position(), count, dtype, out, 0);
     return out;
+  }
+
+  /**
+   * Decodes the {@code count} values of {@code dtype} from byte {@code at} of a little-endian buffer (absolute
+   * reads: the buffer's position is untouched, so threads may share it) into {@code out} from {@code offset};
+   * returns whether all of them are finite.
+   */
+  public static boolean decode(ByteBuffer b, int at, int count, String dtype, double[] out, int offset) {
+    double finite = 0;
+    switch (dtype) {
+      case "F64" -> {
+        for (int i = 0; i < count; i++) {
+          double v = b.getDouble(at + 8 * i);
+          out[offset + i] = v;
+          finite += v - v;
+        }
+      }
+      case "F32" -> {
+        for (int i = 0; i < count; i++) {
+          double v = b.getFloat(at + 4 * i);
+          out[offset + i] = v;
+          finite += v - v;
+        }
+      }
+      case "F16" -> {
+        for (int i = 0; i < count; i++) {
+          double v = Float.intBitsToFloat(halfToFloatBits(b.getShort(at + 2 * i)));
+          out[offset + i] = v;
+          finite += v - v;
+        }
+      }
+      case "BF16" -> {
+        for (int i = 0; i < count; i++) {
+          double v = Float.intBitsToFloat((b.getShort(at + 2 * i) & 0xffff) << 16);
+          out[offset + i] = v;
+          finite += v - v;
+        }
+      }
+      default -> throw new IllegalArgumentException("unsupported dtype " + dtype + " (supported: F64, F32, F16, BF16)");
+    }
+    // v − v is 0 for a finite v and NaN for an infinity or NaN, and a NaN stays in the sum
+    return finite == 0;
   }
 
   /** IEEE half precision bits to single precision bits (subnormals, infinities and NaN included). */

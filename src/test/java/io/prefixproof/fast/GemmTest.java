@@ -105,6 +105,33 @@ class GemmTest {
   }
 
   @Test
+  @DisplayName("large right operands, multiplied by k blocks with the columns split over threads, equal the fma chain;"
+      + " so do tails of rows and columns, in one thread")
+  void blockedProducts() {
+    SplittableRandom r = new SplittableRandom(7);
+    // 513 = two full k blocks and one step; 517 columns leave a tail past the last strip of 2 vectors
+    DMatrixRMaj a = DoubleCases.gaussian(r, 13, 513, 0, 1);
+    DMatrixRMaj b = DoubleCases.gaussian(r, 513, 517, 0, 1);
+    assertTrue((long) b.numRows * b.numCols >= Gemm.BLOCKED_ENTRIES && 513 > 2 * Vectorised.K_BLOCK);
+    assertChain(a, b, c -> Gemm.mult(a, b, c), "Gemm.mult");
+    // the kernel itself, whether or not the vectorised kernels have taken over in Gemm yet (VectorWarmup)
+    assertChain(a, b, c -> Vectorised.blocked(a.data, b.data, c.data, 13, 513, 517, true), "in threads");
+    for (int m : new int[] {8, 9, 11}) {
+      DMatrixRMaj x = DoubleCases.gaussian(r, m, 600, 0, 1);
+      DMatrixRMaj y = DoubleCases.gaussian(r, 600, 37, 0, 1);
+      assertChain(x, y, c -> Vectorised.blocked(x.data, y.data, c.data, m, 600, 37, false), m + " rows");
+    }
+  }
+
+  /** {@code product} writes a b into a NaN-filled matrix; it must be the fma chain. */
+  static void assertChain(DMatrixRMaj a, DMatrixRMaj b, java.util.function.Consumer<DMatrixRMaj> product, String what) {
+    DMatrixRMaj c = new DMatrixRMaj(a.numRows, b.numCols);
+    java.util.Arrays.fill(c.data, Double.NaN);
+    product.accept(c);
+    assertArrayEquals(reference(a, b, null, null), c.data, what);
+  }
+
+  @Test
   @DisplayName("a product of few rows and much work (4 rows, 2^20 multiply-adds) runs on one thread and equals the"
       + " fma chain")
   void fewRowsMuchWork() {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -165,20 +166,73 @@ public final class Checkpoint {
     }
     double[] out = new double[(int) e.count()];
     int size = (int) ((e.end() - e.begin()) / Math.max(1, e.count()));
+    boolean finite = true;
     try (FileChannel ch = FileChannel.open(t.file(), StandardOpenOption.READ)) {
       int filled = 0;
       for (long at = e.begin(); at < e.end(); at += window) {
         long len = Math.min(window, e.end() - at);
-        ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, t.dataStart() + at, len);
-        double[] part = Safetensors.decode(b, (int) (len / size), e.dtype());
-        System.arraycopy(part, 0, out, filled, part.length);
-        filled += part.length;
+        ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, t.dataStart() + at, len).order(ByteOrder.LITTLE_ENDIAN);
+        finite &= Safetensors.decode(b, 0, (int) (len / size), e.dtype(), out, filled);
+        filled += (int) (len / size);
       }
     } catch (IOException ex) {
       throw new IllegalArgumentException("cannot read " + t.file() + ": " + ex.getMessage());
     }
-    Safetensors.requireFinite(out, t.file().toString(), name);
+    if (!finite) {
+      Safetensors.requireFinite(out, t.file().toString(), name);
+    }
     return out;
+  }
+
+  /** Where decoded rows go: stored row s of a tensor to {@code array(s)} from {@code offset(s)}. */
+  interface RowTarget {
+    double[] array(int row);
+
+    int offset(int row);
+  }
+
+  /**
+   * Decodes a tensor of {@code rows × cols} entries (its stored count) row by row straight into place: stored
+   * row s goes to {@code target}, so a reordering of rows costs no copy. The rows are split over the common
+   * fork-join pool, each decoded from the mapped file by absolute reads; finiteness is checked while decoding
+   * (a non-finite value is an error naming the tensor and its flat index). Windows hold whole rows, at most
+   * {@code window} bytes unless one row is larger.
+   */
+  void readRows(String name, int rows, int cols, RowTarget target, long window) {
+    Located t = locate(name);
+    Safetensors.Entry e = t.entry();
+    if ((long) rows * cols != e.count()) {
+      throw new IllegalArgumentException("tensor " + name + " has " + e.count() + " entries, expected " + rows + " x "
+          + cols);
+    }
+    long rowBytes = (e.end() - e.begin()) / Math.max(1, rows);
+    if (rowBytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(t.file() + ": tensor " + name + " has rows of " + rowBytes
+          + " bytes, more than one mapping holds");
+    }
+    int perWindow = (int) Math.max(1, Math.min(rows, window / Math.max(1, rowBytes)));
+    boolean[] finite = new boolean[rows];
+    try (FileChannel ch = FileChannel.open(t.file(), StandardOpenOption.READ)) {
+      for (int first = 0; first < rows; first += perWindow) {
+        int count = Math.min(perWindow, rows - first);
+        ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, t.dataStart() + e.begin() + first * rowBytes,
+            count * rowBytes).order(ByteOrder.LITTLE_ENDIAN);
+        int base = first;
+        IntStream.range(0, count).parallel().forEach(r -> finite[base + r] = Safetensors.decode(b,
+            (int) (r * rowBytes), cols, e.dtype(), target.array(base + r), target.offset(base + r)));
+      }
+    } catch (IOException ex) {
+      throw new IllegalArgumentException("cannot read " + t.file() + ": " + ex.getMessage());
+    }
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols && !finite[r]; c++) {
+        double v = target.array(r)[target.offset(r) + c];
+        if (!Double.isFinite(v)) {
+          throw new IllegalArgumentException(t.file() + ": tensor " + name + " has the non-finite value " + v
+              + " at flat index " + ((long) r * cols + c));
+        }
+      }
+    }
   }
 
   /**
@@ -186,12 +240,64 @@ public final class Checkpoint {
    * any other shape is an error naming the tensor and both shapes.
    */
   public DMatrixRMaj matrix(String name, int rows, int cols) {
+    return matrix(name, rows, cols, null);
+  }
+
+  /** As {@link #matrix(String, int, int)}, decoded into {@code into} (overwritten) when it has that shape. */
+  DMatrixRMaj matrix(String name, int rows, int cols, DMatrixRMaj into) {
+    requireShape(name, rows, cols);
+    DMatrixRMaj m = into != null && into.numRows == rows && into.numCols == cols ? into : new DMatrixRMaj(rows, cols);
+    readRows(name, rows, cols, new RowTarget() {
+      @Override
+      public double[] array(int row) {
+        return m.data;
+      }
+
+      @Override
+      public int offset(int row) {
+        return row * cols;
+      }
+    }, WINDOW);
+    return m;
+  }
+
+  /**
+   * A [count·k, cols] tensor as count matrices of k rows (rows [h·k, (h + 1)·k) each), decoded into those of
+   * {@code into} (overwritten) when given. With {@code ropeOrder} each matrix's rows are in PrefixProof's RoPE
+   * order: row 2i from row i, row 2i + 1 from row k/2 + i ({@link Llama}).
+   */
+  DMatrixRMaj[] heads(String name, int count, int k, int cols, boolean ropeOrder, DMatrixRMaj[] into) {
+    requireShape(name, count * k, cols);
+    DMatrixRMaj[] out = into != null && into.length == count && into[0].numRows == k && into[0].numCols == cols
+        ? into : new DMatrixRMaj[count];
+    for (int h = 0; h < count && out != into; h++) {
+      out[h] = new DMatrixRMaj(k, cols);
+    }
+    readRows(name, count * k, cols, new RowTarget() {
+      @Override
+      public double[] array(int row) {
+        return out[row / k].data;
+      }
+
+      @Override
+      public int offset(int row) {
+        int r = row % k;
+        return (!ropeOrder ? r : r < k / 2 ? 2 * r : 2 * (r - k / 2) + 1) * cols;
+      }
+    }, WINDOW);
+    return out;
+  }
+
+  private void requireShape(String name, int rows, int cols) {
     long[] s = locate(name).entry().shape();
     boolean fits = s.length == 2 ? s[0] == rows && s[1] == cols : s.length == 1 && rows == 1 && s[0] == cols;
     if (!fits) {
       throw new IllegalArgumentException("tensor " + name + " has shape " + Arrays.toString(s) + ", expected "
           + (rows == 1 ? "[" + cols + "]" : "[" + rows + ", " + cols + "]"));
     }
-    return new DMatrixRMaj(rows, cols, true, read(name));
+    if ((long) rows * cols > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(locate(name).file() + ": tensor " + name + " has " + (long) rows * cols
+          + " elements, more than one Java array holds");
+    }
   }
 }

@@ -4,7 +4,10 @@ import io.prefixproof.fast.FastModel;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.ScoreScale;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.commons.math3.fraction.BigFraction;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -24,7 +27,8 @@ final class Gpt2 {
       "summary_first_dropout", "summary_proj_to_labels", "summary_type", "summary_use_proj", "task_specific_params",
       "reorder_and_upcast_attn");
 
-  static FastModel convert(HfConfig c, Checkpoint checkpoint) {
+  /** The gpt2 model as read from its config. */
+  static Decoder config(HfConfig c) {
     int vocab = c.integer("vocab_size");
     int d = c.integer("n_embd");
     int layers = c.integer("n_layer");
@@ -59,43 +63,108 @@ final class Gpt2 {
         .attnBiases(true).mask(Architecture.Mask.CAUSAL).positions(Architecture.PositionKind.LEARNED)
         .maxContext(positions).scale(ScoreScale.fixed(scaled ? new BigFraction(1 / Math.sqrt(k)) : BigFraction.ONE))
         .build();
-    Importer in = new Importer(checkpoint, checkpoint.has("transformer.wte.weight") ? "transformer." : "");
-    DMatrixRMaj embed = in.take("wte.weight", vocab, d);
+    return new Decoder(arch, tied);
+  }
+
+  /** The whole model in memory. */
+  static FastModel convert(HfConfig c, Checkpoint checkpoint) {
+    Decoder dec = config(c);
+    Importer in = dec.importer(checkpoint, null);
+    DMatrixRMaj embed = dec.embedding(in);
     in.put(Names.EMBED, embed);
-    in.put(Names.POS, in.take("wpe.weight", positions, d));
-    for (int l = 0; l < layers; l++) {
+    in.put(Names.POS, dec.positions(in));
+    for (int l = 0; l < dec.arch().layers(); l++) {
+      dec.layer(in, l, l);
+    }
+    DMatrixRMaj[] norm = dec.finalNorm(in);
+    in.put(Names.LNF_G, norm[0]);
+    in.put(Names.LNF_B, norm[1]);
+    in.put(Names.UNEMBED, dec.unembedding(in, checkpoint, embed));
+    return in.finish(dec.arch(), "gpt2", dec::ignorable);
+  }
+
+  /** GPT-2's conversion, block by block or whole; {@code tied}: the unembedding is the token embedding. */
+  record Decoder(Architecture arch, boolean tied) implements BlockReader {
+    private static final Pattern BLOCK = Pattern.compile("(?:transformer\\.)?h\\.(\\d+)\\..*");
+
+    @Override
+    public String family() {
+      return "gpt2";
+    }
+
+    @Override
+    public Importer importer(Checkpoint checkpoint, Map<String, Object> reuse) {
+      return new Importer(checkpoint, prefix(checkpoint), reuse);
+    }
+
+    private static String prefix(Checkpoint checkpoint) {
+      return checkpoint.has("transformer.wte.weight") ? "transformer." : "";
+    }
+
+    @Override
+    public Pattern blockTensor() {
+      return BLOCK;
+    }
+
+    @Override
+    public List<String> outside(Checkpoint checkpoint) {
+      String p = prefix(checkpoint);
+      return List.of(p + "wte.weight", p + "wpe.weight", p + "ln_f.weight", p + "ln_f.bias", "lm_head.weight");
+    }
+
+    /** The causal-mask buffers older checkpoints store are not weights. */
+    @Override
+    public boolean ignorable(String tensor) {
+      return tensor.matches("(transformer\\.)?h\\.\\d+\\.attn\\.(masked_)?bias");
+    }
+
+    @Override
+    public void layer(Importer in, int l, int target) {
+      int d = arch.dModel();
+      int k = arch.dHead();
+      int inner = arch.mlpHidden();
       String p = "h." + l + ".";
-      in.put(Names.ln1g(l), in.take(p + "ln_1.weight", 1, d));
-      in.put(Names.ln1b(l), in.take(p + "ln_1.bias", 1, d));
+      in.put(Names.ln1g(target), in.take(p + "ln_1.weight", 1, d));
+      in.put(Names.ln1b(target), in.take(p + "ln_1.bias", 1, d));
       DMatrixRMaj qkv = in.take(p + "attn.c_attn.weight", d, 3 * d);
       DMatrixRMaj qkvBias = in.take(p + "attn.c_attn.bias", 1, 3 * d);
-      for (int h = 0; h < heads; h++) {
-        in.put(Names.wq(l, h), Importer.columnsTransposed(qkv, h * k, k));
-        in.put(Names.wk(l, h), Importer.columnsTransposed(qkv, d + h * k, k));
-        in.put(Names.wv(l, h), Importer.columnsTransposed(qkv, 2 * d + h * k, k));
-        in.put(Names.bq(l, h), CommonOps_DDRM.extract(qkvBias, 0, 1, h * k, (h + 1) * k));
-        in.put(Names.bk(l, h), CommonOps_DDRM.extract(qkvBias, 0, 1, d + h * k, d + (h + 1) * k));
-        in.put(Names.bv(l, h), CommonOps_DDRM.extract(qkvBias, 0, 1, 2 * d + h * k, 2 * d + (h + 1) * k));
+      for (int h = 0; h < arch.heads(); h++) {
+        in.put(Names.wq(target, h), Importer.columnsTransposed(qkv, h * k, k));
+        in.put(Names.wk(target, h), Importer.columnsTransposed(qkv, d + h * k, k));
+        in.put(Names.wv(target, h), Importer.columnsTransposed(qkv, 2 * d + h * k, k));
+        in.put(Names.bq(target, h), CommonOps_DDRM.extract(qkvBias, 0, 1, h * k, (h + 1) * k));
+        in.put(Names.bk(target, h), CommonOps_DDRM.extract(qkvBias, 0, 1, d + h * k, d + (h + 1) * k));
+        in.put(Names.bv(target, h), CommonOps_DDRM.extract(qkvBias, 0, 1, 2 * d + h * k, 2 * d + (h + 1) * k));
       }
-      in.put(Names.wo(l), CommonOps_DDRM.transpose(in.take(p + "attn.c_proj.weight", d, d), null));
-      in.put(Names.bo(l), in.take(p + "attn.c_proj.bias", 1, d));
-      in.put(Names.ln2g(l), in.take(p + "ln_2.weight", 1, d));
-      in.put(Names.ln2b(l), in.take(p + "ln_2.bias", 1, d));
-      in.put(Names.w1(l), CommonOps_DDRM.transpose(in.take(p + "mlp.c_fc.weight", d, inner), null));
-      in.put(Names.c1(l), in.take(p + "mlp.c_fc.bias", 1, inner));
-      in.put(Names.w2(l), CommonOps_DDRM.transpose(in.take(p + "mlp.c_proj.weight", inner, d), null));
-      in.put(Names.c2(l), in.take(p + "mlp.c_proj.bias", 1, d));
+      in.put(Names.wo(target), CommonOps_DDRM.transpose(in.take(p + "attn.c_proj.weight", d, d), null));
+      in.put(Names.bo(target), in.take(p + "attn.c_proj.bias", 1, d));
+      in.put(Names.ln2g(target), in.take(p + "ln_2.weight", 1, d));
+      in.put(Names.ln2b(target), in.take(p + "ln_2.bias", 1, d));
+      in.put(Names.w1(target), CommonOps_DDRM.transpose(in.take(p + "mlp.c_fc.weight", d, inner), null));
+      in.put(Names.c1(target), in.take(p + "mlp.c_fc.bias", 1, inner));
+      in.put(Names.w2(target), CommonOps_DDRM.transpose(in.take(p + "mlp.c_proj.weight", inner, d), null));
+      in.put(Names.c2(target), in.take(p + "mlp.c_proj.bias", 1, d));
     }
-    in.put(Names.LNF_G, in.take("ln_f.weight", 1, d));
-    in.put(Names.LNF_B, in.take("ln_f.bias", 1, d));
-    if (tied) {
-      in.skip("lm_head.weight");
-      in.put(Names.UNEMBED, embed);
-    } else {
-      in.put(Names.UNEMBED, new Importer(checkpoint, "").take("lm_head.weight", vocab, d));
-      in.skip("lm_head.weight");
+
+    @Override
+    public DMatrixRMaj embedding(Importer in) {
+      return in.take("wte.weight", arch.vocab(), arch.dModel());
     }
-    // the causal-mask buffers older checkpoints store are not weights
-    return in.finish(arch, "gpt2", n -> n.matches("(transformer\\.)?h\\.\\d+\\.attn\\.(masked_)?bias"));
+
+    @Override
+    public DMatrixRMaj positions(Importer in) {
+      return in.take("wpe.weight", arch.maxContext(), arch.dModel());
+    }
+
+    @Override
+    public DMatrixRMaj[] finalNorm(Importer in) {
+      return new DMatrixRMaj[] {in.take("ln_f.weight", 1, arch.dModel()), in.take("ln_f.bias", 1, arch.dModel())};
+    }
+
+    @Override
+    public DMatrixRMaj unembedding(Importer in, Checkpoint checkpoint, DMatrixRMaj embed) {
+      in.skip("lm_head.weight");
+      return tied ? embed : new Importer(checkpoint, "").take("lm_head.weight", arch.vocab(), arch.dModel());
+    }
   }
 }

@@ -31,20 +31,19 @@ public final class HfModel {
     };
   }
 
-  /**
-   * The checkpoint read one block at a time ({@link HfLayers}), for weights too large to hold as doubles:
-   * llama, mistral and qwen2.
-   */
+  /** The checkpoint read one block at a time ({@link HfLayers}), for weights too large to hold as doubles. */
   public static Layerwise layerwise(Path dir) {
     HfConfig c = HfConfig.read(dir.resolve("config.json"));
     String type = c.text("model_type", null);
     if (type == null) {
       throw c.error("model_type", "is missing");
     }
-    if (!type.equals("llama") && !type.equals("mistral") && !type.equals("qwen2")) {
-      throw c.error("model_type", "is " + type + "; reading block by block supports llama, mistral, qwen2");
-    }
-    return new HfLayers(decoder(c, type), Checkpoint.open(dir));
+    BlockReader reader = switch (type) {
+      case "gpt2" -> Gpt2.config(c);
+      case "llama", "mistral", "qwen2" -> decoder(c, type);
+      default -> throw c.error("model_type", "is " + type + "; supported: gpt2, llama, mistral, qwen2");
+    };
+    return new HfLayers(reader, Checkpoint.open(dir));
   }
 
   /** The number of weights the checkpoint stores (what {@link #load} would hold as doubles). */

@@ -22,10 +22,31 @@ final class Importer {
   private final Set<String> used = new HashSet<>();
   private final Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
 
+  /**
+   * Arrays of an earlier block to decode into, by tensor name with the block index replaced by {@code #}
+   * (null: every tensor gets new arrays).
+   */
+  private final Map<String, Object> reuse;
+
   /** {@code prefix} is prepended to every tensor name ("transformer.", "model." or ""). */
   Importer(Checkpoint checkpoint, String prefix) {
+    this(checkpoint, prefix, null);
+  }
+
+  /**
+   * As {@link #Importer(Checkpoint, String)}, decoding each block tensor into the arrays {@code reuse} holds
+   * for the same tensor of another block (and keeping the new ones there): the weights of a block read before
+   * are overwritten.
+   */
+  Importer(Checkpoint checkpoint, String prefix, Map<String, Object> reuse) {
     this.checkpoint = checkpoint;
     this.prefix = prefix;
+    this.reuse = reuse;
+  }
+
+  /** The key of a tensor's arrays in {@link #reuse}: its name without the block index. */
+  private static String slot(String name) {
+    return name.replaceFirst("\\.\\d+\\.", ".#.");
   }
 
   boolean has(String name) {
@@ -39,7 +60,30 @@ final class Importer {
       throw new IllegalArgumentException("checkpoint has no tensor " + prefix + name + " (expected "
           + (rows == 1 ? "[" + cols + "]" : "[" + rows + ", " + cols + "]") + ")");
     }
-    return checkpoint.matrix(prefix + name, rows, cols);
+    if (reuse == null) {
+      return checkpoint.matrix(prefix + name, rows, cols);
+    }
+    DMatrixRMaj m = checkpoint.matrix(prefix + name, rows, cols, (DMatrixRMaj) reuse.get(slot(name)));
+    reuse.put(slot(name), m);
+    return m;
+  }
+
+  /**
+   * The tensor {@code prefix + name} of shape [count·k, cols] as count matrices of k rows, with
+   * {@code ropeOrder} in PrefixProof's RoPE row order ({@link Checkpoint#heads}).
+   */
+  DMatrixRMaj[] takeHeads(String name, int count, int k, int cols, boolean ropeOrder) {
+    used.add(prefix + name);
+    if (!checkpoint.has(prefix + name)) {
+      throw new IllegalArgumentException("checkpoint has no tensor " + prefix + name + " (expected [" + count * k
+          + ", " + cols + "])");
+    }
+    DMatrixRMaj[] m = checkpoint.heads(prefix + name, count, k, cols, ropeOrder,
+        reuse == null ? null : (DMatrixRMaj[]) reuse.get(slot(name)));
+    if (reuse != null) {
+      reuse.put(slot(name), m);
+    }
+    return m;
   }
 
   /** Takes a tensor by its full name without reading it (a tied copy the model does not use). */
@@ -64,12 +108,15 @@ final class Importer {
   /** The model, after checking that each checkpoint tensor was used or is a buffer {@code ignorable} accepts. */
   FastModel finish(Architecture arch, String family, Predicate<String> ignorable) {
     requireUsed(n -> true, family, ignorable);
-    return model(arch);
+    return new FastModel(arch, params);
   }
 
-  /** The model of the weights put so far, without checking what was used. */
-  FastModel model(Architecture arch) {
-    return new FastModel(arch, params);
+  /**
+   * The model of the weights put so far, without checking what was used: one block, whose weights were checked
+   * finite as they were decoded ({@link FastModel#ofDecodedBlock}).
+   */
+  FastModel block(Architecture arch) {
+    return FastModel.ofDecodedBlock(arch, params);
   }
 
   /**

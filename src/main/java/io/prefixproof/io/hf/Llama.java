@@ -4,6 +4,9 @@ import io.prefixproof.fast.FastModel;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Names;
 import io.prefixproof.model.ScoreScale;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.commons.math3.fraction.BigFraction;
 import org.ejml.data.DMatrixRMaj;
 
@@ -44,7 +47,8 @@ final class Llama {
    * window (within it a sliding window changes nothing).
    */
   record Decoder(Architecture arch, String family, int kvHeads, boolean qkvBias, boolean oBias, boolean tied,
-      Rope rope) {
+      Rope rope) implements BlockReader {
+    private static final Pattern BLOCK = Pattern.compile("(?:model\\.)?layers\\.(\\d+)\\..*");
 
     static Decoder of(HfConfig c, String family, boolean qkvBias, boolean oBias, int window) {
       int vocab = c.integer("vocab_size");
@@ -81,18 +85,40 @@ final class Llama {
       return new Decoder(arch, family, kvHeads, qkvBias, oBias, tied, rope);
     }
 
-    /** The importer of a checkpoint, its names with or without the {@code model.} prefix. */
-    static Importer importer(Checkpoint checkpoint) {
-      return new Importer(checkpoint, checkpoint.has("model.embed_tokens.weight") ? "model." : "");
+    @Override
+    public Importer importer(Checkpoint checkpoint, Map<String, Object> reuse) {
+      return new Importer(checkpoint, checkpoint.has("model.embed_tokens.weight") ? "model." : "", reuse);
+    }
+
+    @Override
+    public Pattern blockTensor() {
+      return BLOCK;
+    }
+
+    @Override
+    public List<String> outside(Checkpoint checkpoint) {
+      String model = checkpoint.has("model.embed_tokens.weight") ? "model." : "";
+      return List.of(model + "embed_tokens.weight", model + "norm.weight", "lm_head.weight");
     }
 
     /** Older checkpoints store each layer's RoPE inverse frequencies, which the config determines. */
-    static boolean ignorable(String tensor) {
+    @Override
+    public boolean ignorable(String tensor) {
       return tensor.matches("(model\\.)?layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
     }
 
+    @Override
+    public DMatrixRMaj positions(Importer in) {
+      return null;
+    }
+
+    @Override
+    public DMatrixRMaj[] finalNorm(Importer in) {
+      return new DMatrixRMaj[] {in.take("norm.weight", 1, arch.dModel()), null};
+    }
+
     /** cos θ_m and sin θ_m of each pair, PrefixProof's rotation weights (none with dynamic NTK). */
-    void putRope(Importer in) {
+    private void putRope(Importer in) {
       if (!rope.scaling().usesRotationWeights()) {
         return;
       }
@@ -107,33 +133,31 @@ final class Llama {
       in.put(Names.ROPE_SIN, sin);
     }
 
-    /** Checkpoint layer {@code l}'s weights under PrefixProof's names of layer {@code target}. */
-    void layer(Importer in, int l, int target) {
+    /** Checkpoint layer {@code l}'s weights under PrefixProof's names of layer {@code target}, and the rotation. */
+    @Override
+    public void layer(Importer in, int l, int target) {
+      putRope(in);
       int d = arch.dModel();
       int k = arch.dHead();
       int heads = arch.heads();
       int hidden = arch.mlpHidden();
       String p = "layers." + l + ".";
       in.put(Names.ln1g(target), in.take(p + "input_layernorm.weight", 1, d));
-      DMatrixRMaj q = in.take(p + "self_attn.q_proj.weight", heads * k, d);
-      DMatrixRMaj kk = in.take(p + "self_attn.k_proj.weight", kvHeads * k, d);
-      DMatrixRMaj v = in.take(p + "self_attn.v_proj.weight", kvHeads * k, d);
+      DMatrixRMaj[] q = in.takeHeads(p + "self_attn.q_proj.weight", heads, k, d, true);
+      DMatrixRMaj[] keyW = in.takeHeads(p + "self_attn.k_proj.weight", kvHeads, k, d, true);
+      DMatrixRMaj[] valueW = in.takeHeads(p + "self_attn.v_proj.weight", kvHeads, k, d, false);
       DMatrixRMaj qb = qkvBias ? column(in.take(p + "self_attn.q_proj.bias", 1, heads * k)) : null;
       DMatrixRMaj kb = qkvBias ? column(in.take(p + "self_attn.k_proj.bias", 1, kvHeads * k)) : null;
       DMatrixRMaj vb = qkvBias ? column(in.take(p + "self_attn.v_proj.bias", 1, kvHeads * k)) : null;
-      DMatrixRMaj[] keyW = new DMatrixRMaj[kvHeads];
-      DMatrixRMaj[] valueW = new DMatrixRMaj[kvHeads];
       DMatrixRMaj[] keyB = new DMatrixRMaj[kvHeads];
       DMatrixRMaj[] valueB = new DMatrixRMaj[kvHeads];
       for (int g = 0; g < kvHeads; g++) {
-        keyW[g] = interleaved(kk, g * k, k);
-        valueW[g] = Importer.rows(v, g * k, k);
         keyB[g] = qkvBias ? transposed(interleaved(kb, g * k, k)) : new DMatrixRMaj(1, k);
         valueB[g] = qkvBias ? transposed(Importer.rows(vb, g * k, k)) : new DMatrixRMaj(1, k);
       }
       int group = heads / kvHeads;
       for (int h = 0; h < heads; h++) {
-        in.put(Names.wq(target, h), interleaved(q, h * k, k));
+        in.put(Names.wq(target, h), q[h]);
         in.put(Names.wk(target, h), keyW[h / group]);
         in.put(Names.wv(target, h), valueW[h / group]);
         if (arch.attnBiases()) {
@@ -154,18 +178,13 @@ final class Llama {
       in.put(Names.c2(target), new DMatrixRMaj(1, d));
     }
 
-    /** The embedding (decoded now). */
-    DMatrixRMaj embedding(Importer in) {
+    @Override
+    public DMatrixRMaj embedding(Importer in) {
       return in.take("embed_tokens.weight", arch.vocab(), arch.dModel());
     }
 
-    /** The final norm's gain. */
-    DMatrixRMaj finalGain(Importer in) {
-      return in.take("norm.weight", 1, arch.dModel());
-    }
-
-    /** The unembedding: {@code embed} itself when tied, else {@code lm_head} (decoded now). */
-    DMatrixRMaj unembedding(Importer in, Checkpoint checkpoint, DMatrixRMaj embed) {
+    @Override
+    public DMatrixRMaj unembedding(Importer in, Checkpoint checkpoint, DMatrixRMaj embed) {
       in.skip("lm_head.weight");
       return tied ? embed : new Importer(checkpoint, "").take("lm_head.weight", arch.vocab(), arch.dModel());
     }
@@ -173,16 +192,15 @@ final class Llama {
 
   /** The whole model in memory. */
   static FastModel decoder(Decoder dec, Checkpoint checkpoint) {
-    Importer in = Decoder.importer(checkpoint);
+    Importer in = dec.importer(checkpoint, null);
     DMatrixRMaj embed = dec.embedding(in);
     in.put(Names.EMBED, embed);
-    dec.putRope(in);
     for (int l = 0; l < dec.arch().layers(); l++) {
       dec.layer(in, l, l);
     }
-    in.put(Names.LNF_G, dec.finalGain(in));
+    in.put(Names.LNF_G, dec.finalNorm(in)[0]);
     in.put(Names.UNEMBED, dec.unembedding(in, checkpoint, embed));
-    return in.finish(dec.arch(), dec.family(), Decoder::ignorable);
+    return in.finish(dec.arch(), dec.family(), dec::ignorable);
   }
 
   /** Rows [from, from + k) of m in PrefixProof's RoPE order: row 2i from row from + i, row 2i + 1 from from + k/2 + i. */
