@@ -71,17 +71,27 @@ public final class Baselines {
       double[][] theirs = new double[2][RUNS];
       ObjectNode last = null;
       String note = null;
+      Workloads.Run lastRun = null;
+      Integer shrinkCalls = null;
       for (int r = 0; r < RUNS; r++) {
         long cpu0 = processCpuNanos();
         Workloads.Run run = Workloads.run(workload, size, seconds, threads);
         ours[0][r] = run.checks() / run.seconds();
         ours[1][r] = run.checks() / ((processCpuNanos() - cpu0) / 1e9);
         note = run.note();
+        lastRun = run;
+        if (run.shrinkCalls() != null) {
+          shrinkCalls = shrinkCalls == null ? run.shrinkCalls() : Math.max(shrinkCalls, run.shrinkCalls());
+        }
         last = runScript(python, dir, script.file(), seconds, size);
         theirs[0][r] = last.get("checks_per_s").asDouble();
         theirs[1][r] = last.get("checks").asDouble() / last.get("cpu_seconds").asDouble();
       }
-      return result(workload, size, seconds, threads, script, ours, theirs, note, last);
+      ObjectNode o = result(workload, size, seconds, threads, script, ours, theirs, note, last);
+      // W4: the most shrink calls over every search of the three runs, the last run's shrunk witness
+      o.put("shrink_calls", shrinkCalls);
+      o.put("witness_nonzero_choices", lastRun.witnessNonzeroChoices());
+      return o;
     } finally {
       deleteQuietly(dir);
     }
