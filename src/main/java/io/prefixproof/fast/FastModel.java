@@ -278,8 +278,7 @@ public final class FastModel {
   public List<Head> heads(
       int l, DMatrixRMaj x, int[] positions, List<DMatrixRMaj> kvK, List<DMatrixRMaj> kvV, int[] kvPositions,
       int sequenceLength) {
-    boolean pre = arch.norm() != Architecture.NormKind.NONE && !arch.postNorm();
-    DMatrixRMaj normed = pre ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
+    DMatrixRMaj normed = arch.normsAttentionInput() ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
     int rows = x.numRows;
     int[] keyPositions = new int[(kvK == null ? 0 : kvPositions.length) + rows];
     if (kvK != null) {
