@@ -33,7 +33,8 @@ public final class Baselines {
 
   static final Map<String, Script> SCRIPTS = Map.of(
       "W3", new Script("w3_numpy.py", List.of("numpy")),
-      "W4", new Script("w4_hypothesis.py", List.of("hypothesis")));
+      "W4", new Script("w4_hypothesis.py", List.of("hypothesis")),
+      "train", new Script("train_torch.py", List.of("torch")));
 
   /** The baseline of {@code workload}; bad input when it has none. */
   public static Script script(String workload) {
@@ -55,11 +56,11 @@ public final class Baselines {
       "MKL_NUM_THREADS", "1", "VECLIB_MAXIMUM_THREADS", "1", "NUMEXPR_NUM_THREADS", "1");
 
   /**
-   * Runs {@code workload} and its baseline {@link #RUNS} times each for {@code seconds} per run, and returns
-   * the comparison; {@code python} is the interpreter to run. Throws {@link IllegalArgumentException}
+   * Runs {@code workload} at {@code size} and its baseline {@link #RUNS} times each for {@code seconds} per run,
+   * and returns the comparison; {@code python} is the interpreter to run. Throws {@link IllegalArgumentException}
    * naming what is missing when the interpreter cannot start or a module does not import.
    */
-  public static ObjectNode compare(String workload, double seconds, int threads, String python) {
+  public static ObjectNode compare(String workload, String size, double seconds, int threads, String python) {
     Script script = script(workload);
     Path dir = unpack();
     try {
@@ -70,15 +71,17 @@ public final class Baselines {
       String note = null;
       for (int r = 0; r < RUNS; r++) {
         long cpu0 = processCpuNanos();
-        Workloads.Run run = Workloads.run(workload, "default", seconds, threads);
+        Workloads.Run run = Workloads.run(workload, size, seconds, threads);
         ours[0][r] = run.checks() / run.seconds();
         ours[1][r] = run.checks() / ((processCpuNanos() - cpu0) / 1e9);
         note = run.note();
-        last = runScript(python, dir, script.file(), seconds);
+        last = runScript(python, dir, script.file(), seconds, size);
         theirs[0][r] = last.get("checks_per_s").asDouble();
         theirs[1][r] = last.get("checks").asDouble() / last.get("cpu_seconds").asDouble();
       }
-      return result(workload, seconds, threads, script, ours, theirs, note, last);
+      ObjectNode result = result(workload, seconds, threads, script, ours, theirs, note, last);
+      result.put("size", size);
+      return result;
     } finally {
       deleteQuietly(dir);
     }
@@ -135,7 +138,7 @@ public final class Baselines {
   static Path unpack() {
     try {
       Path dir = Files.createTempDirectory("prefixproof-baselines");
-      for (String f : List.of("timing.py", "w3_numpy.py", "w4_hypothesis.py")) {
+      for (String f : List.of("timing.py", "w3_numpy.py", "w4_hypothesis.py", "train_torch.py")) {
         try (InputStream in = Baselines.class.getResourceAsStream("/bench/python/" + f)) {
           if (in == null) {
             throw new IllegalStateException("the jar holds no bench/python/" + f);
@@ -155,14 +158,15 @@ public final class Baselines {
       Outcome o = exec(List.of(python, "-c", "import " + m), dir);
       if (o.code != 0) {
         String last = o.stderr.strip().lines().reduce((a, b) -> b).orElse("exit code " + o.code);
-        throw new IllegalArgumentException("--compare: " + python + " cannot import " + m + " (" + last + ")");
+        throw new IllegalArgumentException("--compare: " + python + " cannot import " + m + " (" + last
+            + "); name a Python that has it with --python EXE");
       }
     }
   }
 
-  /** Runs one baseline for {@code seconds} and returns its JSON line. */
-  static ObjectNode runScript(String python, Path dir, String file, double seconds) {
-    Outcome o = exec(List.of(python, file, Double.toString(seconds)), dir);
+  /** Runs one baseline for {@code seconds} at {@code size} and returns its JSON line. */
+  static ObjectNode runScript(String python, Path dir, String file, double seconds, String size) {
+    Outcome o = exec(List.of(python, file, Double.toString(seconds), size), dir);
     if (o.code != 0) {
       throw new IllegalStateException("baseline " + file + " failed with exit code " + o.code + ": "
           + o.stderr.strip().lines().reduce((a, b) -> b).orElse(""));

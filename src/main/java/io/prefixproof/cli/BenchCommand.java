@@ -20,7 +20,7 @@ final class BenchCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--size", paramLabel = "S", description = "Size name (W1: small|medium|large; W2: tiny|small|"
-      + "medium; W3, W4: default; train: e3-small|e3-paper|e5-paper). Default: every size of the workload.")
+      + "medium; W3, W4: default; train: e3-small|e3-paper|e4-paper|e5-paper). Default: every size of the workload.")
   String size;
 
   @Option(names = "--seconds", defaultValue = "5", paramLabel = "X", description = "Seconds per run (W1-W4), in (0, 3600].")
@@ -36,8 +36,9 @@ final class BenchCommand implements Callable<Integer> {
       + " or prefixproof/bench-shrink/1 for shrink) to FILE; - writes it to stdout and the text to stderr.")
   Path json;
 
-  @Option(names = "--compare", description = "W3, W4: also run the Python baseline (src/bench/python), alternating, "
-      + Baselines.RUNS + " runs each, and print both medians and their ratio.")
+  @Option(names = "--compare", description = "W3, W4, train: also run the Python baseline (src/bench/python; train:"
+      + " PyTorch, at --size or the first size), alternating, " + Baselines.RUNS + " runs each, and print both"
+      + " medians and their ratio.")
   boolean compare;
 
   @Option(names = "--python", defaultValue = "python3", paramLabel = "EXE", description = "Python for --compare.")
@@ -62,9 +63,10 @@ final class BenchCommand implements Callable<Integer> {
         throw new IllegalArgumentException("workload " + workload + " has no size '" + size + "'; sizes: " + sizes);
       }
       if (compare) {
-        com.fasterxml.jackson.databind.node.ObjectNode c = Baselines.compare(workload, seconds, threads, python);
-        out.println(String.format("%s  PrefixProof %.4g checks/s, %s %.4g checks/s: %.3gx (medians of %d runs)",
-            workload, c.get("java_checks_per_s").asDouble(), c.get("baseline").asText(),
+        com.fasterxml.jackson.databind.node.ObjectNode c = Baselines.compare(workload, size == null ? sizes.get(0)
+            : size, seconds, threads, python);
+        out.println(String.format("%s %s  PrefixProof %.4g checks/s, %s %.4g checks/s: %.3gx (medians of %d runs)",
+            workload, c.get("size").asText(), c.get("java_checks_per_s").asDouble(), c.get("baseline").asText(),
             c.get("baseline_checks_per_s").asDouble(), c.get("ratio").asDouble(), c.get("runs").asInt()));
         if (json != null) {
           JsonEnvelope.write(json, JsonEnvelope.of("bench-compare", 1, null, null, c));

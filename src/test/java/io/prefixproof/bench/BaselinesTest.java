@@ -30,7 +30,7 @@ class BaselinesTest {
   @DisplayName("the jar's baselines unpack into one folder with the timing loop")
   void unpacks() {
     Path dir = Baselines.unpack();
-    for (String f : List.of("timing.py", "w3_numpy.py", "w4_hypothesis.py")) {
+    for (String f : List.of("timing.py", "w3_numpy.py", "w4_hypothesis.py", "train_torch.py")) {
       assertTrue(Files.isRegularFile(dir.resolve(f)), f);
     }
   }
@@ -45,7 +45,8 @@ class BaselinesTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Baselines.requireModules("python3", List.of("no_such_module_of_prefixproof"), dir));
     assertTrue(e.getMessage().contains("cannot import no_such_module_of_prefixproof")
-        && e.getMessage().contains("ModuleNotFoundError"), e.getMessage());
+        && e.getMessage().contains("ModuleNotFoundError") && e.getMessage().contains("with --python EXE"),
+        e.getMessage());
   }
 
   @Test
@@ -53,12 +54,12 @@ class BaselinesTest {
   void readsTheBaselineLine(@TempDir Path dir) throws IOException {
     assumeTrue(hasPython());
     Files.writeString(dir.resolve("good.py"), "print('warming up')\nprint('{\"checks_per_s\": 2.5, \"x\": 1}')\n");
-    assertEquals(2.5, Baselines.runScript("python3", dir, "good.py", 1).get("checks_per_s").asDouble());
+    assertEquals(2.5, Baselines.runScript("python3", dir, "good.py", 1, "default").get("checks_per_s").asDouble());
     Files.writeString(dir.resolve("bad.py"), "print('{\"checks\": 3}')\n");
-    assertThrows(IllegalStateException.class, () -> Baselines.runScript("python3", dir, "bad.py", 1));
+    assertThrows(IllegalStateException.class, () -> Baselines.runScript("python3", dir, "bad.py", 1, "default"));
     Files.writeString(dir.resolve("fails.py"), "raise SystemExit(4)\n");
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> Baselines.runScript("python3", dir, "fails.py", 1));
+        () -> Baselines.runScript("python3", dir, "fails.py", 1, "default"));
     assertTrue(e.getMessage().contains("exit code 4"), e.getMessage());
   }
 
