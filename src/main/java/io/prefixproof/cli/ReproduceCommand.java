@@ -78,6 +78,9 @@ final class ReproduceCommand implements Callable<Integer> {
     if (model != null && experiment != Experiment.E1) {
       throw new IllegalArgumentException("--model is read by E1 only, not by " + experiment);
     }
+    if (model != null && !java.nio.file.Files.isRegularFile(model)) {
+      throw new IllegalArgumentException("--model " + model + ": no such file");
+    }
     JsonEnvelope.requireWritable("--json", json);
     Ranges.requireWritableFolder("--out", out);
     PrintStream text = JsonEnvelope.text(json);
