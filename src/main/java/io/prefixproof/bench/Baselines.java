@@ -35,7 +35,8 @@ public final class Baselines {
       "W1", new Script("w1_numpy.py", List.of("numpy")),
       "W2", new Script("w2_fractions.py", List.of()),
       "W3", new Script("w3_numpy.py", List.of("numpy")),
-      "W4", new Script("w4_hypothesis.py", List.of("hypothesis")));
+      "W4", new Script("w4_hypothesis.py", List.of("hypothesis")),
+      "train", new Script("train_torch.py", List.of("torch")));
 
   /** The baseline of {@code workload}; bad input when it has none. */
   public static Script script(String workload) {
@@ -171,7 +172,8 @@ public final class Baselines {
       Outcome o = exec(List.of(python, "-c", "import " + m), dir);
       if (o.code != 0) {
         String last = o.stderr.strip().lines().reduce((a, b) -> b).orElse("exit code " + o.code);
-        throw new IllegalArgumentException("--compare: " + python + " cannot import " + m + " (" + last + ")");
+        throw new IllegalArgumentException("--compare: " + python + " cannot import " + m + " (" + last
+            + "); name a Python that has it with --python EXE");
       }
     }
   }

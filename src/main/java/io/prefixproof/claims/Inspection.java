@@ -47,7 +47,7 @@ public final class Inspection {
       aligned.add(kl);
     }
     check(rows, "aligned key/value", model, model.run(Prefix.Kind.KEY_VALUE, p, content, null, null, aligned, values));
-    if (a.norm() == Architecture.NormKind.NONE || a.postNorm()) {
+    if (!a.normsAttentionInput()) {
       // the residual rows reach W_K unnormalised only without a pre-norm; there they can be aimed too
       List<DMatrixRMaj> alignedRows = new ArrayList<>();
       for (int l = 0; l < a.layers(); l++) {

@@ -20,7 +20,7 @@ final class BenchCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--size", paramLabel = "S", description = "Size name (W1: small|medium|large; W2: tiny|small|"
-      + "medium; W3, W4: default; train: e3-small|e3-paper|e5-paper). Default: every size of the workload.")
+      + "medium; W3, W4: default; train: e3-small|e3-paper|e4-paper|e5-paper). Default: every size of the workload.")
   String size;
 
   @Option(names = "--seconds", defaultValue = "5", paramLabel = "X", description = "Seconds per run (W1-W4), in (0, 3600].")
@@ -36,8 +36,8 @@ final class BenchCommand implements Callable<Integer> {
       + " prefixproof/bench-shrink/1 for shrink, prefixproof/bench-compare/2 with --compare) to FILE; - writes it to stdout and the text to stderr.")
   Path json;
 
-  @Option(names = "--compare", description = "W1-W4: also run the Python baseline (src/bench/python), alternating, "
-      + Baselines.RUNS + " runs each per size, and print both medians and their ratio.")
+  @Option(names = "--compare", description = "W1-W4, train: also run the Python baseline (src/bench/python; train:"
+      + " PyTorch), alternating, " + Baselines.RUNS + " runs each per size, and print both medians and their ratio.")
   boolean compare;
 
   @Option(names = "--python", defaultValue = "python3", paramLabel = "EXE", description = "Python for --compare.")

@@ -22,18 +22,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code reproduce E3}: the paper's trained experiment, its checkpoints, attention maps and LIM-1c verdict. */
+/**
+ * {@code reproduce E3}: the paper's trained experiment, its checkpoints, attention maps and LIM-1c verdict
+ * ({@code E4} and {@code E1}: {@link ReproduceMix}).
+ */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
     description = "Train the paper's experiment (E3: sort ascending, then fine-tune or prefix-tune for descending),"
-        + " print the accuracies, write checkpoints, attention maps and a JSON result.")
+        + " print the accuracies, write checkpoints, attention maps and a JSON result. E4: one prefix per task of a"
+        + " model pretrained on four; E1: distinct completions from every hard and many soft first tokens.")
 final class ReproduceCommand implements Callable<Integer> {
 
   /** The experiments this command runs. */
   enum Experiment {
-    E3
+    E3,
+    E4,
+    E1
   }
 
-  @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "E3.")
+  @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "E3, E4 (one prefix per pretrained task) or E1"
+      + " (distinct completions from hard and soft first tokens).")
   Experiment experiment;
 
   @Option(names = "--scale", defaultValue = "small", paramLabel = "S",
@@ -45,6 +52,10 @@ final class ReproduceCommand implements Callable<Integer> {
 
   @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
   Path json;
+
+  @Option(names = "--model", paramLabel = "FILE", description = "E1 only: count on this checkpoint (for example"
+      + " reproduce E4's DIR/e4-pretrained.json) instead of pretraining E4's model first.")
+  Path model;
 
   @Option(names = "--out", defaultValue = "reproduce", paramLabel = "DIR",
       description = "Folder for the checkpoints and attention maps (created; default: ${DEFAULT-VALUE}).")
@@ -67,9 +78,18 @@ final class ReproduceCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--scale must be small or paper, got " + scale);
     };
     Ranges.require("--seed", seed, 0, Integer.MAX_VALUE);
+    if (model != null && experiment != Experiment.E1) {
+      throw new IllegalArgumentException("--model is read by E1 only, not by " + experiment);
+    }
+    if (model != null && !java.nio.file.Files.isRegularFile(model)) {
+      throw new IllegalArgumentException("--model " + model + ": no such file");
+    }
     JsonEnvelope.requireWritable("--json", json);
     Ranges.requireWritableFolder("--out", out);
     PrintStream text = JsonEnvelope.text(json);
+    if (experiment != Experiment.E3) {
+      return ReproduceMix.run(this, s, text);
+    }
     long t0 = System.nanoTime();
     Experiments.E3Result r;
     try (Phases phases = new Phases()) {
@@ -116,7 +136,7 @@ final class ReproduceCommand implements Callable<Integer> {
     ObjectNode ck = o.putObject("checkpoints");
     ck.put("pretrained", Checkpoint.write(r.pretrainedWeights(), out, "e3-pretrained").toString());
     ck.put("finetuned", Checkpoint.write(r.finetunedWeights(), out, "e3-finetuned").toString());
-    ck.put("prefix", writePrefix(r.prefix(), om).toString());
+    ck.put("prefix", writePrefix(r.prefix(), om, "e3-prefix.json").toString());
 
     FastModel pre = r.pretrainedWeights().toFastModel();
     FastModel ft = r.finetunedWeights().toFastModel();
@@ -171,8 +191,9 @@ final class ReproduceCommand implements Callable<Integer> {
         m[i][j] = w.get(i + prefixColumns, j);
       }
     }
-    Charts.write(new Charts.Figure(file, title, Charts.heatmap("E3 " + title + ", layer 1 head 1", m, prefixColumns)),
-        out);
+    // the pretrained and fine-tuned models read the padding position there, only the prefix-tuned one a prefix
+    Charts.write(new Charts.Figure(file, title, Charts.heatmap("E3 " + title + ", layer 1 head 1", m, prefixColumns,
+        title.startsWith("prefix") ? "prefix" : "padding")), out);
     ObjectNode o = om.createObjectNode();
     o.put("layer", 0);
     o.put("head", 0);
@@ -183,12 +204,12 @@ final class ReproduceCommand implements Callable<Integer> {
   }
 
   /** The trained prefix as JSON (its form, length and rows per layer). */
-  Path writePrefix(TrainPrefix prefix, ObjectMapper om) {
+  Path writePrefix(TrainPrefix prefix, ObjectMapper om, String name) {
     ObjectNode o = om.createObjectNode();
     o.put("kind", prefix.kind().name().toLowerCase());
     o.put("positions", prefix.length());
     o.set("values", om.valueToTree(prefix.values()));
-    Path file = out.resolve("e3-prefix.json");
+    Path file = out.resolve(name);
     try {
       JsonEnvelope.MAPPER.writeValue(file.toFile(), o);
     } catch (IOException e) {
@@ -201,7 +222,7 @@ final class ReproduceCommand implements Callable<Integer> {
    * The training's progress as the shared progress line (silent when stderr is not a terminal): one line per
    * phase (pretraining, fine-tuning, prefix-tuning) counting its iterations, with the latest loss.
    */
-  private static final class Phases implements Experiments.Progress, AutoCloseable {
+  static final class Phases implements Experiments.Progress, AutoCloseable {
     private Progress line;
 
     @Override

@@ -309,8 +309,7 @@ public final class FastModel {
    * projections.
    */
   public List<Projection> projections(int l, DMatrixRMaj x) {
-    boolean pre = arch.norm() != Architecture.NormKind.NONE && !arch.postNorm();
-    DMatrixRMaj normed = pre ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
+    DMatrixRMaj normed = arch.normsAttentionInput() ? norm(x, Names.ln1g(l), Names.ln1b(l)) : x;
     List<Projection> out = new ArrayList<>();
     for (int h = 0; h < arch.heads(); h++) {
       out.add(new Projection(affine(normed, Names.wq(l, h), Names.bq(l, h)), affine(normed, Names.wk(l, h),

@@ -36,14 +36,15 @@ import org.ejml.data.DMatrixRMaj;
  * weights path is relative to the config file and must stay inside its folder. Integer fields must be JSON
  * integers (a string such as {@code "8"} is refused) and every field lies in its range
  * ({@link #INTEGER_RANGES}, {@link #POSITIVE_MAX}). Every problem is an error naming the config file and the
- * field, or the weights file and the tensor; no message quotes the weights file's bytes.
+ * field, or the weights file and the tensor; no message quotes the weights file's bytes. The optional
+ * {@code "attention_norm": false} (default true) leaves out a pre-norm block's norm before attention.
  */
 public final class ModelConfig {
   private ModelConfig() {}
 
   static final Set<String> FIELDS = Set.of("vocab", "d_model", "layers", "heads", "d_head", "d_value",
       "mlp_hidden", "activation", "norm", "final_norm", "norm_eps", "attn_biases", "mask", "positions",
-      "max_context", "scale");
+      "max_context", "scale", "attention_norm");
 
   /** Inclusive ranges of the integer fields (README, "Input ranges and exit codes"). */
   static final Map<String, long[]> INTEGER_RANGES = Map.of("vocab", new long[] {0, 10_000_000},
@@ -238,6 +239,10 @@ public final class ModelConfig {
         .positions(pick(Architecture.PositionKind.class, a, "positions", config))
         .maxContext(integer(a, "max_context", config))
         .scale(ScoreScale.fixed(new BigFraction(number(a, "scale", config))));
+    if (a.has("attention_norm")) {
+      // optional, default true: false feeds attention the unnormalised stream (minGPT's skip_layer_norm)
+      b.attentionNorm(bool(a, "attention_norm", config));
+    }
     try {
       return b.build();
     } catch (IllegalArgumentException e) {

@@ -27,6 +27,8 @@ import org.apache.commons.math3.fraction.BigFraction;
  * @param scale the score scale σ
  * @param residual whether sub-blocks add to the stream (true) or replace it
  * @param ropeScaling length-dependent RoPE (CONJ-9); {@link RopeScaling#none()} for the rotation weights
+ * @param attentionNorm false: a pre-norm block feeds its stream to attention unnormalised (the companion code's
+ *     {@code skip_layer_norm}, PAPER.md §6 E4); the MLP's norm and the final norm stay
  */
 public record Architecture(
     int vocab,
@@ -47,7 +49,8 @@ public record Architecture(
     int maxContext,
     ScoreScale scale,
     boolean residual,
-    RopeScaling ropeScaling) {
+    RopeScaling ropeScaling,
+    boolean attentionNorm) {
 
   /** Attention mask: which keys a query sees. */
   public enum Mask {
@@ -126,6 +129,15 @@ public record Architecture(
     if (ropeScaling.kind() == RopeScaling.Kind.DYNAMIC_NTK && dHead <= 2) {
       throw new IllegalArgumentException("dynamic NTK RoPE needs dHead > 2 (its exponent is k/(k-2)), got " + dHead);
     }
+    if (!attentionNorm && (norm == NormKind.NONE || postNorm)) {
+      throw new IllegalArgumentException("skipping the attention norm needs pre-norm blocks with a norm, got norm="
+          + norm + (postNorm ? " post-norm" : ""));
+    }
+  }
+
+  /** Whether attention reads {@code N1(x)} rather than the stream x itself: pre-norm blocks with an attention norm. */
+  public boolean normsAttentionInput() {
+    return norm != NormKind.NONE && !postNorm && attentionNorm;
   }
 
   private static void requirePositive(String name, int v) {
@@ -160,6 +172,7 @@ public record Architecture(
     b.scale = scale;
     b.residual = residual;
     b.ropeScaling = ropeScaling;
+    b.attentionNorm = attentionNorm;
     return b;
   }
 
@@ -194,7 +207,8 @@ public record Architecture(
         + (residual ? " residual" : " no-residual")
         + " ctx="
         + maxContext
-        + (ropeScaling.usesRotationWeights() ? "" : " rope=" + ropeScaling);
+        + (ropeScaling.usesRotationWeights() ? "" : " rope=" + ropeScaling)
+        + (attentionNorm ? "" : " no-attention-norm");
   }
 
   /** Mutable builder of {@link Architecture}. */
@@ -218,6 +232,7 @@ public record Architecture(
     private ScoreScale scale = ScoreScale.fixed(BigFraction.ONE);
     private boolean residual = true;
     private RopeScaling ropeScaling = RopeScaling.none();
+    private boolean attentionNorm = true;
 
     private Builder(int dModel) {
       this.dModel = dModel;
@@ -309,10 +324,16 @@ public record Architecture(
       return this;
     }
 
+    /** False: attention reads the stream unnormalised in pre-norm blocks (minGPT's {@code skip_layer_norm}). */
+    public Builder attentionNorm(boolean v) {
+      attentionNorm = v;
+      return this;
+    }
+
     public Architecture build() {
       return new Architecture(
           vocab, dModel, layers, heads, dHead, dValue, mlpHidden, activation, norm, finalNorm, normEps, postNorm,
-          attnBiases, mask, positions, maxContext, scale, residual, ropeScaling);
+          attnBiases, mask, positions, maxContext, scale, residual, ropeScaling, attentionNorm);
     }
   }
 }

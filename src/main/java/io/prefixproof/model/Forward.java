@@ -91,10 +91,10 @@ public final class Forward {
     return new Trace.Layer<>(x, normed, att, afterAtt, mlpOut, out);
   }
 
-  /** What the attention sub-block of layer l reads from stream rows x: N1(x) pre-norm, x otherwise. */
+  /** What the attention sub-block of layer l reads from stream rows x: N1(x) pre-norm, x otherwise (or without N1). */
   public static <T extends FieldElement<T>> Mat<T> attentionInput(Model<T> m, int l, Mat<T> x) {
     Architecture a = m.arch();
-    return a.norm() == Architecture.NormKind.NONE || a.postNorm() ? x : norm(m, x, Names.ln1g(l), Names.ln1b(l));
+    return a.normsAttentionInput() ? norm(m, x, Names.ln1g(l), Names.ln1b(l)) : x;
   }
 
   /** The attention sub-block of layer {@code l} on already-normed rows. */

@@ -73,7 +73,7 @@ public final class Model<T extends FieldElement<T>> {
       case NONE -> {}
     }
     for (int l = 0; l < a.layers(); l++) {
-      if (a.norm() != Architecture.NormKind.NONE) {
+      if (a.norm() != Architecture.NormKind.NONE && (a.postNorm() || a.attentionNorm())) {
         s.put(Names.ln1g(l), new int[] {1, d});
         if (a.norm().hasBias()) {
           s.put(Names.ln1b(l), new int[] {1, d});

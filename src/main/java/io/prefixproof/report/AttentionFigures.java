@@ -19,8 +19,22 @@ public final class AttentionFigures {
 
   static final Arith<Decimal64> DOUBLE = Arith.decimal64();
 
-  /** One map: rows are queries, columns keys, and the first {@code prefixColumns} columns are prefix keys. */
-  public record Map(String label, double[][] weights, int prefixColumns) {}
+  /**
+   * One map: rows are queries, columns keys, and the first {@code prefixColumns} columns are prefix keys, or with
+   * {@code padding} the padding positions the model was trained with (where a prefix later goes).
+   */
+  public record Map(String label, double[][] weights, int prefixColumns, boolean padding) {
+
+    /** A map whose leading columns are prefix keys. */
+    public Map(String label, double[][] weights, int prefixColumns) {
+      this(label, weights, prefixColumns, false);
+    }
+
+    /** What the leading keys are, for captions and axes. */
+    String leading() {
+      return padding ? "padding" : "prefix";
+    }
+  }
 
   /**
    * Figures {@code <file>-<label>.svg} for every map and {@code <file>-<label>-renormalised.svg} for every map
@@ -32,19 +46,22 @@ public final class AttentionFigures {
     List<Figure> out = new ArrayList<>();
     for (Map m : maps) {
       String name = file + "-" + slug(m.label());
-      String prefix = m.prefixColumns() == 1 ? ", the first key is the prefix" : ", the first " + m.prefixColumns()
-          + " keys are the prefix";
+      String what = m.padding() ? "padding position" + (m.prefixColumns() == 1 ? "" : "s") + " the model was trained"
+          + " with" : "prefix";
+      String prefix = m.prefixColumns() == 1 ? ", the first key is the " + what : ", the first " + m.prefixColumns()
+          + " keys are the " + what;
       out.add(new Figure(name + ".svg", "Attention " + m.label() + (m.prefixColumns() > 0 ? prefix : "") + " ("
           + context + ")",
-          Charts.heatmap(m.label(), m.weights(), m.prefixColumns())));
+          Charts.heatmap(m.label(), m.weights(), m.prefixColumns(), m.leading())));
       if (m.prefixColumns() > 0) {
         double[][] renorm = renormalised(m.weights(), m.prefixColumns());
         String compared = sameShape(renorm, ref.weights()) && ref.prefixColumns() == 0
             ? "; largest |renormalised − " + ref.label() + "| = " + String.format("%.3g",
                 largestDifference(renorm, ref.weights()))
             : "";
-        out.add(new Figure(name + "-renormalised.svg", "Attention " + m.label() + ", prefix columns removed, rows"
-            + " renormalised (" + context + compared + ")", Charts.heatmap(m.label() + ", renormalised", renorm, 0)));
+        out.add(new Figure(name + "-renormalised.svg", "Attention " + m.label() + ", " + m.leading() + " columns"
+            + " removed, rows renormalised (" + context + compared + ")", Charts.heatmap(m.label() + ", renormalised",
+            renorm, 0)));
       }
     }
     return out;

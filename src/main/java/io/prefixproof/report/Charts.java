@@ -54,8 +54,16 @@ public final class Charts {
    * [0, 1], query 0 at the top; a vertical rule after the first {@code prefixColumns} keys.
    */
   public static JFreeChart heatmap(String title, double[][] w, int prefixColumns) {
-    return grid(title, w, prefixColumns > 0 ? "key (prefix keys left of the rule)" : "key", "query", prefixColumns,
-        1, "weight");
+    return heatmap(title, w, prefixColumns, "prefix");
+  }
+
+  /**
+   * {@link #heatmap(String, double[][], int)} whose leading keys are named {@code leading} on the axis ("prefix",
+   * or "padding" for the padding positions a model was trained with where a prefix later goes).
+   */
+  public static JFreeChart heatmap(String title, double[][] w, int leadingColumns, String leading) {
+    return grid(title, w, leadingColumns > 0 ? "key (" + leading + " keys left of the rule)" : "key", "query",
+        leadingColumns, 1, "weight");
   }
 
   /**

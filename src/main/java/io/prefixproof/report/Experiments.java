@@ -138,12 +138,13 @@ public final class Experiments {
       int head = nonNegative(o, "head", at);
       int p = m.equals("prefix_tuned") || o.has("prefix_positions") ? nonNegative(o, "prefix_positions", at) : 0;
       double[][] w = matrix(o.get("matrix"), at + ".matrix");
+      // only the prefix-tuned model reads a prefix there; the others read the padding they were trained with
       AttentionFigures.Map map = new AttentionFigures.Map(m.replace('_', '-') + " (layer " + layer + ", head " + head
-          + ")", w, p);
+          + ")", w, p, !m.equals("prefix_tuned"));
       AttentionFigures.validate(at + ".matrix", map);
       if (w.length != input.size() || w[0].length != input.size() + p) {
         throw new IllegalArgumentException(at + ".matrix is " + w.length + " × " + w[0].length + ", expected "
-            + input.size() + " × " + (input.size() + p) + " (queries × " + (p > 0 ? p + " prefix keys and " : "")
+            + input.size() + " × " + (input.size() + p) + " (queries × " + (p > 0 ? p + " leading keys and " : "")
             + "the input's keys)");
       }
       maps.add(map);

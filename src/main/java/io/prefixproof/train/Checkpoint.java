@@ -58,6 +58,7 @@ public final class Checkpoint {
     o.put("positions", "learned");
     o.put("max_context", a.maxContext());
     o.put("scale", g.scale());
+    o.put("attention_norm", g.attentionNorm());
     return o;
   }
 }

@@ -83,11 +83,20 @@ public final class Experiments {
 
   private static double run(Progress progress, String name, Map<String, Double> seconds, Tuning t, Task task,
       Trainer.Settings s) {
+    return run(progress, name, seconds, t, List.of(task), s);
+  }
+
+  /**
+   * One phase: trains {@code t} on the uniform mix of {@code tasks} (one padding position, or the prefix in its
+   * place), records its seconds under {@code name} and returns the last step's loss.
+   */
+  static double run(Progress progress, String name, Map<String, Double> seconds, Tuning t, List<Task> tasks,
+      Trainer.Settings s) {
     long t0 = System.nanoTime();
     if (progress != null) {
       progress.phase(name, s.iterations());
     }
-    double[] losses = Trainer.train(t, new Data(Data.Split.TRAIN, List.of(task), 0), E3_PREFIX, s,
+    double[] losses = Trainer.train(t, new Data(Data.Split.TRAIN, tasks, 0), E3_PREFIX, s,
         progress == null ? null : progress::step);
     seconds.put(name, (System.nanoTime() - t0) / 1e9);
     return losses[losses.length - 1];

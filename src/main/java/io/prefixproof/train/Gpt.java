@@ -15,8 +15,15 @@ import org.apache.commons.math3.fraction.BigFraction;
  * @param layers blocks
  * @param heads heads per block; d must be a multiple
  * @param dModel the residual width d
+ * @param attentionNorm false: no LayerNorm before attention (the companion code's {@code skip_layer_norm}, used in
+ *     E4), the MLP's and the final LayerNorm stay
  */
-public record Gpt(int vocab, int context, int layers, int heads, int dModel) {
+public record Gpt(int vocab, int context, int layers, int heads, int dModel, boolean attentionNorm) {
+
+  /** A shape with every LayerNorm of minGPT. */
+  public Gpt(int vocab, int context, int layers, int heads, int dModel) {
+    this(vocab, context, layers, heads, dModel, true);
+  }
 
   public Gpt {
     if (vocab < 1 || context < 1 || layers < 1 || heads < 1 || dModel < 1 || dModel % heads != 0) {
@@ -56,6 +63,7 @@ public record Gpt(int vocab, int context, int layers, int heads, int dModel) {
         .dValue(dHead())
         .mlp(hidden(), Architecture.Activation.GELU)
         .norm(Architecture.NormKind.LAYER, true)
+        .attentionNorm(attentionNorm)
         .normEps(new BigFraction(NORM_EPS))
         .attnBiases(true)
         .mask(Architecture.Mask.CAUSAL)

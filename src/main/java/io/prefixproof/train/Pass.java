@@ -153,9 +153,13 @@ final class Pass {
         }
       }
       xIn[l] = x;
-      ln1Hat[l] = new double[rows * d];
-      ln1Rstd[l] = new double[rows];
-      ln1Out[l] = layerNorm(x, w.get(Names.ln1g(l)), w.get(Names.ln1b(l)), ln1Hat[l], ln1Rstd[l]);
+      if (g.attentionNorm()) {
+        ln1Hat[l] = new double[rows * d];
+        ln1Rstd[l] = new double[rows];
+        ln1Out[l] = layerNorm(x, w.get(Names.ln1g(l)), w.get(Names.ln1b(l)), ln1Hat[l], ln1Rstd[l]);
+      } else {
+        ln1Out[l] = x;
+      }
       cat[l] = new double[rows * heads * dh];
       for (int h = 0; h < heads; h++) {
         attentionHead(l, h, rnd);
@@ -315,8 +319,15 @@ final class Pass {
         attentionHeadBack(l, h, dCat, dA, gw, gp);
       }
       double[] dxIn = dx2;
-      layerNormBack(dA, ln1Hat[l], ln1Rstd[l], w.get(Names.ln1g(l)), dxIn, grad(gw, Names.ln1g(l)),
-          grad(gw, Names.ln1b(l)));
+      if (g.attentionNorm()) {
+        layerNormBack(dA, ln1Hat[l], ln1Rstd[l], w.get(Names.ln1g(l)), dxIn, grad(gw, Names.ln1g(l)),
+            grad(gw, Names.ln1b(l)));
+      } else {
+        // attention read the stream itself: its gradient joins the residual's
+        for (int i = 0; i < dxIn.length; i++) {
+          dxIn[i] += dA[i];
+        }
+      }
       if (pre.kind() == Prefix.Kind.RESIDUAL) {
         // the prefix rows were written over the stream before this layer: their gradient goes to the prefix
         // and nothing flows further back through those rows

@@ -61,33 +61,60 @@ public final class Trainer {
    * greedy decoding after the input (ties to the lowest token, as {@link io.prefixproof.model.Forward#argmax}).
    */
   public static double accuracy(Weights w, TrainPrefix prefix, Data data, int padding, int n, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
+    List<Data.Example> examples = data.draw(new SplittableRandom(seed), n);
+    int[][] inputs = new int[n][];
+    int[] pad = new int[padding];
+    for (int i = 0; i < n; i++) {
+      inputs[i] = prefix.length() > 0 ? examples.get(i).input() : concat(pad, examples.get(i).input());
+    }
+    int[][] out = generate(w, prefix, inputs, Data.LENGTH);
     int right = 0;
-    for (Data.Example e : data.draw(rnd, n)) {
-      right += java.util.Arrays.equals(generate(w, prefix, e.input(), padding), e.output()) ? 1 : 0;
+    for (int i = 0; i < n; i++) {
+      right += java.util.Arrays.equals(out[i], examples.get(i).output()) ? 1 : 0;
     }
     return (double) right / n;
   }
 
-  /** The model's greedy output of {@link Data#LENGTH} tokens after {@code input}. */
-  public static int[] generate(Weights w, TrainPrefix prefix, int[] input, int padding) {
-    int pad = prefix.length() > 0 ? 0 : padding;
-    int[] seq = new int[pad + 2 * Data.LENGTH];
-    System.arraycopy(input, 0, seq, pad, Data.LENGTH);
-    int vocab = w.shape().vocab();
-    for (int k = 0; k < Data.LENGTH; k++) {
-      int len = pad + Data.LENGTH + k;
-      Pass pass = new Pass(w, prefix, new int[][] {java.util.Arrays.copyOf(seq, len)}, 0, null);
-      double[] logits = pass.logits();
-      int row = pass.rows() - 1;
-      int best = 0;
-      for (int j = 1; j < vocab; j++) {
-        if (logits[row * vocab + j] > logits[row * vocab + best]) {
-          best = j;
-        }
-      }
-      seq[len] = best;
-    }
-    return java.util.Arrays.copyOfRange(seq, pad + Data.LENGTH, seq.length);
+  /** Sequences generated in one pass per token (the rows of a pass are independent, so grouping changes no number). */
+  static final int GENERATE_GROUP = 64;
+
+  /**
+   * The model's greedy continuations of {@code length} tokens after each of {@code starts} (content tokens behind
+   * {@code prefix}; starts of one length), ties to the lowest token as {@link io.prefixproof.model.Forward#argmax}.
+   * Groups of {@link #GENERATE_GROUP} starts run as one stacked pass per token, the groups on the common pool.
+   */
+  public static int[][] generate(Weights w, TrainPrefix prefix, int[][] starts, int length) {
+    int[][] out = new int[starts.length][];
+    java.util.stream.IntStream.range(0, (starts.length + GENERATE_GROUP - 1) / GENERATE_GROUP).parallel()
+        .forEach(gi -> {
+          int from = gi * GENERATE_GROUP;
+          int to = Math.min(starts.length, from + GENERATE_GROUP);
+          int[][] seqs = java.util.Arrays.copyOfRange(starts, from, to);
+          int vocab = w.shape().vocab();
+          for (int k = 0; k < length; k++) {
+            Pass pass = new Pass(w, prefix, seqs, 0, null);
+            double[] logits = pass.logits();
+            for (int b = 0; b < seqs.length; b++) {
+              int row = (b + 1) * pass.rows() - 1;
+              int best = 0;
+              for (int j = 1; j < vocab; j++) {
+                if (logits[row * vocab + j] > logits[row * vocab + best]) {
+                  best = j;
+                }
+              }
+              seqs[b] = concat(seqs[b], new int[] {best});
+            }
+          }
+          for (int b = 0; b < seqs.length; b++) {
+            out[from + b] = java.util.Arrays.copyOfRange(seqs[b], starts[from + b].length, seqs[b].length);
+          }
+        });
+    return out;
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 }

@@ -66,6 +66,21 @@ public final class Weights {
     return new Weights(shape, v);
   }
 
+  /**
+   * The weights a model of the project's double engine holds, when its architecture is a minGPT shape (a checkpoint
+   * written by {@link Checkpoint}); otherwise an {@link IllegalArgumentException} naming the architecture.
+   */
+  public static Weights of(FastModel m) {
+    io.prefixproof.model.Architecture a = m.arch();
+    Gpt g = new Gpt(a.vocab(), a.maxContext(), a.layers(), a.heads(), a.dModel(), a.attentionNorm());
+    if (!g.architecture().equals(a)) {
+      throw new IllegalArgumentException("not a minGPT checkpoint of this package: " + a.summary());
+    }
+    Map<String, double[]> v = new LinkedHashMap<>();
+    Model.shapes(a).keySet().forEach(k -> v.put(k, m.param(k).data));
+    return of(g, v);
+  }
+
   /** A matrix (token, position or linear weight), as opposed to a gain or a bias. */
   static boolean isMatrix(String name) {
     return name.equals(Names.EMBED) || name.equals(Names.POS) || name.equals(Names.UNEMBED) || name.contains(".W");

@@ -30,7 +30,7 @@ class BaselinesTest {
   @DisplayName("the jar's baselines unpack into one folder with the timing loop")
   void unpacks() {
     Path dir = Baselines.unpack();
-    for (String f : List.of("timing.py", "w1_numpy.py", "w2_fractions.py", "w3_numpy.py", "w4_hypothesis.py")) {
+    for (String f : List.of("timing.py", "w1_numpy.py", "w2_fractions.py", "w3_numpy.py", "w4_hypothesis.py", "train_torch.py")) {
       assertTrue(Files.isRegularFile(dir.resolve(f)), f);
     }
   }
@@ -45,7 +45,8 @@ class BaselinesTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Baselines.requireModules("python3", List.of("no_such_module_of_prefixproof"), dir));
     assertTrue(e.getMessage().contains("cannot import no_such_module_of_prefixproof")
-        && e.getMessage().contains("ModuleNotFoundError"), e.getMessage());
+        && e.getMessage().contains("ModuleNotFoundError") && e.getMessage().contains("with --python EXE"),
+        e.getMessage());
   }
 
   @Test

@@ -20,7 +20,7 @@ class BenchCompareTest {
   void workloadWithoutBaseline() {
     for (String w : new String[] {"gen", "shrink"}) {
       CliRun r = CliRun.run(30, "bench", "--workload", w, "--compare");
-      assertTrue(r.endedCleanly(Main.BAD_INPUT) && r.err().contains("no Python baseline; available: [W1, W2, W3, W4]"),
+      assertTrue(r.endedCleanly(Main.BAD_INPUT) && r.err().contains("no Python baseline; available: [W1, W2, W3, W4, train]"),
           r.toString());
     }
   }

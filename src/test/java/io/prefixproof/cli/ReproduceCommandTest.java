@@ -15,7 +15,12 @@ class ReproduceCommandTest {
       "reproduce E3 --scale medium|--scale",
       "reproduce E3 --seed -1|--seed",
       "reproduce E9|E9",
-      "reproduce E3 --json /nonexistent-folder/e3.json|--json"})
+      "reproduce E3 --json /nonexistent-folder/e3.json|--json",
+      "reproduce E4 --seed -1|--seed",
+      "reproduce E1 --scale huge|--scale",
+      "reproduce E4 --out /proc/e4|--out",
+      "reproduce E4 --model m.json|--model",
+      "reproduce E1 --model /nonexistent-folder/m.json|/nonexistent-folder/m.json"})
   @DisplayName("bad input: exit 2 and one stderr line naming it")
   void badInput(String line, String named) {
     CliRun r = CliRun.run(10, line.split(" "));

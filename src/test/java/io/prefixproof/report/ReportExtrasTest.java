@@ -226,4 +226,22 @@ class ReportExtrasTest {
     assertEquals("--bench " + scalar + ": run 1 is not a JSON object",
         assertThrows(IllegalArgumentException.class, () -> BenchTable.read(scalar)).getMessage());
   }
+
+  @Test
+  @DisplayName("a map whose leading key is the padding position the model was trained with is not called a prefix")
+  void paddingIsNotCalledThePrefix() {
+    double[][] w = {{0.5, 0.5, 0}, {0.2, 0.4, 0.4}};
+    List<Figure> padded = AttentionFigures.sideBySide("f", "c", List.of(new AttentionFigures.Map("pretrained", w, 1,
+        true)), 0);
+    assertTrue(padded.get(0).caption().contains("the first key is the padding position the model was trained with"),
+        padded.get(0).caption());
+    assertTrue(padded.get(1).caption().contains("padding columns removed"), padded.get(1).caption());
+    assertEquals("key (padding keys left of the rule)", ((XYPlot) padded.get(0).chart().getPlot()).getDomainAxis()
+        .getLabel());
+    // the prefix-tuned map keeps the word: the check tells the two apart
+    List<Figure> prefixed = AttentionFigures.sideBySide("f", "c", List.of(new AttentionFigures.Map("prefix-tuned", w,
+        1)), 0);
+    assertTrue(prefixed.get(0).caption().contains("the first key is the prefix"), prefixed.get(0).caption());
+    assertFalse(padded.stream().anyMatch(f -> f.caption().contains("prefix")));
+  }
 }

@@ -112,6 +112,35 @@ class ForwardAgreementTest {
     });
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Prefix.Kind.class, names = {"NONE", "RESIDUAL", "KEY_VALUE"})
+  @DisplayName("without the LayerNorm before attention (E4's shape) the three engines agree too")
+  void agreesWithoutAttentionNorm(Prefix.Kind kind) {
+    Property.of("no attention norm, " + kind, TrainCases.cases(kind, false, false)).seed(8).tries(20).check(c -> {
+      Logits l = logits(c.weights(), c.prefix(), c.batch().get(0).tokens());
+      if (l.trainError() > l.tolerance()) {
+        throw new AssertionError("largest distance to the reference " + l.trainError() + " > tolerance "
+            + l.tolerance());
+      }
+      return true;
+    });
+  }
+
+  @Test
+  @DisplayName("planted: the engines with the attention LayerNorm (gain 1, shift 0) differ from the pass without it")
+  void engineThatKeepsTheNormFails() {
+    TrainCases.Case c = TrainCases.build(new Gpt(4, 6, 2, 2, 4, false), 4, 1, Prefix.Kind.RESIDUAL, false, 22);
+    int[] tokens = c.batch().get(0).tokens();
+    Map<String, double[]> v = new LinkedHashMap<>(c.weights().all());
+    for (int l = 0; l < 2; l++) {
+      v.put(Names.ln1g(l), new double[] {1, 1, 1, 1});
+      v.put(Names.ln1b(l), new double[4]);
+    }
+    Logits normed = logits(Weights.of(new Gpt(4, 6, 2, 2, 4, true), v), c.prefix(), tokens);
+    double[] train = new Pass(c.weights(), c.prefix(), new int[][] {tokens}, 0, null).logits();
+    assertTrue(new Logits(train, normed.fast(), normed.reference()).trainError() > normed.tolerance());
+  }
+
   @Test
   @DisplayName("planted: a logit moved by 1.5 tolerances, or one weight changed by 1e-9, fails")
   void plantedDefectsFail() {

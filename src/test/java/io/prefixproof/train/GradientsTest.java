@@ -62,6 +62,15 @@ class GradientsTest {
     }
 
     @Test
+    @DisplayName("without the LayerNorm before attention (E4's shape): all weights with dropout, residual prefixes")
+    void withoutAttentionNorm() {
+      Property.of("weights, no attention norm", TrainCases.cases(Prefix.Kind.NONE, true, false)).seed(13).tries(10)
+          .check(c -> allHold(compare(c, Tuning.weights(c.weights()))));
+      Property.of("residual prefix, no attention norm", TrainCases.cases(Prefix.Kind.RESIDUAL, false, false))
+          .seed(14).tries(25).check(c -> allHold(compare(c, Tuning.prefix(c.weights(), c.prefix()))));
+    }
+
+    @Test
     @DisplayName("LoRA factors on W_Q, W_K, W_V, W_O and the MLP's two matrices")
     void lora() {
       Property.of("LoRA", TrainCases.cases(Prefix.Kind.NONE, false)).seed(5).tries(25).check(c -> {
@@ -111,6 +120,28 @@ class GradientsTest {
       List<GradientCheck.Entry> entries = GradientCheck.check(() -> t.lossAndGradients(c.batch(), c.dropout(),
           new SplittableRandom(c.seed()), scratch), Map.of(Names.wq(0, 0), c.weights().get(Names.wq(0, 0))), grads,
           STEP, GradientCheck.roundingBound(c.shape(), 6, 3));
+      assertTrue(entries.stream().anyMatch(e -> !e.holds()));
+    }
+
+    @Test
+    @DisplayName("the gradients of the model with the attention LayerNorm fail against the one without it")
+    void normedGradientsFailWithoutTheNorm() {
+      TrainCases.Case plain = TrainCases.build(new Gpt(4, 5, 1, 2, 4, false), 3, 1, Prefix.Kind.RESIDUAL, false, 15);
+      // the same weights and prefix under the normed shape (gain 1, shift 0): the backward pass one would get by
+      // forgetting to skip the norm
+      Gpt normed = new Gpt(4, 5, 1, 2, 4, true);
+      java.util.Map<String, double[]> v = new java.util.LinkedHashMap<>(plain.weights().all());
+      v.put(Names.ln1g(0), new double[] {1, 1, 1, 1});
+      v.put(Names.ln1b(0), new double[4]);
+      Tuning wrong = Tuning.prefix(Weights.of(normed, v), plain.prefix());
+      Map<String, double[]> grads = wrong.zeroGradients();
+      wrong.lossAndGradients(plain.batch(), 0, null, grads);
+      Tuning right = Tuning.prefix(plain.weights(), plain.prefix());
+      Map<String, double[]> scratch = right.zeroGradients();
+      int positions = plain.batch().stream().mapToInt(s -> s.tokens().length + 1).sum();
+      List<GradientCheck.Entry> entries = GradientCheck.check(() -> right.lossAndGradients(plain.batch(), 0, null,
+          scratch), right.parameters(), grads, STEP, GradientCheck.roundingBound(plain.shape(), positions, 3));
+      assertTrue(allHold(compare(plain, right)));
       assertTrue(entries.stream().anyMatch(e -> !e.holds()));
     }
   }

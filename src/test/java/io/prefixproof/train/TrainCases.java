@@ -27,15 +27,24 @@ final class TrainCases {
 
   /** Cases with a prefix of the given kind (NONE: none). */
   static Gen<Case> cases(Prefix.Kind kind, boolean dropout) {
+    return cases(kind, dropout, true);
+  }
+
+  /** Cases with a prefix of the given kind, with or without the LayerNorm before attention (E4's shape). */
+  static Gen<Case> cases(Prefix.Kind kind, boolean dropout, boolean attentionNorm) {
     return Gen.integers(2, 5).flatMap(vocab -> Gen.integers(1, 2).flatMap(layers -> Gen.integers(1, 2)
         .flatMap(heads -> Gen.integers(1, 3).flatMap(dh -> Gen.integers(1, 4).flatMap(n -> Gen.integers(1, 2)
-            .flatMap(p -> Gen.longs(0, Long.MAX_VALUE / 2).map(seed -> build(vocab, layers, heads, dh, n,
-                kind == Prefix.Kind.NONE ? 0 : p, kind, dropout, seed))))))));
+            .flatMap(p -> Gen.longs(0, Long.MAX_VALUE / 2).map(seed -> build(new Gpt(vocab, n + p + 1, layers,
+                heads, heads * dh, attentionNorm), n, kind == Prefix.Kind.NONE ? 0 : p, kind, dropout, seed))))))));
   }
 
   static Case build(int vocab, int layers, int heads, int dh, int n, int p, Prefix.Kind kind, boolean dropout,
       long seed) {
-    Gpt g = new Gpt(vocab, n + p + 1, layers, heads, heads * dh);
+    return build(new Gpt(vocab, n + p + 1, layers, heads, heads * dh), n, p, kind, dropout, seed);
+  }
+
+  static Case build(Gpt g, int n, int p, Prefix.Kind kind, boolean dropout, long seed) {
+    int vocab = g.vocab();
     SplittableRandom rnd = new SplittableRandom(seed);
     Weights w = randomWeights(g, rnd);
     TrainPrefix pre = kind == Prefix.Kind.NONE ? TrainPrefix.none()
