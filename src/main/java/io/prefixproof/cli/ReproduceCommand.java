@@ -25,15 +25,18 @@ import picocli.CommandLine.Parameters;
 /** {@code reproduce E3}: the paper's trained experiment, its checkpoints, attention maps and LIM-1c verdict. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
     description = "Train the paper's experiment (E3: sort ascending, then fine-tune or prefix-tune for descending),"
-        + " print the accuracies, write checkpoints, attention maps and a JSON result.")
+        + " print the accuracies, write checkpoints, attention maps and a JSON result. E5: one prefix per task on a"
+        + " model pretrained on four tasks; E6: rank-1 LoRA against a prefix of equal size on the count task.")
 final class ReproduceCommand implements Callable<Integer> {
 
   /** The experiments this command runs. */
   enum Experiment {
-    E3
+    E3,
+    E5,
+    E6
   }
 
-  @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "E3.")
+  @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "E3, E5 or E6.")
   Experiment experiment;
 
   @Option(names = "--scale", defaultValue = "small", paramLabel = "S",
@@ -49,6 +52,10 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "reproduce", paramLabel = "DIR",
       description = "Folder for the checkpoints and attention maps (created; default: ${DEFAULT-VALUE}).")
   Path out;
+
+  @Option(names = "--from", paramLabel = "DIR",
+      description = "E5, E6: reuse the pretrained model of an earlier E5 or E6 run in DIR (mix-pretrained.json).")
+  Path from;
 
   /** The input of the paper's attention figures (minGPT/01_cannot_learn_new_task.ipynb). */
   static final int[] FIGURE_INPUT = {2, 6, 0, 1, 4, 6, 3, 0, 1, 2};
@@ -70,6 +77,14 @@ final class ReproduceCommand implements Callable<Integer> {
     JsonEnvelope.requireWritable("--json", json);
     Ranges.requireWritableFolder("--out", out);
     PrintStream text = JsonEnvelope.text(json);
+    if (from != null && experiment == Experiment.E3) {
+      throw new IllegalArgumentException("--from applies to E5 and E6, not E3");
+    }
+    if (experiment != Experiment.E3) {
+      try (Phases phases = new Phases()) {
+        return MixReproduce.run(experiment.name(), s, seed, from, json, out, text, phases);
+      }
+    }
     long t0 = System.nanoTime();
     Experiments.E3Result r;
     try (Phases phases = new Phases()) {
@@ -201,7 +216,7 @@ final class ReproduceCommand implements Callable<Integer> {
    * The training's progress as the shared progress line (silent when stderr is not a terminal): one line per
    * phase (pretraining, fine-tuning, prefix-tuning) counting its iterations, with the latest loss.
    */
-  private static final class Phases implements Experiments.Progress, AutoCloseable {
+  static final class Phases implements Experiments.Progress, AutoCloseable {
     private Progress line;
 
     @Override
