@@ -35,7 +35,7 @@ public final class E5Recipe {
     public static Settings of(Experiments.Scale scale) {
       return switch (scale) {
         case PAPER -> new Settings(MixFamily.Settings.of(scale), 10, 20_000, 500_000, 5e-5, 3_200);
-        case SMALL -> new Settings(MixFamily.Settings.of(scale), 10, 150, 600, 1e-2, 300);
+        case SMALL -> new Settings(MixFamily.Settings.of(scale), 10, 100, 400, 1e-2, 300);
       };
     }
 

@@ -42,7 +42,7 @@ public final class MixFamily {
     public static Settings of(Experiments.Scale scale) {
       return switch (scale) {
         case PAPER -> new Settings(4, 4, 256, 40_000, 5e-4);
-        case SMALL -> new Settings(2, 2, 32, 2_500, 2e-3);
+        case SMALL -> new Settings(2, 4, 64, 2_000, 2e-3);
       };
     }
 
