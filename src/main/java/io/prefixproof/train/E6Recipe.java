@@ -49,7 +49,7 @@ public final class E6Recipe {
     public static Settings of(Experiments.Scale scale) {
       return switch (scale) {
         case PAPER -> new Settings(MixFamily.Settings.of(scale), 12, 100_000, 5e-5, 10_000, 5e-3, 1, 1.0, 3_200);
-        case SMALL -> new Settings(MixFamily.Settings.of(scale), 12, 1_200, 1e-2, 1_200, 2e-2, 1, 1.0, 300);
+        case SMALL -> new Settings(MixFamily.Settings.of(scale), 12, 400, 1e-2, 400, 1e-2, 1, 1.0, 300);
       };
     }
   }
