@@ -9,6 +9,7 @@ import io.prefixproof.train.E6Recipe;
 import io.prefixproof.train.Experiments;
 import io.prefixproof.train.MixFamily;
 import io.prefixproof.train.Task;
+import io.prefixproof.train.Weights;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -25,7 +26,10 @@ import java.util.Map;
 final class MixReproduce {
   private MixReproduce() {}
 
-  /** The published E5 accuracies (PAPER.md §6): the composition and the count task; the four pretraining tasks lie in [0.996, 1]. */
+  /**
+   * The published E5 accuracies (PAPER.md §6): the composition and the count task; the four pretraining tasks lie in
+   * [0.996, 1].
+   */
   static final Map<String, Double> PAPER_E5 = Map.of("ascending_add1", 0.7159, "count", 0.0062);
   /** The published E6 accuracies on the count task (PAPER.md §6; the notebook's pretrained model scores 0/3200). */
   static final Map<String, Double> PAPER_E6 = Map.of("pretrained", 0.0, "prefix_tuned", 0.0031, "lora_tuned", 0.9238);
@@ -143,8 +147,11 @@ final class MixReproduce {
     return out;
   }
 
-  /** Writes the pretrained checkpoint when this run pretrained it; returns its config's path or the note that it was read. */
-  static String pretrainedCheckpoint(Map<String, Double> seconds, io.prefixproof.train.Weights w, Path out) {
+  /**
+   * Writes the pretrained checkpoint when this run pretrained it; returns its config's path or the note that it was
+   * read.
+   */
+  static String pretrainedCheckpoint(Map<String, Double> seconds, Weights w, Path out) {
     return seconds.containsKey("pretrain") ? Checkpoint.write(w, out, MixFamily.CHECKPOINT).toString()
         : "not written (read with --from)";
   }

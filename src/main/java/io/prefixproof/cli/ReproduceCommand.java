@@ -22,7 +22,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code reproduce E3}: the paper's trained experiment, its checkpoints, attention maps and LIM-1c verdict. */
+/**
+ * {@code reproduce E3}: the paper's trained experiment, its checkpoints, attention maps and LIM-1c verdict; E5 and E6
+ * run through {@link MixReproduce}.
+ */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
     description = "Train the paper's experiment (E3: sort ascending, then fine-tune or prefix-tune for descending),"
         + " print the accuracies, write checkpoints, attention maps and a JSON result. E5: one prefix per task on a"
