@@ -24,23 +24,28 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code reproduce E3}: the paper's trained experiment, its checkpoints, attention maps and LIM-1c verdict
- * ({@code E4} and {@code E1}: {@link ReproduceMix}).
+ * ({@code E4} and {@code E1}: {@link ReproduceMix}; {@code E5} and {@code E6}: {@link MixReproduce}).
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
     description = "Train the paper's experiment (E3: sort ascending, then fine-tune or prefix-tune for descending),"
         + " print the accuracies, write checkpoints, attention maps and a JSON result. E4: one prefix per task of a"
-        + " model pretrained on four; E1: distinct completions from every hard and many soft first tokens.")
+        + " model pretrained on four; E5: the same on four layers, with a composition and the count task; E6: rank-1"
+        + " LoRA against a prefix of equal size on the count task; E1: distinct completions from every hard and many"
+        + " soft first tokens.")
 final class ReproduceCommand implements Callable<Integer> {
 
   /** The experiments this command runs. */
   enum Experiment {
     E3,
     E4,
+    E5,
+    E6,
     E1
   }
 
-  @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "E3, E4 (one prefix per pretrained task) or E1"
-      + " (distinct completions from hard and soft first tokens).")
+  @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "E3, E4 (one prefix per pretrained task), E5"
+      + " (four layers: the pretrained tasks, a composition, the count task), E6 (LoRA against a prefix on the count"
+      + " task) or E1 (distinct completions from hard and soft first tokens).")
   Experiment experiment;
 
   @Option(names = "--scale", defaultValue = "small", paramLabel = "S",
@@ -60,6 +65,10 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "reproduce", paramLabel = "DIR",
       description = "Folder for the checkpoints and attention maps (created; default: ${DEFAULT-VALUE}).")
   Path out;
+
+  @Option(names = "--from", paramLabel = "DIR",
+      description = "E5, E6: reuse the pretrained model of an earlier E5 or E6 run in DIR (mix-pretrained.json).")
+  Path from;
 
   /** The input of the paper's attention figures (minGPT/01_cannot_learn_new_task.ipynb). */
   static final int[] FIGURE_INPUT = {2, 6, 0, 1, 4, 6, 3, 0, 1, 2};
@@ -87,6 +96,14 @@ final class ReproduceCommand implements Callable<Integer> {
     JsonEnvelope.requireWritable("--json", json);
     Ranges.requireWritableFolder("--out", out);
     PrintStream text = JsonEnvelope.text(json);
+    if (from != null && experiment != Experiment.E5 && experiment != Experiment.E6) {
+      throw new IllegalArgumentException("--from applies to E5 and E6, not " + experiment);
+    }
+    if (experiment == Experiment.E5 || experiment == Experiment.E6) {
+      try (Phases phases = new Phases()) {
+        return MixReproduce.run(experiment.name(), s, seed, from, json, out, text, phases);
+      }
+    }
     if (experiment != Experiment.E3) {
       return ReproduceMix.run(this, s, text);
     }

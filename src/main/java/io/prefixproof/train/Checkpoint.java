@@ -2,8 +2,11 @@ package io.prefixproof.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prefixproof.io.ModelConfig;
 import io.prefixproof.io.Safetensors;
+import io.prefixproof.fast.FastModel;
 import io.prefixproof.model.Architecture;
+import io.prefixproof.model.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +39,30 @@ public final class Checkpoint {
       throw new UncheckedIOException("cannot write checkpoint " + name + " into " + dir + ": " + e.getMessage(), e);
     }
     return config;
+  }
+
+  /**
+   * Reads a checkpoint {@link #write} wrote (or any model config of the same shape) back as trainable weights;
+   * throws naming the file and the first size that differs from {@code expected}.
+   */
+  public static Weights read(Path config, Gpt expected) {
+    FastModel m = ModelConfig.load(config);
+    Architecture a = m.arch();
+    Architecture e = expected.architecture();
+    int[][] sizes = {{a.vocab(), e.vocab()}, {a.dModel(), e.dModel()}, {a.layers(), e.layers()},
+        {a.heads(), e.heads()}, {a.maxContext(), e.maxContext()}};
+    String[] names = {"vocab", "d_model", "layers", "heads", "max_context"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (sizes[i][0] != sizes[i][1]) {
+        throw new IllegalArgumentException(config + ": architecture field " + names[i] + " is " + sizes[i][0]
+            + ", this run needs " + sizes[i][1]);
+      }
+    }
+    Map<String, double[]> values = new LinkedHashMap<>();
+    for (String name : Model.shapes(e).keySet()) {
+      values.put(name, m.param(name).getData());
+    }
+    return Weights.of(expected, values);
   }
 
   /** The config's architecture object for a minGPT shape. */

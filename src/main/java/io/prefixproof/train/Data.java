@@ -83,6 +83,15 @@ public final class Data {
     }
   }
 
+  /** The zeros left in front of the input when a prefix of {@code prefixLength} positions takes their place. */
+  public static int remainingPadding(int padding, int prefixLength) {
+    if (prefixLength < 0 || prefixLength > padding) {
+      throw new IllegalArgumentException("a prefix of " + prefixLength + " positions does not fit the " + padding
+          + " padding positions the model was trained with");
+    }
+    return padding - prefixLength;
+  }
+
   /** {@code n} examples. */
   public List<Example> draw(SplittableRandom rnd, int n) {
     List<Example> out = new ArrayList<>(n);
@@ -98,7 +107,16 @@ public final class Data {
    * is left out (a prefix of that many positions takes its place).
    */
   public static Sequence sequence(Example e, int padding, boolean prefixReplacesPadding) {
-    int pad = prefixReplacesPadding ? 0 : padding;
+    return sequence(e, padding, prefixReplacesPadding ? padding : 0);
+  }
+
+  /**
+   * The training sequence of an example in front of which a prefix of {@code prefixLength} positions takes the
+   * place of the first {@code prefixLength} of {@code padding} zeros (the companion code's form: its prefix
+   * replaces the first rows of the padded sequence), so the input keeps the positions it had in pretraining.
+   */
+  public static Sequence sequence(Example e, int padding, int prefixLength) {
+    int pad = remainingPadding(padding, prefixLength);
     int n = pad + 2 * LENGTH - 1;
     int[] tokens = new int[n];
     int[] targets = new int[n];

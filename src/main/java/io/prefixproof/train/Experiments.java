@@ -83,20 +83,20 @@ public final class Experiments {
 
   private static double run(Progress progress, String name, Map<String, Double> seconds, Tuning t, Task task,
       Trainer.Settings s) {
-    return run(progress, name, seconds, t, List.of(task), s);
+    return run(progress, name, seconds, t, new Data(Data.Split.TRAIN, List.of(task), 0), E3_PREFIX, s);
   }
 
   /**
-   * One phase: trains {@code t} on the uniform mix of {@code tasks} (one padding position, or the prefix in its
-   * place), records its seconds under {@code name} and returns the last step's loss.
+   * One training phase named {@code name}: trains {@code t} on {@code data} with {@code padding} leading positions,
+   * reports progress, records its seconds under {@code name} and returns the last step's loss.
    */
-  static double run(Progress progress, String name, Map<String, Double> seconds, Tuning t, List<Task> tasks,
+  static double run(Progress progress, String name, Map<String, Double> seconds, Tuning t, Data data, int padding,
       Trainer.Settings s) {
     long t0 = System.nanoTime();
     if (progress != null) {
       progress.phase(name, s.iterations());
     }
-    double[] losses = Trainer.train(t, new Data(Data.Split.TRAIN, tasks, 0), E3_PREFIX, s,
+    double[] losses = Trainer.train(t, data, padding, s,
         progress == null ? null : progress::step);
     seconds.put(name, (System.nanoTime() - t0) / 1e9);
     return losses[losses.length - 1];
@@ -104,9 +104,15 @@ public final class Experiments {
 
   /** Test accuracy on each task, keyed by {@link Task#key()}. */
   public static Map<String, Double> accuracies(Weights w, TrainPrefix prefix, List<Task> tasks, int n, long seed) {
+    return accuracies(w, prefix, tasks, E3_PREFIX, n, seed);
+  }
+
+  /** Test accuracy on each task with {@code padding} leading positions, keyed by {@link Task#key()}. */
+  public static Map<String, Double> accuracies(Weights w, TrainPrefix prefix, List<Task> tasks, int padding, int n,
+      long seed) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Task t : tasks) {
-      out.put(t.key(), Trainer.accuracy(w, prefix, new Data(Data.Split.TEST, List.of(t), 0), E3_PREFIX, n, seed));
+      out.put(t.key(), Trainer.accuracy(w, prefix, new Data(Data.Split.TEST, List.of(t), 0), padding, n, seed));
     }
     return out;
   }

@@ -59,8 +59,8 @@ public final class MixPrefixes {
   public static Weights pretrain(Settings s, long seed, Experiments.Progress progress, Map<String, Double> loss,
       Map<String, Double> seconds) {
     Weights w = Weights.init(s.shape(), seed);
-    loss.put("pretrain", Experiments.run(progress, "pretrain mix", seconds, Tuning.weights(w), TASKS,
-        new Trainer.Settings(s.pretrain(), 64, s.pretrainLr(), 0.1, seed + 1)));
+    loss.put("pretrain", Experiments.run(progress, "pretrain mix", seconds, Tuning.weights(w),
+        new Data(Data.Split.TRAIN, TASKS, 0), Experiments.E3_PREFIX, new Trainer.Settings(s.pretrain(), 64, s.pretrainLr(), 0.1, seed + 1)));
     return w;
   }
 
@@ -75,7 +75,8 @@ public final class MixPrefixes {
       TrainPrefix prefix = TrainPrefix.random(s.shape(), Prefix.Kind.RESIDUAL, Experiments.E3_PREFIX, 1.0,
           prefixSeed(seed, i));
       loss.put("prefix " + task.key(), Experiments.run(progress, "prefix " + task.key(), seconds,
-          Tuning.prefix(pre, prefix), List.of(task), new Trainer.Settings(s.prefixTune(), 64, s.prefixLr(), 0,
+          Tuning.prefix(pre, prefix), new Data(Data.Split.TRAIN, List.of(task), 0), Experiments.E3_PREFIX,
+          new Trainer.Settings(s.prefixTune(), 64, s.prefixLr(), 0,
               seed + 20 + i)));
       prefixes.put(task.key(), prefix);
     }

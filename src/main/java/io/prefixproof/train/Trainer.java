@@ -31,8 +31,8 @@ public final class Trainer {
   }
 
   /**
-   * Trains {@code t} on sequences of {@code data} ({@code padding} leading zeros, left out when a prefix takes
-   * their place) and returns the loss of every step.
+   * Trains {@code t} on sequences of {@code data} ({@code padding} leading zeros, the first of which a prefix
+   * takes the place of) and returns the loss of every step.
    */
   public static double[] train(Tuning t, Data data, int padding, Settings s, Progress progress) {
     SplittableRandom master = new SplittableRandom(s.seed());
@@ -40,12 +40,11 @@ public final class Trainer {
     SplittableRandom dropRnd = master.split();
     AdamW opt = AdamW.minGpt(s.lr());
     var grads = t.zeroGradients();
-    boolean prefixed = t.prefix().length() > 0;
     double[] losses = new double[s.iterations()];
     for (int it = 0; it < s.iterations(); it++) {
       List<Sequence> batch = new ArrayList<>(s.batch());
       for (Data.Example e : data.draw(dataRnd, s.batch())) {
-        batch.add(Data.sequence(e, padding, prefixed));
+        batch.add(Data.sequence(e, padding, t.prefix().length()));
       }
       losses[it] = t.lossAndGradients(batch, s.dropout(), dropRnd, grads);
       opt.step(t, grads);
@@ -63,9 +62,10 @@ public final class Trainer {
   public static double accuracy(Weights w, TrainPrefix prefix, Data data, int padding, int n, long seed) {
     List<Data.Example> examples = data.draw(new SplittableRandom(seed), n);
     int[][] inputs = new int[n][];
-    int[] pad = new int[padding];
+    // a prefix takes the first of the padding positions the model was trained with; zeros fill the rest
+    int[] pad = new int[Data.remainingPadding(padding, prefix.length())];
     for (int i = 0; i < n; i++) {
-      inputs[i] = prefix.length() > 0 ? examples.get(i).input() : concat(pad, examples.get(i).input());
+      inputs[i] = concat(pad, examples.get(i).input());
     }
     int[][] out = generate(w, prefix, inputs, Data.LENGTH);
     int right = 0;
