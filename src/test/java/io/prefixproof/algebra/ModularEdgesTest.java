@@ -355,9 +355,11 @@ class ModularEdgesTest {
     }
 
     @Test
-    @DisplayName("the arithmetic is its own field")
-    void field() {
+    @DisplayName("the modular arithmetic is its own field; each exact mode names its kernel")
+    void fieldAndKernel() {
       assertSame(ar, ar.field());
+      assertSame(RationalKernel.POLYNOMIAL, ExactArith.POLYNOMIAL.kernelKind());
+      assertSame(RationalKernel.DYADIC, ExactArith.DYADIC.kernelKind());
     }
   }
 }
