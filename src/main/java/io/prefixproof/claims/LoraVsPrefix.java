@@ -133,9 +133,35 @@ public final class LoraVsPrefix {
       Mat<BigFraction> w = m.param(t.weight());
       Mat<BigFraction> la = Cases.block(s, Cases.entries(o), 1, widest, 1, w.cols());
       Mat<BigFraction> lb = Cases.block(s, Cases.entries(o), widest, 1, w.rows(), 1);
-      Stats.label("n=" + n + " d=" + a.dModel() + " mlp=" + a.mlpHidden());
+      // drawn last, so that choice sequences saved before it replay unchanged (past their end a choice is 0)
+      boolean flip = t == Target.QUERIES && s.weighted(0.5);
+      if (flip) {
+        lb = flipLastQuery(m, content, la, lb);
+      }
+      Stats.label("n=" + n + " d=" + a.dModel() + " mlp=" + a.mlpHidden() + (flip ? " flip" : ""));
       return new LoraCase(m, content, t, la, lb);
     };
+  }
+
+  /**
+   * The B that, with the drawn A, negates the query of the last content row x: {@code (W_Q + B A) x + b_Q =
+   * −(W_Q x + b_Q)}, so {@code B = −2 (W_Q x + b_Q)/(A x)}; the drawn B when {@code A x = 0}. A strict
+   * reversal needs the LoRA to flip the sign of a score difference, which a small random update rarely does;
+   * negating the query of x reverses every order x's queries see (LIM-1c needs that), and in each content
+   * pattern of three rows that can carry a witness, x's queries are the group of equal queries.
+   */
+  static Mat<BigFraction> flipLastQuery(Model<BigFraction> m, Mat<BigFraction> content, Mat<BigFraction> a,
+      Mat<BigFraction> drawn) {
+    Mat<BigFraction> x = content.row(content.rows() - 1);
+    BigFraction ax = a.timesTransposed(x).get(0, 0);
+    if (ax.getNumerator().signum() == 0) {
+      return drawn;
+    }
+    Mat<BigFraction> q = m.param(Names.wq(0, 0)).timesTransposed(x);
+    if (m.arch().attnBiases()) {
+      q = q.plus(m.param(Names.bq(0, 0)).transpose());
+    }
+    return q.scale(new BigFraction(-2).divide(ax));
   }
 
   /**

@@ -288,7 +288,7 @@ public final class Property<T> {
     String stopReason() {
       if (System.currentTimeMillis() >= deadlineAt && deadlineAt <= shrinkEndAt) {
         return "the run's deadline of " + deadlineMillis / 1000.0
-            + " s (raise it with -Dprefixproof.deadline=SECONDS or Property.deadline)";
+            + " s (" + RAISE_DEADLINE + ")";
       }
       if (calls >= maxShrinkCalls) {
         return "the shrink budget of " + maxShrinkCalls + " runs (raise it with Property.shrinkBudget)";
@@ -306,10 +306,13 @@ public final class Property<T> {
             stopReason()), null);
       }
       return finish(this, null, "stopped by the run's deadline of " + deadlineMillis / 1000.0 + " s after " + valid
-          + " of " + tries + " cases, none failing so far (raise it with -Dprefixproof.deadline=SECONDS or"
-          + " Property.deadline)");
+          + " of " + tries + " cases, none failing so far (" + RAISE_DEADLINE + ")");
     }
   }
+
+  /** Every way to raise the deadline: the command line's option, the tests' system property, the API. */
+  static final String RAISE_DEADLINE = "raise it with verify --deadline SECONDS on the command line,"
+      + " -Dprefixproof.deadline=SECONDS in tests, or Property.deadline";
 
   private static long saturatedSum(long a, long b) {
     return b > Long.MAX_VALUE - a ? Long.MAX_VALUE : a + b;

@@ -53,6 +53,33 @@ class LoraVsPrefixTest {
   }
 
   @Test
+  @DisplayName("the W_Q search's flip negates the last row's query, bias included (B = -8, by hand)")
+  void flipNegatesTheLastQuery() {
+    // d = 2, d_head = 1: W_Q = (1, 2), b_Q = 1, last row x = (1, 1), so q = 1 + 2 + 1 = 4; A = (1, 0) gives
+    // A x = 1 and B = -2 * 4 / 1 = -8; then W_Q + B A = (-7, 2) and the query is -7 + 2 + 1 = -4
+    Architecture a = Architecture.builder(2).dHead(1).dValue(1).attnBiases(true).mask(Architecture.Mask.CAUSAL)
+        .scale(ScoreScale.fixed(BigFraction.ONE)).maxContext(4).build();
+    Mat<BigFraction> zero = Mat.ofInts(1, new int[][] {{0}});
+    Model<BigFraction> m = new Model<>(a, EXACT, Map.of(Names.wq(0, 0), Mat.ofInts(1, new int[][] {{1, 2}}),
+        Names.bq(0, 0), Mat.ofInts(1, new int[][] {{1}}), Names.wk(0, 0), Mat.ofInts(1, new int[][] {{1, 0}}),
+        Names.bk(0, 0), zero, Names.wv(0, 0), Mat.ofInts(1, new int[][] {{1, 0}}), Names.bv(0, 0), zero,
+        Names.wo(0), Mat.ofInts(1, new int[][] {{1}, {1}}), Names.bo(0), Mat.ofInts(1, new int[][] {{0, 0}})));
+    Mat<BigFraction> content = Mat.ofInts(1, new int[][] {{0, 1}, {1, 1}});
+    Mat<BigFraction> drawn = Mat.ofInts(1, new int[][] {{3}});
+    assertEquals(Mat.ofInts(1, new int[][] {{-8}}),
+        LoraVsPrefix.flipLastQuery(m, content, Mat.ofInts(1, new int[][] {{1, 0}}), drawn));
+    // A x = 0: no B negates the query, the drawn one stays
+    assertEquals(drawn, LoraVsPrefix.flipLastQuery(m, content, Mat.ofInts(1, new int[][] {{1, -1}}), drawn));
+  }
+
+  @Test
+  @DisplayName("the W_Q search finds a witness under seed 18, where the search without the flip found none in 3,000 cases")
+  void queriesWitnessUnderSeed18() {
+    Claim.Result r = LoraVsPrefix.claim(LoraVsPrefix.Target.QUERIES).run(new Claim.Settings(3000, 18, null));
+    assertEquals(Claim.Status.COUNTEREXAMPLE, r.status(), r::detail);
+  }
+
+  @Test
   @DisplayName("a tie that becomes an order is not a reversal; a flipped strict order is")
   void strictReversalOnly() {
     // W_K = 0: every score is 0, all weights tie; W_K = 1 orders query 2's keys by x_j (1 > 0)

@@ -52,7 +52,8 @@ class DeadlineTest {
     String m = e.getMessage();
     assertTrue(m.contains("FALSIFIED"), m);
     assertTrue(m.contains("shrinking stopped on the run's deadline of 1.0 s"), m);
-    assertTrue(m.contains("-Dprefixproof.deadline=SECONDS"), m);
+    // both ways to raise it: the CLI's option and the tests' system property
+    assertTrue(m.contains("verify --deadline SECONDS on the command line, -Dprefixproof.deadline=SECONDS in tests"), m);
     assertTrue(m.contains("the case above is the unshrunk one"), m);
     // the printer is used for the shrunk and the original case
     assertTrue(m.contains("\n  list ["), m);
@@ -107,6 +108,8 @@ class DeadlineTest {
     assertTrue(e.getMessage().contains("INCOMPLETE"), e.getMessage());
     assertTrue(e.getMessage().contains("stopped by the run's deadline of 0.3 s after"), e.getMessage());
     assertTrue(e.getMessage().contains("none failing so far"), e.getMessage());
+    assertTrue(e.getMessage().contains("raise it with verify --deadline SECONDS on the command line,"
+        + " -Dprefixproof.deadline=SECONDS in tests"), e.getMessage());
   }
 
   @Test
