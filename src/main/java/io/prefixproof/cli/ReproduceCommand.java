@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code reproduce E3}: the paper's trained experiment, its checkpoints, attention maps and LIM-1c verdict
- * ({@code E4} and {@code E1}: {@link ReproduceMix}; {@code E5} and {@code E6}: {@link MixReproduce}).
+ * ({@code E4} and {@code E1}: {@link ReproduceMix}; {@code E5} and {@code E6}: {@link ReproduceFamily}).
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
     description = "Train the paper's experiment (E3: sort ascending, then fine-tune or prefix-tune for descending),"
@@ -101,7 +101,7 @@ final class ReproduceCommand implements Callable<Integer> {
     }
     if (experiment == Experiment.E5 || experiment == Experiment.E6) {
       try (Phases phases = new Phases()) {
-        return MixReproduce.run(experiment.name(), s, seed, from, json, out, text, phases);
+        return ReproduceFamily.run(experiment.name(), s, seed, from, json, out, text, phases);
       }
     }
     if (experiment != Experiment.E3) {
@@ -138,11 +138,7 @@ final class ReproduceCommand implements Callable<Integer> {
     o.put("experiment", "E3");
     o.put("scale", s.name().toLowerCase());
     o.put("seed", seed);
-    o.set("settings", om.valueToTree(r.settings()));
-    o.set("shape", om.valueToTree(r.shape()));
-    ObjectNode params = o.putObject("trained_parameters");
-    params.put("weights", r.pretrainedWeights().count());
-    params.put("prefix", r.prefix().count());
+    trainedParameters(o, om, r.settings(), r.shape(), r.pretrainedWeights().count(), r.prefix().count());
     o.set("pretrained", om.valueToTree(r.pretrained()));
     o.set("finetuned", om.valueToTree(r.finetuned()));
     o.set("prefix_tuned", om.valueToTree(r.prefixTuned()));
@@ -233,6 +229,20 @@ final class ReproduceCommand implements Callable<Integer> {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
     return file;
+  }
+
+  /**
+   * Every experiment's {@code settings}, {@code shape} and {@code trained_parameters} (the pretrained model's
+   * {@code weights} and one {@code prefix}'s parameter counts); returns the last, for more counts.
+   */
+  static ObjectNode trainedParameters(ObjectNode o, ObjectMapper om, Object settings, Object shape, long weights,
+      long prefix) {
+    o.set("settings", om.valueToTree(settings));
+    o.set("shape", om.valueToTree(shape));
+    ObjectNode params = o.putObject("trained_parameters");
+    params.put("weights", weights);
+    params.put("prefix", prefix);
+    return params;
   }
 
   /**

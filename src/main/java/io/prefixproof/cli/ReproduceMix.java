@@ -84,11 +84,8 @@ final class ReproduceMix {
   static ObjectNode e4Json(ReproduceCommand cmd, MixPrefixes.Result r, Experiments.Scale scale) {
     ObjectMapper om = new ObjectMapper();
     ObjectNode o = head(om, "E4", scale, cmd.seed);
-    o.set("settings", om.valueToTree(r.settings()));
-    o.set("shape", om.valueToTree(r.shape()));
-    ObjectNode params = o.putObject("trained_parameters");
-    params.put("weights", r.pretrainedWeights().count());
-    params.put("prefix", r.prefixes().values().iterator().next().count());
+    ReproduceCommand.trainedParameters(o, om, r.settings(), r.shape(), r.pretrainedWeights().count(),
+        r.prefixes().values().iterator().next().count());
     o.set("pretrained", om.valueToTree(r.pretrained()));
     // prefix_tuned: each prefix on its own task (what report --experiments tabulates); prefixes: the whole matrix
     o.set("prefix_tuned", diagonal(om, r.prefixTuned()));

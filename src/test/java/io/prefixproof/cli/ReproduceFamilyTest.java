@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code reproduce E5|E6} refuses a bad {@code --from} before any training: exit 2, one line naming it. */
-class MixReproduceTest {
+class ReproduceFamilyTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {

@@ -23,8 +23,8 @@ import java.util.Map;
  * the pretrained checkpoint (which {@code --from DIR} reuses), the trained prefixes and LoRA as safetensors, and the
  * result as {@code prefixproof/reproduce-mix/1}.
  */
-final class MixReproduce {
-  private MixReproduce() {}
+final class ReproduceFamily {
+  private ReproduceFamily() {}
 
   /**
    * The published E5 accuracies (PAPER.md §6): the composition and the count task; the four pretraining tasks lie in
@@ -67,11 +67,8 @@ final class MixReproduce {
   }
 
   static void e5(E5Recipe.Result r, ObjectNode o, ObjectMapper om, Path out, PrintStream text) {
-    o.set("settings", om.valueToTree(r.settings()));
-    o.set("shape", om.valueToTree(r.shape()));
-    ObjectNode params = o.putObject("trained_parameters");
-    params.put("weights", r.pretrainedWeights().count());
-    params.put("prefix", r.prefixes().values().iterator().next().count());
+    ReproduceCommand.trainedParameters(o, om, r.settings(), r.shape(), r.pretrainedWeights().count(),
+        r.prefixes().values().iterator().next().count());
     o.set("pretrained", om.valueToTree(r.pretrained()));
     o.set("prefix_tuned", om.valueToTree(r.prefixTuned()));
     ObjectNode paper = o.putObject("paper");
@@ -95,11 +92,8 @@ final class MixReproduce {
   }
 
   static void e6(E6Recipe.Result r, ObjectNode o, ObjectMapper om, Path out, PrintStream text) {
-    o.set("settings", om.valueToTree(r.settings()));
-    o.set("shape", om.valueToTree(r.shape()));
-    ObjectNode params = o.putObject("trained_parameters");
-    params.put("weights", r.pretrainedWeights().count());
-    params.put("prefix", r.prefixParameters());
+    ObjectNode params = ReproduceCommand.trainedParameters(o, om, r.settings(), r.shape(),
+        r.pretrainedWeights().count(), r.prefixParameters());
     params.put("lora", r.loraParameters());
     params.set("lora_targets", om.valueToTree(r.lora().targets()));
     o.putObject("pretrained").put("count", r.pretrained());
