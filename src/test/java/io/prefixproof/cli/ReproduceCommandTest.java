@@ -20,7 +20,10 @@ class ReproduceCommandTest {
       "reproduce E1 --scale huge|--scale",
       "reproduce E4 --out /proc/e4|--out",
       "reproduce E4 --model m.json|--model",
-      "reproduce E1 --model /nonexistent-folder/m.json|/nonexistent-folder/m.json"})
+      "reproduce E1 --model /nonexistent-folder/m.json|/nonexistent-folder/m.json",
+      "reproduce E3 --from .|--from applies to E5 and E6",
+      "reproduce E6 --from /nonexistent-folder|--from: /nonexistent-folder holds no mix-pretrained.json",
+      "reproduce E5 --scale tiny|--scale"})
   @DisplayName("bad input: exit 2 and one stderr line naming it")
   void badInput(String line, String named) {
     CliRun r = CliRun.run(10, line.split(" "));

@@ -12,24 +12,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code reproduce E5|E6} refuses a bad {@code --from} before any training: exit 2, one line naming it. */
+/** {@code reproduce E5|E6} refuses a checkpoint of another shape before any training (bad options: ReproduceCommandTest). */
 class ReproduceFamilyTest {
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "reproduce E3 --from .|--from applies to E5 and E6",
-      "reproduce E6 --from /nonexistent-folder|--from: /nonexistent-folder holds no mix-pretrained.json",
-      "reproduce E5 --scale tiny|--scale"})
-  @DisplayName("bad input: exit 2 and one stderr line naming it")
-  void badInput(String line, String named) {
-    CliRun r = CliRun.run(10, line.split(" "));
-    assertEquals(Main.BAD_INPUT, r.exit(), r.err());
-    assertEquals(1, r.err().strip().lines().count(), r.err());
-    assertTrue(r.err().contains(named), r.err());
-  }
 
   @Test
   @DisplayName("--from with a checkpoint of another shape: exit 2 naming the file and the field")
