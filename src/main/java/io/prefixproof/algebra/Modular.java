@@ -15,7 +15,9 @@ import org.apache.commons.math3.exception.util.LocalizedFormats;
  *   <li>a certified enclosure {@code lo ≤ v ≤ hi} in doubles with directed rounding ({@link Enclosure});
  *       an infinite bound bounds nothing on its side; and its sign where the operations alone fix it
  *       (products and quotients of known signs, sums of terms of one sign), which survives where the
- *       enclosure underflows or overflows, as for the dyadic kernel of a score of −10^6;
+ *       enclosure underflows or overflows, as for the dyadic kernel of a score of −10^6; and, when its
+ *       arithmetic was {@link ModularArith#widened}, a second, tighter enclosure in decimals ({@link Wide}),
+ *       for the signs and floors the doubles cannot settle;
  *   <li>a factored form that bounds its height: {@code v = M·∏ a_i^{e_i}} with an integer {@code |M| ≤
  *       2^m} and signed exponents over <em>atoms</em> {@code a_i}, positive integers registered in the
  *       {@link ModularArith} with a bound on their bits. An atom is made when a value is first used as a
@@ -40,6 +42,8 @@ public final class Modular implements FieldElement<Modular> {
   final long[] r;
   final double lo;
   final double hi;
+  /** The decimal enclosure, or null (the arithmetic is not widened, or the value is unbounded there). */
+  final Wide w;
   /** −1, 0 or 1 when certain, {@link #UNKNOWN} otherwise. */
   final int sign;
   /** log2 bound on |M|; −∞ only for the constant 0. */
@@ -55,12 +59,14 @@ public final class Modular implements FieldElement<Modular> {
   /** Residues of a reciprocal, {@link #DEAD} where the divisor's residue is 0 (final: safe to publish). */
   private record Inverse(long[] r) {}
 
-  Modular(ModularArith arith, long[] r, double lo, double hi, int sign, double m, int[] atoms, int[] exps) {
+  Modular(ModularArith arith, long[] r, double lo, double hi, Wide w, int sign, double m, int[] atoms, int[] exps) {
     this.arith = arith;
     this.r = r;
     this.lo = Double.isNaN(lo) ? Double.NEGATIVE_INFINITY : Math.min(lo, Double.MAX_VALUE);
     this.hi = Double.isNaN(hi) ? Double.POSITIVE_INFINITY : Math.max(hi, -Double.MAX_VALUE);
-    this.sign = sign != UNKNOWN ? sign : this.lo > 0 ? 1 : this.hi < 0 ? -1 : this.lo == 0 && this.hi == 0 ? 0 : UNKNOWN;
+    this.w = w;
+    int s = sign != UNKNOWN ? sign : this.lo > 0 ? 1 : this.hi < 0 ? -1 : this.lo == 0 && this.hi == 0 ? 0 : UNKNOWN;
+    this.sign = s == UNKNOWN && w != null ? w.sign() : s;
     this.m = m;
     this.atoms = atoms;
     this.exps = exps;
@@ -123,7 +129,8 @@ public final class Modular implements FieldElement<Modular> {
     }
     Sum f = new Sum(this, b);
     int sg = sign == 0 ? b.sign : b.sign == 0 || b.sign == sign ? sign : UNKNOWN;
-    return new Modular(arith, s, Enclosure.addDown(lo, b.lo), Enclosure.addUp(hi, b.hi), sg, f.m, f.atoms, f.exps);
+    return new Modular(arith, s, Enclosure.addDown(lo, b.lo), Enclosure.addUp(hi, b.hi),
+        wide(b) ? w.add(b.w, arith.precision) : null, sg, f.m, f.atoms, f.exps);
   }
 
   @Override
@@ -138,7 +145,7 @@ public final class Modular implements FieldElement<Modular> {
     for (int k = 0; k < ps.length; k++) {
       s[k] = r[k] == DEAD ? DEAD : ps[k].sub(0, r[k]);
     }
-    return new Modular(arith, s, -hi, -lo, sign == UNKNOWN ? UNKNOWN : -sign, m, atoms, exps);
+    return new Modular(arith, s, -hi, -lo, w == null ? null : w.negate(), sign == UNKNOWN ? UNKNOWN : -sign, m, atoms, exps);
   }
 
   @Override
@@ -166,7 +173,8 @@ public final class Modular implements FieldElement<Modular> {
           Math.max(Enclosure.mulUp(hi, b.lo), Enclosure.mulUp(hi, b.hi)));
     }
     int[][] f = merge(atoms, exps, b.atoms, b.exps, 1, -1, 0);
-    return new Modular(arith, s, l, h, productSign(b), m + b.m, f[0], f[1]);
+    return new Modular(arith, s, l, h, wide(b) ? w.multiply(b.w, arith.precision) : null, productSign(b), m + b.m,
+        f[0], f[1]);
   }
 
   /**
@@ -193,7 +201,7 @@ public final class Modular implements FieldElement<Modular> {
           Math.max(Enclosure.divUp(hi, b.lo), Enclosure.divUp(hi, b.hi)));
     }
     int[][] f = merge(atoms, exps, b.atoms, b.exps, -1, b.atomId(), -1);
-    return new Modular(arith, s, l, h, productSign(b), m, f[0], f[1]);
+    return new Modular(arith, s, l, h, wide(b) ? w.divide(b.w, arith.precision) : null, productSign(b), m, f[0], f[1]);
   }
 
   /** The residues of {@code 1/this}, computed (by Fermat) the first time this value divides. */
@@ -209,6 +217,11 @@ public final class Modular implements FieldElement<Modular> {
       inverse = i;
     }
     return i;
+  }
+
+  /** Whether both operands carry a decimal enclosure. */
+  private boolean wide(Modular b) {
+    return w != null && b.w != null;
   }
 
   /** The sign of {@code this·b} or {@code this/b} when both signs are known. */

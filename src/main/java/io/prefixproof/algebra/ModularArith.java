@@ -21,16 +21,25 @@ import org.apache.commons.math3.fraction.BigFraction;
  * {@code [2^61, 2^62)} (Rosser–Schoenfeld: {@code x/ln x < π(x) < 1.25506 x/ln x}), so the chance is at most
  * {@code (⌊B/61⌋/2^55)^K} for K primes. {@link #tally} sums these over every decision of a run (a union
  * bound). A sign whose enclosure straddles 0 is 0 when every residue is (the same error), and otherwise
- * {@link Undecided}, as is any decision that meets a prime at which a divisor vanished: the caller then
+ * {@link Undecided}, as is any decision that meets a prime at which a divisor vanished. {@link #widened}
+ * gives every value a second enclosure in decimals of a chosen precision ({@link Wide}), which settles the
+ * signs and floors that the doubles leave open after deep computations; what stays undecided the caller
  * decides with {@code BigFraction}.
  */
 public final class ModularArith implements Arith<Modular>, Field<Modular> {
   /** A decision the residues and the enclosure cannot make; the caller falls back to exact rationals. */
   public static final class Undecided extends ArithmeticException {
     private static final long serialVersionUID = 1L;
+    private final boolean enclosure;
 
-    Undecided(String what) {
+    Undecided(String what, boolean enclosure) {
       super(what);
+      this.enclosure = enclosure;
+    }
+
+    /** Whether a tighter enclosure could decide it (a sign or floor), not a prime at which a divisor vanished. */
+    public boolean enclosure() {
+      return enclosure;
     }
   }
 
@@ -46,6 +55,8 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   final ModPrime[] primes;
   private final RationalKernel kernel;
   private final boolean drawn;
+  /** The decimal enclosures' precision, or null when values carry the double enclosure only. */
+  final Wide.Precision precision;
   private final double productBits;
   private final Modular zero;
   private final Modular one;
@@ -64,11 +75,12 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   private final java.util.Map<BigInteger, long[]> inverses;
 
   private ModularArith(ModPrime[] primes, RationalKernel kernel, boolean drawn,
-      java.util.Map<BigInteger, long[]> inverses) {
+      java.util.Map<BigInteger, long[]> inverses, Wide.Precision precision) {
     this.primes = primes;
     this.kernel = kernel;
     this.drawn = drawn;
     this.inverses = inverses;
+    this.precision = precision;
     double bits = 0;
     for (ModPrime p : primes) {
       bits += Math.floor(Math.log(p.p) / Math.log(2));
@@ -87,7 +99,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     for (int i = 0; i < k; i++) {
       ps[i] = ModPrime.random(r);
     }
-    return new ModularArith(ps, kernel, true, new java.util.concurrent.ConcurrentHashMap<>());
+    return new ModularArith(ps, kernel, true, new java.util.concurrent.ConcurrentHashMap<>(), null);
   }
 
   /** The given odd primes below 2^62 (for tests that plant a vanishing denominator); no probability applies. */
@@ -99,7 +111,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
       }
       ps[i] = new ModPrime(primes[i]);
     }
-    return new ModularArith(ps, kernel, false, new java.util.concurrent.ConcurrentHashMap<>());
+    return new ModularArith(ps, kernel, false, new java.util.concurrent.ConcurrentHashMap<>(), null);
   }
 
   /**
@@ -109,7 +121,21 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
    * so a run may draw its primes once instead of once per case.
    */
   public ModularArith fresh() {
-    return new ModularArith(primes, kernel, drawn, inverses);
+    return new ModularArith(primes, kernel, drawn, inverses, precision);
+  }
+
+  /**
+   * A new arithmetic over the same primes and kernel whose values also carry an enclosure in decimals of
+   * {@code digits} significant digits: the same residues and decisions, slower operations, and the signs and
+   * floors that a double enclosure leaves undecided after deep computations decided.
+   */
+  public ModularArith widened(int digits) {
+    return new ModularArith(primes, kernel, drawn, inverses, Wide.Precision.digits(digits));
+  }
+
+  /** The decimal enclosures' significant digits, 0 when values carry the double enclosure only. */
+  public int digits() {
+    return precision == null ? 0 : precision.digits();
   }
 
   /** The primes, in order. */
@@ -159,7 +185,8 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     double d = v;
     boolean exact = Math.abs(v) <= 1L << 53;
-    return new Modular(this, r, exact ? d : Math.nextDown(d), exact ? d : Math.nextUp(d), Long.signum(v),
+    return new Modular(this, r, exact ? d : Math.nextDown(d), exact ? d : Math.nextUp(d),
+        precision == null ? null : Wide.of(v), Long.signum(v),
         v == 0 ? Double.NEGATIVE_INFINITY : 64 - Long.numberOfLeadingZeros(Math.abs(v)), NONE, NONE);
   }
 
@@ -205,7 +232,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     double[] e = Enclosure.of(value);
     boolean integer = d.equals(BigInteger.ONE);
-    return new Modular(this, r, e[0], e[1], n.signum(), n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(),
+    return new Modular(this, r, e[0], e[1], precision == null ? null : Wide.of(value, precision), n.signum(), n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(),
         integer ? NONE : new int[] {denominatorAtom(d)}, integer ? NONE : new int[] {-1});
   }
 
@@ -250,23 +277,40 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     if (isZero(x)) {
       return 0;
     }
-    throw new Undecided("the sign of a non-zero value enclosed in [" + x.lo + ", " + x.hi + "] is undecided");
+    throw new Undecided("the sign of a non-zero value enclosed in " + enclosure(x) + " is undecided", true);
   }
 
-  /** ⌊x⌋, decided like a sign: the enclosure places it, or {@code x} equals the integer it straddles. */
+  /**
+   * ⌊x⌋, decided like a sign: an enclosure places it (the double one, else the decimal one), or {@code x}
+   * equals the integer it straddles.
+   */
   long floor(Modular x) {
     double f = Math.floor(x.lo);
     double g = Math.floor(x.hi);
-    if (Math.abs(g) > 0x1p62) {
-      throw new Undecided("the floor of a value enclosed in [" + x.lo + ", " + x.hi + "] is out of range");
+    if (x.w != null && (f != g || Math.abs(g) > 0x1p62)) {
+      BigInteger wf = x.w.lo.setScale(0, java.math.RoundingMode.FLOOR).toBigIntegerExact();
+      BigInteger wg = x.w.hi.setScale(0, java.math.RoundingMode.FLOOR).toBigIntegerExact();
+      if (wg.subtract(wf).compareTo(BigInteger.ONE) <= 0) {
+        // the decimal ends lie in the doubles' range here, or the out-of-range test below rejects them
+        f = wf.doubleValue();
+        g = wg.doubleValue();
+      }
+    }
+    if (Math.abs(g) > 0x1p62 || Math.abs(f) > 0x1p62) {
+      throw new Undecided("the floor of a value enclosed in " + enclosure(x) + " is out of range", true);
     }
     if (f == g) {
       return (long) f;
     }
     if (g - f > 1) {
-      throw new Undecided("the floor of a value enclosed in [" + x.lo + ", " + x.hi + "] is undecided");
+      throw new Undecided("the floor of a value enclosed in " + enclosure(x) + " is undecided", true);
     }
     return signum(x.subtract(of((long) g))) >= 0 ? (long) g : (long) f;
+  }
+
+  /** The enclosures of {@code x}, for messages. */
+  private static String enclosure(Modular x) {
+    return "[" + x.lo + ", " + x.hi + "]" + (x.w == null ? "" : " and " + x.w);
   }
 
   /** Whether {@code x = 0}, decided as {@link #same}. */
@@ -276,11 +320,11 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
 
   /** Whether {@code a = b}; see the class comment for when it is certified. */
   boolean same(Modular a, Modular b) {
-    if (a.hi < b.lo || b.hi < a.lo) {
+    if (a.hi < b.lo || b.hi < a.lo || a.w != null && b.w != null && a.w.disjoint(b.w)) {
       certified.increment();
       return false;
     }
-    if (a.lo == a.hi && b.lo == b.hi) {
+    if (a.lo == a.hi && b.lo == b.hi || a.w != null && b.w != null && a.w.samePoint(b.w)) {
       certified.increment();
       return true;
     }
@@ -294,7 +338,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
       }
     }
     if (dead) {
-      throw new Undecided("a divisor vanished modulo one of the primes " + java.util.Arrays.toString(primes()));
+      throw new Undecided("a divisor vanished modulo one of the primes " + java.util.Arrays.toString(primes()), false);
     }
     double bits = a.differenceBits(b);
     if (bits < productBits) {
@@ -372,7 +416,8 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
       lo = Math.scalb(1.0, (int) e);
       hi = lo;
     }
-    return new Modular(this, r, lo, hi, 1, 0, new int[] {denominatorAtom(BigInteger.TWO)},
+    return new Modular(this, r, lo, hi, precision == null ? null : Wide.powerOfTwo(e, precision), 1, 0,
+        new int[] {denominatorAtom(BigInteger.TWO)},
         new int[] {Math.toIntExact(e)});
   }
 

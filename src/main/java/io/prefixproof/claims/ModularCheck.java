@@ -25,9 +25,11 @@ import org.apache.commons.math3.fraction.BigFraction;
  * weights are taken modulo {@link #PRIMES} primes drawn afresh for each case and the check runs on those
  * residues. When every "equal" it decided has a height bound below {@link #CERTIFY_BITS}, the check runs again
  * with enough primes that their product exceeds every bound, and then every decision is certified. A
- * decision the residues cannot make ({@link ModularArith.Undecided}: a sign too close to 0 for the
- * enclosure, or a divisor that vanished modulo a prime) reruns the whole check in {@code BigFraction}.
- * Each case is labelled with what decided it.
+ * decision the residues cannot make ({@link ModularArith.Undecided}) reruns the whole check: a sign or floor
+ * too close to 0 or to an integer for the double enclosure reruns it with decimal enclosures of {@link
+ * #DIGITS} significant digits, then of ten times as many ({@link ModularArith#widened}); a divisor that
+ * vanished modulo a prime, or a sign that even those leave open, reruns it in {@code BigFraction}. Each case
+ * is labelled with what decided it.
  */
 public final class ModularCheck {
   private ModularCheck() {}
@@ -46,6 +48,12 @@ public final class ModularCheck {
 
   /** Label of a case decided modulo random primes whose computed error bound exceeds 2^-60. */
   public static final String UNBOUNDED = "modular, error bound above 2^-60";
+
+  /** Significant digits of the decimal enclosures of the first rerun of an undecided sign or floor. */
+  public static final int DIGITS = 60;
+
+  /** Label of a case whose double enclosures left a sign or floor open, decided with decimal ones. */
+  public static final String WIDENED = "modular, decimal enclosures";
 
   /** Label of a case the residues could not decide, decided in BigFraction. */
   public static final String FALLBACK = "BigFraction (modular undecided)";
@@ -95,24 +103,37 @@ public final class ModularCheck {
 
   /** {@link #decide(Model, Program)} with the arithmetic of {@code k} primes given by {@code primes}. */
   static boolean decide(Model<BigFraction> m, Program program, IntFunction<ModularArith> primes) {
-    List<String> labels = new ArrayList<>();
-    try {
-      ModularArith first = primes.apply(PRIMES);
-      boolean verdict = program.run(first, labels::add);
-      ModularArith.Tally t = first.tally();
-      if (t.probabilistic() > 0 && t.maxBits() < CERTIFY_BITS) {
-        labels.clear();
-        ModularArith second = primes.apply((int) (t.maxBits() / 61) + 2);
-        verdict = program.run(second, labels::add);
-        t = second.tally();
+    for (int digits : new int[] {0, DIGITS, 10 * DIGITS}) {
+      try {
+        return decide(program, digits == 0 ? primes : k -> primes.apply(k).widened(digits));
+      } catch (ModularArith.Undecided u) {
+        if (!u.enclosure()) {
+          break;
+        }
       }
-      labels.add(t.probabilistic() == 0 ? CERTIFIED : t.log2Error() <= -60 ? PROBABLE : UNBOUNDED);
-      labels.forEach(Stats::label);
-      return verdict;
-    } catch (ModularArith.Undecided u) {
-      Stats.label(FALLBACK);
-      return program.run(m.arith(), Stats::label);
     }
+    Stats.label(FALLBACK);
+    return program.run(m.arith(), Stats::label);
+  }
+
+  /** {@code program} decided modulo primes, its labels reported only once it is decided. */
+  private static boolean decide(Program program, IntFunction<ModularArith> primes) {
+    List<String> labels = new ArrayList<>();
+    ModularArith first = primes.apply(PRIMES);
+    boolean verdict = program.run(first, labels::add);
+    ModularArith.Tally t = first.tally();
+    if (t.probabilistic() > 0 && t.maxBits() < CERTIFY_BITS) {
+      labels.clear();
+      ModularArith second = primes.apply((int) (t.maxBits() / 61) + 2);
+      verdict = program.run(second, labels::add);
+      t = second.tally();
+    }
+    if (first.digits() > 0) {
+      labels.add(WIDENED + " (" + first.digits() + " digits)");
+    }
+    labels.add(t.probabilistic() == 0 ? CERTIFIED : t.log2Error() <= -60 ? PROBABLE : UNBOUNDED);
+    labels.forEach(Stats::label);
+    return verdict;
   }
 
   /** {@code check} on case {@code c}, the case taken into the arithmetic it runs in. */

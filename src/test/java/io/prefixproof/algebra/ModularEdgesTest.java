@@ -167,7 +167,7 @@ class ModularEdgesTest {
     /** {@code v} with the enclosure [lo, hi] (a valid but loose one), its residues and height unchanged. */
     Modular widened(BigFraction v, double lo, double hi) {
       Modular x = ar.of(v);
-      return new Modular(ar, x.r, lo, hi, Modular.UNKNOWN, x.m, x.atoms, x.exps);
+      return new Modular(ar, x.r, lo, hi, null, Modular.UNKNOWN, x.m, x.atoms, x.exps);
     }
 
     @Test

@@ -1,0 +1,215 @@
+package io.prefixproof.algebra;
+
+import static io.prefixproof.algebra.ModularArithTest.PROGRAMS;
+import static io.prefixproof.algebra.ModularArithTest.TWO_2000;
+import static io.prefixproof.algebra.ModularArithTest.evaluate;
+import static io.prefixproof.algebra.ModularArithTest.residue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prefixproof.property.Property;
+import io.prefixproof.property.Result;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.commons.math3.fraction.BigFraction;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decimal enclosures of {@link ModularArith#widened} against {@link BigFraction}: they contain every
+ * value, they decide the signs and floors the double enclosures leave open, and they never decide one
+ * wrongly.
+ */
+class ModularWidenedTest {
+  static final BigFraction TEN_30 = new BigFraction(BigInteger.TEN.pow(30));
+
+  static BigFraction exact(BigDecimal d) {
+    return d.scale() >= 0 ? new BigFraction(d.unscaledValue(), BigInteger.TEN.pow(d.scale()))
+        : new BigFraction(d.unscaledValue().multiply(BigInteger.TEN.pow(-d.scale())));
+  }
+
+  static boolean encloses(Wide w, BigFraction v) {
+    return exact(w.lo).compareTo(v) <= 0 && v.compareTo(exact(w.hi)) <= 0;
+  }
+
+  /** Runs the program's steps on {@link Wide} alone, returning {exact, enclosure} pairs (null: unbounded). */
+  static List<Object[]> evaluateWide(ModularArithTest.Program p, Wide.Precision pr) {
+    List<BigFraction> exact = new ArrayList<>(p.inputs());
+    List<Wide> wide = new ArrayList<>();
+    exact.forEach(v -> wide.add(Wide.of(v, pr)));
+    for (int[] s : p.steps()) {
+      int n = exact.size();
+      BigFraction a = exact.get(s[1] % n);
+      BigFraction b = exact.get(s[2] % n);
+      Wide x = wide.get(s[1] % n);
+      Wide y = wide.get(s[2] % n);
+      if (x == null || y == null) {
+        continue;
+      }
+      switch (s[0] % 5) {
+        case 0 -> {
+          exact.add(a.add(b));
+          wide.add(x.add(y, pr));
+        }
+        case 1 -> {
+          exact.add(a.subtract(b));
+          wide.add(x.add(y.negate(), pr));
+        }
+        case 2 -> {
+          exact.add(a.multiply(b));
+          wide.add(x.multiply(y, pr));
+        }
+        case 3 -> {
+          if (b.getNumerator().signum() != 0) {
+            exact.add(a.divide(b));
+            wide.add(x.divide(y, pr));
+          }
+        }
+        default -> {
+          int e = s[1] % 200 - 100;
+          exact.add(e >= 0 ? new BigFraction(BigInteger.ONE.shiftLeft(e)) : new BigFraction(BigInteger.ONE,
+              BigInteger.ONE.shiftLeft(-e)));
+          wide.add(Wide.powerOfTwo(e, pr));
+        }
+      }
+    }
+    List<Object[]> out = new ArrayList<>();
+    for (int i = 0; i < exact.size(); i++) {
+      out.add(new Object[] {exact.get(i), wide.get(i)});
+    }
+    return out;
+  }
+
+  static Result<ModularArithTest.Program> containment(Wide.Precision pr) {
+    return Property.of("wide", PROGRAMS).seed(11).tries(400).run(p -> {
+      for (Object[] v : evaluateWide(p, pr)) {
+        if (v[1] != null && !encloses((Wide) v[1], (BigFraction) v[0])) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  @Test
+  @DisplayName("sums, products, quotients and powers of two rounded outward contain the exact BigFraction result;"
+      + " rounded to nearest, they do not")
+  void enclosuresContainTheExactValue() {
+    Result<ModularArithTest.Program> r = containment(Wide.Precision.digits(20));
+    assertFalse(r.failed(), () -> "a value outside its enclosure:\n" + r.counterexample());
+    // planted: the same operations rounded to nearest on both ends
+    MathContext nearest = new MathContext(20, RoundingMode.HALF_EVEN);
+    assertTrue(containment(new Wide.Precision(nearest, nearest)).failed(), "rounding to nearest was not seen");
+  }
+
+  @Test
+  @DisplayName("an input's enclosure is exact for decimals and one unit in the last digit wide otherwise")
+  void inputsAreTight() {
+    Wide.Precision pr = Wide.Precision.digits(30);
+    Wide third = Wide.of(new BigFraction(1, 3), pr);
+    assertEquals(new BigDecimal("0.333333333333333333333333333333"), third.lo);
+    assertEquals(new BigDecimal("0.333333333333333333333333333334"), third.hi);
+    Wide minusThird = Wide.of(new BigFraction(-1, 3), pr);
+    assertEquals(third.hi.negate(), minusThird.lo);
+    Wide eighth = Wide.of(new BigFraction(1, 8), pr);
+    assertEquals(0, eighth.lo.compareTo(new BigDecimal("0.125")));
+    assertEquals(0, eighth.hi.compareTo(eighth.lo));
+    // a quotient by an enclosure that holds 0 is unbounded, and so is 2^e beyond MAX_POWER
+    assertNull(third.divide(third.add(third.negate(), pr), pr));
+    assertNull(Wide.powerOfTwo(Wide.MAX_POWER + 1, pr));
+    assertThrows(IllegalArgumentException.class, () -> Wide.Precision.digits(0));
+  }
+
+  @Test
+  @DisplayName("residues, double enclosures and decisions are those of the unwidened arithmetic; the decimal"
+      + " enclosure of every program value contains its BigFraction")
+  void widenedProgramsMatchBigFraction() {
+    Property.of("widened", io.prefixproof.property.Gen.pairs(PROGRAMS, io.prefixproof.property.Gen.longs(0,
+        Long.MAX_VALUE))).seed(12).tries(300).check(c -> {
+          ModularArith plain = ModularArith.random(RationalKernel.POLYNOMIAL, 2, new SplittableRandom(c.second()));
+          ModularArith wide = plain.widened(40);
+          assertEquals(40, wide.digits());
+          assertEquals(0, plain.digits());
+          List<Object[]> vs = evaluate(c.first(), wide);
+          for (Object[] v : vs) {
+            BigFraction e = (BigFraction) v[0];
+            Modular m = (Modular) v[1];
+            for (int k = 0; k < 2; k++) {
+              assertEquals(residue(e, wide.primes()[k]), wide.residue(m, k), "residue of " + e);
+            }
+            assertTrue(m.w == null || encloses(m.w, e), e + " outside " + m.w);
+          }
+          for (Object[] a : vs) {
+            for (Object[] b : vs) {
+              BigFraction x = (BigFraction) a[0];
+              BigFraction y = (BigFraction) b[0];
+              assertEquals(x.equals(y), a[1].equals(b[1]), x + " = " + y);
+              try {
+                assertEquals(Integer.signum(x.compareTo(y)), wide.compare((Modular) a[1], (Modular) b[1]));
+              } catch (ModularArith.Undecided u) {
+                assertTrue(x.compareTo(y) != 0 && u.enclosure(), "undecided: " + x + " vs " + y);
+              }
+            }
+          }
+          return true;
+        });
+  }
+
+  @Test
+  @DisplayName("a sign and a floor 10^-30 from 0 and from 1: undecided by doubles, decided by 60 digits as"
+      + " BigFraction decides them")
+  void decidesWhatDoublesCannot() {
+    ModularArith plain = ModularArith.random(RationalKernel.POLYNOMIAL, 2, new SplittableRandom(3));
+    ModularArith wide = plain.widened(60);
+    for (int sign : new int[] {1, -1}) {
+      // x = 3(1/3 + sign·10^-30) = 1 + 3·sign·10^-30: its floor is 1 or 0, and x − 1 has the sign of sign
+      BigFraction exact = new BigFraction(1, 3).add(new BigFraction(sign).divide(TEN_30)).multiply(3);
+      for (ModularArith ar : new ModularArith[] {plain, wide}) {
+        Modular third = ar.of(new BigFraction(1, 3));
+        Modular x = third.add(ar.of(new BigFraction(sign).divide(TEN_30))).multiply(ar.of(3));
+        Modular diff = x.subtract(ar.getOne());
+        if (ar == plain) {
+          ModularArith.Undecided u = assertThrows(ModularArith.Undecided.class, () -> ar.signum(diff));
+          assertTrue(u.enclosure());
+          assertThrows(ModularArith.Undecided.class, () -> ar.floor(x));
+        } else {
+          assertEquals(sign, exact.subtract(1).getNumerator().signum());
+          assertEquals(sign, ar.signum(diff));
+          assertEquals(RationalKernel.floor(exact).longValueExact(), ar.floor(x));
+          assertTrue(encloses(x.w, exact), exact + " outside " + x.w);
+          Modular k = RationalKernel.DYADIC.apply(x, ModularArithTest.dyadicOrder(ar));
+          BigFraction kExact = RationalKernel.DYADIC.apply(exact);
+          assertTrue(encloses(k.w, kExact), kExact + " outside " + k.w);
+          for (int j = 0; j < 2; j++) {
+            assertEquals(residue(kExact, ar.primes()[j]), ar.residue(k, j));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a difference of 2^-2000 stays undecided at 60 digits and is decided, as +1, at 700")
+  void precisionBoundsWhatIsDecided() {
+    ModularArith plain = ModularArith.random(RationalKernel.POLYNOMIAL, 2, new SplittableRandom(4));
+    for (int digits : new int[] {60, 700}) {
+      ModularArith ar = plain.widened(digits);
+      Modular third = ar.of(new BigFraction(1, 3));
+      Modular almost = third.add(ar.of(new BigFraction(BigInteger.ONE, TWO_2000))).subtract(third);
+      if (digits == 60) {
+        assertThrows(ModularArith.Undecided.class, () -> ar.signum(almost));
+      } else {
+        assertEquals(1, ar.signum(almost));
+        assertEquals(-1, ar.signum(almost.negate()));
+      }
+    }
+  }
+}
