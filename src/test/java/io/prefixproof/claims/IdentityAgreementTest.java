@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
 import org.apache.commons.math3.FieldElement;
 import org.apache.commons.math3.fraction.BigFraction;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,7 +51,8 @@ class IdentityAgreementTest {
    * where the set is not the whole space. HIER-3's set of soft-prompt outputs and CONJ-5's plane are proper
    * subspaces on some cases; CONJ-6's planted change reaches its shift through W_O, and on the cases drawn here
    * it never left range(W_O W_V), so its cases show the agreement on rank decisions with and without a change
-   * of 2^-2000 but no planted violation. They run five times as many cases (most of CONJ-6's hold).
+   * of 2^-2000 but no planted violation ({@link #conj6PlantedViolation} has one, on a hand-built case). They run
+   * five times as many cases (most of CONJ-6's hold).
    */
   static final java.util.Map<String, Integer> SPANS = java.util.Map.of("HIER-3", 1, "CONJ-5", 1, "CONJ-6", 0);
 
@@ -287,6 +289,38 @@ class IdentityAgreementTest {
       assertTrue(plain.stream().anyMatch(v -> !v.equals("holds")), "no case of the conjecture failed by itself");
     } else {
       assertTrue(plain.stream().allMatch(v -> v.equals("holds")), "a case of a claim that holds failed: " + plain);
+    }
+  }
+
+  /**
+   * CONJ-6's planted change reaches its shift through W_O, so it leaves range(W_O W_V) only where that is a
+   * proper subspace of range(W_O), which the generated cases never were. This hand-built case is one: d = d_v
+   * = 2, W_V = diag(0, 1) (range span(e_1)), W_O = W_Q = W_K = I, and the free value (0, 5/3); every content
+   * head output t_i lies in span(e_1), so v − t_i does too and the case holds. The change of 2^-2000 to entry 0
+   * of the first content head output moves W_O(v − t_0) out of span(e_1): a violation both arithmetics see.
+   */
+  @Test
+  @DisplayName("CONJ-6: a 2^-2000 change that leaves range(W_O W_V) is caught modulo primes as in BigFraction")
+  void conj6PlantedViolation() {
+    io.prefixproof.model.Architecture a = io.prefixproof.model.Architecture.builder(2).dHead(2).dValue(2)
+        .scale(io.prefixproof.model.ScoreScale.fixed(BigFraction.ONE)).maxContext(4).build();
+    Mat<BigFraction> id = Mat.ofInts(1, new int[][] {{1, 0}, {0, 1}});
+    Model<BigFraction> m = new Model<>(a, io.prefixproof.algebra.Arith.exact(), java.util.Map.of(
+        io.prefixproof.model.Names.wq(0, 0), id, io.prefixproof.model.Names.wk(0, 0), id,
+        io.prefixproof.model.Names.wv(0, 0), Mat.ofInts(1, new int[][] {{0, 0}, {0, 1}}),
+        io.prefixproof.model.Names.wo(0), id));
+    Prefix<BigFraction> prefix = Prefix.keyValue(List.of(List.of(Mat.ofInts(1, new int[][] {{1, 0}}))),
+        List.of(List.of(Mat.ofInts(3, new int[][] {{0, 5}}))));
+    Subject s = subject("CONJ-6", new PrefixCase<>(m, prefix, Mat.ofInts(2, new int[][] {{2, 4}, {-2, 1}}), null));
+    RationalKernel kernel = ModularCheck.kernelOf(m);
+    for (boolean plant : new boolean[] {false, true}) {
+      ModularCheck.Program p = s.program(plant);
+      String exact = verdict(p, m.arith());
+      assertEquals(plant ? "returned false" : "holds", exact);
+      assertEquals(exact, verdict(() -> ModularCheck.decide(m, p, k -> ModularArith.random(kernel, k,
+          new SplittableRandom(7)))));
+      assertEquals(exact, verdict(() -> ModularCheck.decide(m, p, k -> ModularArith.withPrimes(kernel, 3,
+          (1L << 61) - 1))));
     }
   }
 
