@@ -117,8 +117,9 @@ class GemmTest {
     // the kernel itself, whether or not the vectorised kernels have taken over in Gemm yet (VectorWarmup)
     assertChain(a, b, c -> Vectorised.blocked(a.data, b.data, c.data, 13, 513, 517, true), "in threads");
     for (int m : new int[] {8, 9, 11}) {
-      // 46 columns leave a single-vector strip and scalar columns past the 2-vector strips for 2, 4 and 8 lanes
-      for (int n : new int[] {37, 46}) {
+      // 46 columns leave a single-vector strip and scalar columns past the 2-vector strips for 2, 4 and 8 lanes;
+      // 5 columns fill no strip of 2 vectors when there are 4 or 8 lanes
+      for (int n : new int[] {5, 37, 46}) {
         DMatrixRMaj x = DoubleCases.gaussian(r, m, 600, 0, 1);
         DMatrixRMaj y = DoubleCases.gaussian(r, 600, n, 0, 1);
         assertChain(x, y, c -> Vectorised.blocked(x.data, y.data, c.data, m, 600, n, false), m + "x" + n);
