@@ -48,7 +48,8 @@ class FastModelEdgesTest {
   }
 
   @Test
-  @DisplayName("a weight above the transpose cache's 2^20 entries: x Wᵀ equals Gemm.multTransB's, double for double")
+  @DisplayName("a weight above the transpose cache's 2^20 entries: x Wᵀ equals Gemm.multTransB's, double for double,"
+      + " also in a decoded block that keeps its transpose")
   void largeWeightTimesTransposed() {
     // d = 1024 and an MLP of 1025: W_1 has 1025 · 1024 > 2^20 entries
     Architecture a = Architecture.builder(1024).dHead(1).dValue(1).mlp(1025, Architecture.Activation.RELU)
@@ -74,6 +75,13 @@ class FastModelEdgesTest {
     m.timesTransposed(x, Names.w1(0), got);
     assertArrayEquals(expected.data, got.data);
     assertTrue(expected.get(1, 3) != 0);
+    // a block decoded by the layer-wise reader keeps every transpose, the large one too: the same doubles
+    FastModel block = FastModel.ofDecodedBlock(a, params);
+    for (int run = 0; run < 2; run++) {
+      DMatrixRMaj again = new DMatrixRMaj(2, 1025);
+      block.timesTransposed(x, Names.w1(0), again);
+      assertArrayEquals(expected.data, again.data, "decoded block, product " + run);
+    }
   }
 
   @Test

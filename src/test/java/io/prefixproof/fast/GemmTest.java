@@ -117,9 +117,41 @@ class GemmTest {
     // the kernel itself, whether or not the vectorised kernels have taken over in Gemm yet (VectorWarmup)
     assertChain(a, b, c -> Vectorised.blocked(a.data, b.data, c.data, 13, 513, 517, true), "in threads");
     for (int m : new int[] {8, 9, 11}) {
-      DMatrixRMaj x = DoubleCases.gaussian(r, m, 600, 0, 1);
-      DMatrixRMaj y = DoubleCases.gaussian(r, 600, 37, 0, 1);
-      assertChain(x, y, c -> Vectorised.blocked(x.data, y.data, c.data, m, 600, 37, false), m + " rows");
+      // 46 columns leave a single-vector strip and scalar columns past the 2-vector strips for 2, 4 and 8 lanes;
+      // 5 columns fill no strip of 2 vectors when there are 4 or 8 lanes
+      for (int n : new int[] {5, 37, 46}) {
+        DMatrixRMaj x = DoubleCases.gaussian(r, m, 600, 0, 1);
+        DMatrixRMaj y = DoubleCases.gaussian(r, 600, n, 0, 1);
+        assertChain(x, y, c -> Vectorised.blocked(x.data, y.data, c.data, m, 600, n, false), m + "x" + n);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("column limits on a right operand large enough for the blocked kernel: each row's chain, zero past its"
+      + " limit")
+  void limitsOnLargeOperands() throws InterruptedException {
+    awaitVectorKernels();
+    SplittableRandom r = new SplittableRandom(8);
+    DMatrixRMaj a = DoubleCases.gaussian(r, 9, 600, 0, 1);
+    DMatrixRMaj w = DoubleCases.gaussian(r, 460, 600, 0, 1);
+    // multTransB multiplies by wᵀ, 600 × 460 entries: past BLOCKED_ENTRIES, with 9 rows past BLOCKED_ROWS
+    assertTrue(600L * 460 >= Gemm.BLOCKED_ENTRIES && 9 >= Gemm.BLOCKED_ROWS);
+    int[] cols = limits(r, 9, 460);
+    DMatrixRMaj c = new DMatrixRMaj(9, 460);
+    java.util.Arrays.fill(c.data, Double.NaN);
+    Gemm.multTransB(a, w, c, cols);
+    assertArrayEquals(reference(a, org.ejml.dense.row.CommonOps_DDRM.transpose(w, null), cols, null), c.data);
+  }
+
+  /**
+   * Waits at most 10 s for {@link VectorWarmup} to hand products to the vectorised kernels, so that a test of
+   * their dispatch in {@link Gemm} reaches it; the product is checked whichever kernel runs.
+   */
+  static void awaitVectorKernels() throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (Gemm.vectorReadyAtMillis() < 0 && Gemm.VECTOR && System.nanoTime() < end) {
+      Thread.sleep(20);
     }
   }
 

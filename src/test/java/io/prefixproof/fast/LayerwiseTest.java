@@ -75,7 +75,8 @@ class LayerwiseTest {
   }
 
   @Test
-  @DisplayName("the one-block architecture keeps block 0's shape, drops the vocabulary and the final norm")
+  @DisplayName("the one-block architecture keeps block 0's shape and rotary positions, drops the vocabulary, the final"
+      + " norm and learned positions")
   void oneBlockArchitecture() {
     Architecture a = whole().arch().toBuilder().norm(Architecture.NormKind.LAYER, true).build();
     Architecture one = Layerwise.oneBlock(a);
@@ -85,6 +86,11 @@ class LayerwiseTest {
     assertEquals(Architecture.NormKind.LAYER, one.norm());
     assertEquals(a.heads(), one.heads());
     assertEquals(a.mlpHidden(), one.mlpHidden());
+    // learned positions are added as the rows enter block 0, so the block itself has none; rotary ones stay
+    Architecture learned = a.toBuilder().positions(Architecture.PositionKind.LEARNED).build();
+    assertEquals(Architecture.PositionKind.NONE, Layerwise.oneBlock(learned).positions());
+    Architecture rope = a.toBuilder().positions(Architecture.PositionKind.ROPE).build();
+    assertEquals(Architecture.PositionKind.ROPE, Layerwise.oneBlock(rope).positions());
   }
 
   @Test

@@ -5,7 +5,9 @@ import static io.prefixproof.model.TestModels.f;
 import static io.prefixproof.model.TestModels.m;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prefixproof.algebra.Arith;
 import io.prefixproof.algebra.Mat;
@@ -148,8 +150,12 @@ class ForwardUnitsTest {
   class Blocks {
     /** W_1 = [1; −1], c_1 = (−1/5, 0), W_2 = (1, 1), c_2 = 1/10, final gain 3, U = [1; −1]; other weights 1. */
     Model<BigFraction> model(boolean post, boolean residual) {
-      Architecture a = Architecture.builder(1).vocab(2).mlp(2, Architecture.Activation.RELU)
-          .norm(Architecture.NormKind.RATIONAL_RMS, true).postNorm(post).residual(residual).build();
+      return model(Architecture.builder(1).postNorm(post).residual(residual));
+    }
+
+    Model<BigFraction> model(Architecture.Builder b) {
+      Architecture a = b.vocab(2).mlp(2, Architecture.Activation.RELU).norm(Architecture.NormKind.RATIONAL_RMS, true)
+          .build();
       return TestModels.exact(a, name -> switch (name) {
         case "L0.mlp.W1", Names.UNEMBED -> m(1, new int[] {1}, new int[] {-1});
         case "L0.mlp.c1" -> m(5, new int[] {-1, 0});
@@ -194,6 +200,22 @@ class ForwardUnitsTest {
       Trace.Layer<BigFraction> l = run(false, false).layers().get(0);
       assertEquals(m(2, new int[] {1}), l.afterAttention());
       assertEquals(m(30, new int[] {7}), l.output());
+    }
+
+    @Test
+    @DisplayName("pre-norm without the attention norm: Attn(1) = 1, N2(2) = 2/3, MLP = 7/15 + 1/10 = 17/30, out 77/30")
+    void skippedAttentionNorm() {
+      Model<BigFraction> skip = model(Architecture.builder(1).attentionNorm(false));
+      assertFalse(skip.has(Names.ln1g(0)));
+      assertTrue(skip.has(Names.ln2g(0)));
+      Trace<BigFraction> t = Forward.run(skip, Prefix.none(), Content.vectors(m(1, new int[] {1})));
+      Trace.Layer<BigFraction> l = t.layers().get(0);
+      assertEquals(m(1, new int[] {1}), l.normed());
+      assertEquals(m(1, new int[] {2}), l.afterAttention());
+      assertEquals(m(30, new int[] {17}), l.mlpOut());
+      assertEquals(m(30, new int[] {77}), l.output());
+      // final norm 3·(77/30)/(1 + 77/30) = 231/107
+      assertEquals(m(107, new int[] {231, -231}), t.logits());
     }
 
     @Test

@@ -61,6 +61,10 @@ class ModelStructureTest {
       assertMessage("architecture fields must not be null",
           () -> Architecture.builder(1).mlp(0, null).build());
       assertMessage("architecture fields must not be null", () -> Architecture.builder(1).norm(null, false).build());
+      assertMessage("skipping the attention norm needs pre-norm blocks with a norm, got norm=NONE",
+          () -> Architecture.builder(1).attentionNorm(false).build());
+      assertMessage("skipping the attention norm needs pre-norm blocks with a norm, got norm=RMS post-norm",
+          () -> Architecture.builder(1).norm(Architecture.NormKind.RMS, false).postNorm(true).attentionNorm(false).build());
       // the smallest legal values
       Architecture small = Architecture.builder(2).normEps(BigFraction.ZERO).positions(Architecture.PositionKind.ROPE).build();
       assertEquals(2, small.dHead());
@@ -74,6 +78,11 @@ class ModelStructureTest {
           + " no-residual ctx=6", FULL.summary());
       assertEquals("L1 H1 d2 k2 kv2 mlp0 V0 causal pos=NONE norm=NONE scale=1 residual ctx=64",
           Architecture.builder(2).postNorm(true).build().summary());
+      Architecture skip = Architecture.builder(2).norm(Architecture.NormKind.LAYER, false).attentionNorm(false).build();
+      assertEquals("L1 H1 d2 k2 kv2 mlp0 V0 causal pos=NONE norm=LAYER scale=1 residual ctx=64 no-attention-norm",
+          skip.summary());
+      assertFalse(skip.normsAttentionInput());
+      assertTrue(skip.toBuilder().attentionNorm(true).build().normsAttentionInput());
     }
 
     @Test
