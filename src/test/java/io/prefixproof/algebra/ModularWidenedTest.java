@@ -212,4 +212,23 @@ class ModularWidenedTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("2^e at the ends of the doubles' range: exact points at e = 1023 and -1074, bounds beyond; the"
+      + " decimal enclosure contains each")
+  void powersOfTwoAtTheDoublesEnds() {
+    ModularArith ar = ModularArith.random(RationalKernel.DYADIC, 2, new SplittableRandom(8)).widened(30);
+    for (long e : new long[] {1022, 1023, 1024, 1100, -1073, -1074, -1075, -1100}) {
+      Modular x = ar.powerOfTwo(e);
+      BigFraction exact = e >= 0 ? new BigFraction(BigInteger.ONE.shiftLeft((int) e))
+          : new BigFraction(BigInteger.ONE, BigInteger.ONE.shiftLeft((int) -e));
+      assertTrue(ModularArithTest.exact(x.lo()).compareTo(exact) <= 0, "2^" + e + " below " + x.lo());
+      assertTrue(Double.isInfinite(x.hi()) || exact.compareTo(ModularArithTest.exact(x.hi())) <= 0,
+          "2^" + e + " above " + x.hi());
+      assertEquals(e <= 1023 && e >= -1074, x.lo() == x.hi(), "2^" + e + " is a double exactly when e is in"
+          + " [-1074, 1023]");
+      assertTrue(encloses(x.w, exact), "2^" + e + " outside " + x.w);
+      assertEquals(1, ar.signum(x));
+    }
+  }
 }
