@@ -158,4 +158,62 @@ final class Vectorised {
     }
     return sum;
   }
+
+  /**
+   * {@link RowCompare#scaled}: lanes of j with the scalar kernel's operations (|a − b·keep|, c·max(a, b) +
+   * floor, the quotient), lane-wise maxima, then the tail; {@code out} starts at 0.
+   */
+  static void compareRow(double[] a, int ao, double[] b, int bo, int n, double keep, double c, double floor,
+      double[] out) {
+    DoubleVector maxErr = DoubleVector.zero(S);
+    DoubleVector maxRatio = maxErr;
+    int j = 0;
+    for (; j + L <= n; j += L) {
+      DoubleVector x = DoubleVector.fromArray(S, a, ao + j);
+      DoubleVector y = DoubleVector.fromArray(S, b, bo + j);
+      DoubleVector err = x.sub(y.mul(keep)).abs();
+      maxErr = maxErr.max(err);
+      maxRatio = maxRatio.max(err.div(x.max(y).mul(c).add(floor)));
+    }
+    out[0] = maxErr.reduceLanes(VectorOperators.MAX);
+    out[1] = maxRatio.reduceLanes(VectorOperators.MAX);
+    RowCompare.scalar(a, ao, b, bo, j, n, keep, c, floor, out);
+  }
+
+  /**
+   * {@code s[j] ← sigma·s[j]} for j in [from, to); returns into {@code out} the largest and smallest scaled
+   * score (NaN when one is NaN; ±∞ when one is infinite or the range is empty).
+   */
+  static void scaleRow(double[] s, int from, int to, double sigma, double[] out) {
+    DoubleVector max = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+    DoubleVector min = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+    int j = from;
+    for (; j + L <= to; j += L) {
+      DoubleVector x = DoubleVector.fromArray(S, s, j).mul(sigma);
+      x.intoArray(s, j);
+      max = max.max(x);
+      min = min.min(x);
+    }
+    double hi = max.reduceLanes(VectorOperators.MAX);
+    double lo = min.reduceLanes(VectorOperators.MIN);
+    for (; j < to; j++) {
+      double x = sigma * s[j];
+      s[j] = x;
+      hi = Math.max(hi, x);
+      lo = Math.min(lo, x);
+    }
+    out[0] = hi;
+    out[1] = lo;
+  }
+
+  /** {@code w[j] ← w[j] / sum} for j in [from, to) (each quotient correctly rounded, as the scalar division). */
+  static void divide(double[] w, int from, int to, double sum) {
+    int j = from;
+    for (; j + L <= to; j += L) {
+      DoubleVector.fromArray(S, w, j).div(sum).intoArray(w, j);
+    }
+    for (; j < to; j++) {
+      w[j] /= sum;
+    }
+  }
 }

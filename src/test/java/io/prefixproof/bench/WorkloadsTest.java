@@ -38,6 +38,28 @@ class WorkloadsTest {
   }
 
   @Test
+  @DisplayName("W1: rows compared at once give the largest error and error/tolerance of single comparisons, bit for"
+      + " bit")
+  void w1RowsEqualSingleComparisons() {
+    for (String size : java.util.List.of("small", "medium")) {
+      int[] s = Workloads.w1Shape(size);
+      SplittableRandom r = new SplittableRandom(4);
+      for (int k = 0; k < 6; k++) {
+        java.util.List<FastModel.Head> h = Workloads.w1Case(s, r.split()).heads();
+        DoubleLimitations.Meter rows = new DoubleLimitations.Meter();
+        DoubleLimitations.Meter single = new DoubleLimitations.Meter().recordTolerances();
+        DoubleLimitations.checkHead(h.get(0), 0, s[3], h.get(1), 0, 0, rows);
+        DoubleLimitations.checkHead(h.get(0), 0, s[3], h.get(1), 0, 0, single);
+        for (String id : java.util.List.of("LIM-1", "LIM-3")) {
+          assertEquals(single.maxAbsErr(Set.of(id)), rows.maxAbsErr(Set.of(id)), size + " " + id);
+          assertEquals(single.maxRatio(Set.of(id)), rows.maxRatio(Set.of(id)), size + " " + id);
+          assertTrue(single.maxRatio(Set.of(id)) > 0, "the comparison measures something");
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("W2: LIM-1/LIM-3 hold exactly; a head output changed by 2^-2000 is caught")
   void w2() {
     int[] s = Workloads.w2Shape("small");
