@@ -25,13 +25,16 @@ final class Vectorised {
       int rows = Math.min(4, to - i);
       int width = Gemm.limit(cols, i, rows, n);
       int steps = Gemm.limit(depth, i, rows, kk);
+      // vectors cover the limit rounded up to whole vectors where the row has them; the columns past a row's
+      // limit are products too, and are zeroed below like every column past it
+      int covered = Math.min(width + (L - width % L) % L, n);
       int j = 0;
       if (rows == 4) {
-        for (; j + 2 * L <= width; j += 2 * L) {
+        for (; j + 2 * L <= covered; j += 2 * L) {
           tile4x2(a, b, c, kk, 0, steps, n, i, j);
         }
       }
-      for (; j + L <= width; j += L) {
+      for (; j + L <= covered; j += L) {
         for (int r = i; r < i + rows; r++) {
           vector(a, b, c, kk, steps, n, r, j);
         }
