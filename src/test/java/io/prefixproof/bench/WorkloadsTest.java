@@ -38,6 +38,33 @@ class WorkloadsTest {
   }
 
   @Test
+  @DisplayName("W1: keys and values projected apart for prefix and content equal the product of the stacked rows,"
+      + " bit for bit")
+  void w1ProjectionsApart() {
+    for (String size : Workloads.SIZES.get("W1")) {
+      int[] s = Workloads.w1Shape(size);
+      Workloads.W1Case c = Workloads.w1Case(s, new SplittableRandom(5));
+      java.util.List<FastModel.Head> h = c.heads();
+      org.ejml.data.DMatrixRMaj all = org.ejml.dense.row.CommonOps_DDRM.concatRowsMulti(c.prefix(), c.content());
+      for (String w : java.util.List.of("K", "V")) {
+        org.ejml.data.DMatrixRMaj stacked = new org.ejml.data.DMatrixRMaj(s[2] + s[3], s[1]);
+        io.prefixproof.fast.Gemm.multTransB(all, c.model().param(w.equals("K") ? io.prefixproof.model.Names.wk(0, 0)
+            : io.prefixproof.model.Names.wv(0, 0)), stacked);
+        org.ejml.data.DMatrixRMaj prefixed = w.equals("K") ? h.get(0).keys() : h.get(0).values();
+        org.ejml.data.DMatrixRMaj plain = w.equals("K") ? h.get(1).keys() : h.get(1).values();
+        for (int i = 0; i < stacked.getNumElements(); i++) {
+          assertEquals(Double.doubleToRawLongBits(stacked.data[i]), Double.doubleToRawLongBits(prefixed.data[i]),
+              size + " " + w + " entry " + i);
+        }
+        for (int i = 0; i < plain.getNumElements(); i++) {
+          assertEquals(Double.doubleToRawLongBits(stacked.data[s[3] * s[1] + i]),
+              Double.doubleToRawLongBits(plain.data[i]), size + " content " + w + " entry " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("W1: rows compared at once give the largest error and error/tolerance of single comparisons, bit for"
       + " bit")
   void w1RowsEqualSingleComparisons() {
