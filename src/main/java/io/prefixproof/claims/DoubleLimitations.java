@@ -240,21 +240,18 @@ public final class DoubleLimitations {
       int attended = attendedPerQuery[q];
       double spread = Math.max(hp.spread()[q], hr.spread()[i]);
       double keep = 1 - ai;
-      if (meter.recordsEach()) {
+      // the meter keeps maxima, so only each row's largest error and error/tolerance need reporting; a row
+      // past a tolerance (or with a NaN) is compared again one by one, which throws at the first violation
+      if (!meter.recordsEach()) {
+        RowCompare.scaled(wp, q * np + p, wr, i * n, n, keep, weightCoefficient(attended, spread), FLOOR, row);
+      }
+      if (meter.recordsEach() || !(row[1] <= 1)) {
         for (int j = 0; j < n; j++) {
           double apt = wp[q * np + p + j];
           double ar = wr[i * n + j];
           meter.see(0, l, h, "key", i, j, Math.abs(apt - ar * keep), weightTolerance(attended, spread, apt, ar));
         }
       } else {
-        // the meter keeps maxima, so only each row's largest error and error/tolerance need reporting; a row
-        // past a tolerance (or with a NaN) is compared again one by one, which throws at the first violation
-        RowCompare.scaled(wp, q * np + p, wr, i * n, n, keep, weightCoefficient(attended, spread), FLOOR, row);
-        for (int j = 0; j < n && !(row[1] <= 1); j++) {
-          double apt = wp[q * np + p + j];
-          double ar = wr[i * n + j];
-          meter.see(0, l, h, "key", i, j, Math.abs(apt - ar * keep), weightTolerance(attended, spread, apt, ar));
-        }
         meter.row(0, row[0], row[1]);
       }
       // Σ_m A^pt_im v_m over the prefix keys, accumulated in m order for every column
