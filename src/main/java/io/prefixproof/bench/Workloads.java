@@ -181,30 +181,37 @@ public final class Workloads {
       return heads(w1Masks(model.arch().mask(), content.numRows, prefix.numRows));
     }
 
-    /** {@link #heads()} with the masks made already ({@link #w1Masks}: they depend on the shape only). */
+    /**
+     * {@link #heads()} with the masks made already ({@link #w1Masks}: they depend on the shape only). Prefix
+     * and content rows are projected apart (each weight transposed once) and the prefixed keys and values
+     * stacked from them: the content rows are the same doubles as in a product of the stacked rows.
+     */
     public List<FastModel.Head> heads(FastModel.Mask[] masks) {
       int n = content.numRows;
       int p = prefix.numRows;
-      DMatrixRMaj all = CommonOps_DDRM.concatRowsMulti(prefix, content);
-      DMatrixRMaj q = project(content, WQ);
-      DMatrixRMaj k = project(all, WK);
-      DMatrixRMaj v = project(all, WV);
+      DMatrixRMaj wk = transposed(WK);
+      DMatrixRMaj wv = transposed(WV);
+      DMatrixRMaj q = times(content, transposed(WQ));
+      DMatrixRMaj kc = times(content, wk);
+      DMatrixRMaj vc = times(content, wv);
+      DMatrixRMaj k = CommonOps_DDRM.concatRowsMulti(times(prefix, wk), kc);
+      DMatrixRMaj v = CommonOps_DDRM.concatRowsMulti(times(prefix, wv), vc);
       int[] keys = positions(0, p + n);
       int[] queries = positions(p, n);
       int[] plain = positions(0, n);
       return List.of(model.head(0, q, k, v, masks[0], queries, keys, p + n),
-          model.head(0, q, CommonOps_DDRM.extract(k, p, p + n, 0, k.numCols),
-              CommonOps_DDRM.extract(v, p, p + n, 0, v.numCols), masks[1], plain, plain, n));
+          model.head(0, q, kc, vc, masks[1], plain, plain, n));
     }
 
-    /**
-     * {@code x Wᵀ} by {@link Gemm#multTransB}: the same doubles as the model's own product, without keeping
-     * the transpose in a model that serves one case.
-     */
-    private DMatrixRMaj project(DMatrixRMaj x, String weight) {
-      DMatrixRMaj w = model.param(weight);
-      DMatrixRMaj y = new DMatrixRMaj(x.numRows, w.numRows);
-      Gemm.multTransB(x, w, y);
+    /** The transpose of a weight, for products {@code x Wᵀ} by {@link Gemm#mult} (the model serves one case). */
+    private DMatrixRMaj transposed(String weight) {
+      return CommonOps_DDRM.transpose(model.param(weight), null);
+    }
+
+    /** {@code x w} by {@link Gemm#mult}. */
+    private static DMatrixRMaj times(DMatrixRMaj x, DMatrixRMaj w) {
+      DMatrixRMaj y = new DMatrixRMaj(x.numRows, w.numCols);
+      Gemm.mult(x, w, y);
       return y;
     }
   }

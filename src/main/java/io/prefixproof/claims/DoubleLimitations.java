@@ -2,6 +2,7 @@ package io.prefixproof.claims;
 
 import io.prefixproof.fast.FastModel;
 import io.prefixproof.fast.Gemm;
+import io.prefixproof.fast.RowCompare;
 import io.prefixproof.model.Architecture;
 import io.prefixproof.model.Names;
 import java.util.ArrayList;
@@ -86,9 +87,14 @@ public final class DoubleLimitations {
       return tolerances != null || perHead != null;
     }
 
-    /** Raises the largest error of identity {@code id} to at least {@code err} (no tolerance involved). */
-    void largest(int id, double err) {
+    /**
+     * A row of comparisons of identity {@code id} whose largest error is {@code err} and largest
+     * error/tolerance {@code ratio}, none of them past its tolerance (the caller reports a violation by
+     * {@link #see}).
+     */
+    void row(int id, double err, double ratio) {
       maxAbsErr[id] = Math.max(maxAbsErr[id], err);
+      maxRatio[id] = Math.max(maxRatio[id], ratio);
     }
 
     /** One comparison of identity {@code id} at layer l, head h, query i, index j ({@code what}: key, value...). */
@@ -210,75 +216,83 @@ public final class DoubleLimitations {
       DMatrixRMaj predicted, DMatrixRMaj bounds, int column) {
     int n = hr.weights().numRows;
     int kv = hr.out().numCols;
+    double[] values = hp.values().data;
     double vmax = 0;
     for (int i = 0; i < hp.values().getNumElements(); i++) {
-      vmax = Math.max(vmax, Math.abs(hp.values().data[i]));
+      vmax = Math.max(vmax, Math.abs(values[i]));
     }
     double[] wp = hp.weights().data;
     double[] wr = hr.weights().data;
+    double[] outP = hp.out().data;
+    double[] outR = hr.out().data;
     int np = hp.weights().numCols;
+    int[] attendedPerQuery = hp.mask().attended();
+    int output = p == 1 ? 1 : 2;
+    double[] row = new double[2];
+    double[] mix = new double[kv];
+    double[] errs = new double[kv];
     for (int i = 0; i < n; i++) {
       int q = sp + i;
       double ai = 0;
       for (int m = 0; m < p; m++) {
         ai += wp[q * np + m];
       }
-      int attended = 0;
-      for (boolean b : hp.allowed()[q]) {
-        attended += b ? 1 : 0;
-      }
+      int attended = attendedPerQuery[q];
       double spread = Math.max(hp.spread()[q], hr.spread()[i]);
       double keep = 1 - ai;
-      // the meter keeps maxima, so without per-comparison recording only each row's largest error and
-      // its largest error/tolerance need reporting (a violation is the row's largest ratio, so it still throws)
-      int worst = -1;
-      double worstRatio = -1;
-      double worstErr = 0;
-      double worstTol = 1;
-      double rowMax = 0;
-      for (int j = 0; j < n; j++) {
-        double apt = wp[q * np + p + j];
-        double ar = wr[i * n + j];
-        double err = Math.abs(apt - ar * keep);
-        double tol = weightTolerance(attended, spread, apt, ar);
-        if (meter.recordsEach()) {
-          meter.see(0, l, h, "key", i, j, err, tol);
-          continue;
+      // the meter keeps maxima, so only each row's largest error and error/tolerance need reporting; a row
+      // past a tolerance (or with a NaN) is compared again one by one, which throws at the first violation
+      if (!meter.recordsEach()) {
+        RowCompare.scaled(wp, q * np + p, wr, i * n, n, keep, weightCoefficient(attended, spread), FLOOR, row);
+      }
+      if (meter.recordsEach() || !(row[1] <= 1)) {
+        for (int j = 0; j < n; j++) {
+          double apt = wp[q * np + p + j];
+          double ar = wr[i * n + j];
+          meter.see(0, l, h, "key", i, j, Math.abs(apt - ar * keep), weightTolerance(attended, spread, apt, ar));
         }
-        rowMax = err > rowMax ? err : rowMax;
-        double ratio = err / tol;
-        if (!(ratio <= worstRatio)) {
-          worst = j;
-          worstRatio = ratio;
-          worstErr = err;
-          worstTol = tol;
+      } else {
+        meter.row(0, row[0], row[1]);
+      }
+      // Σ_m A^pt_im v_m over the prefix keys, accumulated in m order for every column
+      java.util.Arrays.fill(mix, 0);
+      for (int m = 0; m < p; m++) {
+        double a = wp[q * np + m];
+        for (int c = 0; c < kv; c++) {
+          mix[c] += a * values[m * kv + c];
         }
       }
-      if (worst >= 0) {
-        meter.see(0, l, h, "key", i, worst, worstErr, worstTol);
-        meter.largest(0, rowMax);
-      }
+      // one tolerance for the whole row, so the row's largest error/tolerance is its largest error over it
       double tolOut = outputTolerance(attended, spread, vmax);
+      double rowErr = 0;
       for (int c = 0; c < kv; c++) {
-        double mix = 0;
-        for (int m = 0; m < p; m++) {
-          mix += wp[q * np + m] * hp.values().get(m, c);
-        }
-        double pred = mix + keep * hr.out().get(i, c);
-        double err = Math.abs(hp.out().get(q, c) - pred);
-        meter.see(p == 1 ? 1 : 2, l, h, "value", i, c, err, tolOut);
+        double pred = mix[c] + keep * outR[i * kv + c];
+        errs[c] = Math.abs(outP[q * kv + c] - pred);
+        rowErr = Math.max(rowErr, errs[c]);
         if (predicted != null) {
           predicted.set(i, column + c, pred);
           bounds.set(i, column + c, Math.abs(pred));
           bounds.set(n + i, column + c, tolOut);
         }
       }
+      if (meter.recordsEach() || !(rowErr <= tolOut)) {
+        for (int c = 0; c < kv; c++) {
+          meter.see(output, l, h, "value", i, c, errs[c], tolOut);
+        }
+      } else {
+        meter.row(output, rowErr, rowErr / tolOut);
+      }
     }
   }
 
   /** Tolerance of one LIM-1 weight comparison (see the class comment). */
   public static double weightTolerance(int attended, double spread, double apt, double ar) {
-    return U * (4 * (attended + 10) + 2 * spread) * Math.max(apt, ar) + FLOOR;
+    return weightCoefficient(attended, spread) * Math.max(apt, ar) + FLOOR;
+  }
+
+  /** The factor of max(A^pt_ij, A_ij) in {@link #weightTolerance}: u·(4(m + 10) + 2·spread_i). */
+  static double weightCoefficient(int attended, double spread) {
+    return U * (4 * (attended + 10) + 2 * spread);
   }
 
   /** Tolerance of one LIM-2/LIM-3 head-output comparison (see the class comment). */

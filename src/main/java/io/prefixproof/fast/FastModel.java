@@ -137,7 +137,13 @@ public final class FastModel {
    * sees, and the keys (prefix rows first).
    */
   public record Head(DMatrixRMaj queries, DMatrixRMaj values, DMatrixRMaj scores, DMatrixRMaj weights,
-      DMatrixRMaj out, boolean[][] allowed, double[] spread, DMatrixRMaj keys) {}
+      DMatrixRMaj out, Mask mask, double[] spread, DMatrixRMaj keys) {
+
+    /** Which keys each query may attend ({@link Mask#allowed}). */
+    public boolean[][] allowed() {
+      return mask.allowed();
+    }
+  }
 
   /** One block's intermediates. */
   public record Layer(DMatrixRMaj input, List<Head> heads, DMatrixRMaj attentionOut, DMatrixRMaj output) {}
@@ -441,6 +447,10 @@ public final class FastModel {
     boolean perQuery = arch.scale() instanceof ScoreScale.PerAttended;
     double headSigma = !Double.isNaN(fixedSigma) || perQuery ? fixedSigma
         : arch.scale().sigma(dbl, sequenceLength, nk).doubleValue();
+    // every key in [0, end) of a row allowed: the scaling and the normalisation can run in vectors
+    boolean contiguous = reach != null || arch.mask() == Architecture.Mask.BIDIRECTIONAL;
+    boolean vector = contiguous && slope == 0 && Gemm.vectorNow();
+    double[] range = new double[2];
     for (int i = 0; i < nq; i++) {
       double sigma = perQuery ? arch.scale().sigma(dbl, sequenceLength, attended[i]).doubleValue() : headSigma;
       int row = i * nk;
@@ -448,24 +458,30 @@ public final class FastModel {
       boolean[] on = allowed[i];
       double max = Double.NEGATIVE_INFINITY;
       double min = Double.POSITIVE_INFINITY;
-      for (int j = 0; j < end; j++) {
-        if (on[j]) {
-          double sc = sigma * s.data[row + j];
-          if (slope != 0) {
-            sc -= slope * Math.abs(qPos[i] - kPos[j]);
+      if (vector) {
+        Vectorised.scaleRow(s.data, row, row + end, sigma, range);
+        max = range[0];
+        min = range[1];
+        for (int j = 0; j < end && !(Double.isFinite(max) && Double.isFinite(min)); j++) {
+          requireFinite(s.data[row + j], h, i, j);
+        }
+      } else {
+        for (int j = 0; j < end; j++) {
+          if (on[j]) {
+            double sc = sigma * s.data[row + j];
+            if (slope != 0) {
+              sc -= slope * Math.abs(qPos[i] - kPos[j]);
+            }
+            requireFinite(sc, h, i, j);
+            s.data[row + j] = sc;
+            max = sc > max ? sc : max;
+            min = sc < min ? sc : min;
           }
-          if (!Double.isFinite(sc)) {
-            throw new ArithmeticException("attention score " + sc + " at head " + h + ", query " + i + ", key " + j
-                + " is not finite: the inputs or weights are too large for double precision");
-          }
-          s.data[row + j] = sc;
-          max = sc > max ? sc : max;
-          min = sc < min ? sc : min;
         }
       }
       spread[i] = max - min;
       double sum;
-      if (reach != null || arch.mask() == Architecture.Mask.BIDIRECTIONAL) {
+      if (contiguous) {
         sum = Gemm.expShifted(s.data, w.data, row, row + end, max);
       } else {
         sum = 0;
@@ -475,13 +491,25 @@ public final class FastModel {
           sum += e;
         }
       }
-      for (int j = 0; j < end; j++) {
-        w.data[row + j] /= sum;
+      if (vector) {
+        Vectorised.divide(w.data, row, row + end, sum);
+      } else {
+        for (int j = 0; j < end; j++) {
+          w.data[row + j] /= sum;
+        }
       }
     }
     DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
     Gemm.mult(w, v, out, reach);
-    return new Head(q, v, s, w, out, allowed, spread, k);
+    return new Head(q, v, s, w, out, mask, spread, k);
+  }
+
+  /** Throws when the scaled score {@code sc} of head h, query i, key j is not finite. */
+  private static void requireFinite(double sc, int h, int i, int j) {
+    if (!Double.isFinite(sc)) {
+      throw new ArithmeticException("attention score " + sc + " at head " + h + ", query " + i + ", key " + j
+          + " is not finite: the inputs or weights are too large for double precision");
+    }
   }
 
   private DMatrixRMaj affine(DMatrixRMaj x, String w, String b) {

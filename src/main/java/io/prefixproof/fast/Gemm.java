@@ -37,7 +37,7 @@ public final class Gemm {
   }
 
   /** Whether products and exponentials take the vectorised kernels now. */
-  private static boolean vectorNow() {
+  static boolean vectorNow() {
     return VECTOR && VectorWarmup.ready();
   }
 

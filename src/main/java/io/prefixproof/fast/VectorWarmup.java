@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * kernels run in the interpreter or C1, which box every vector: W1 medium ran at a quarter of the scalar
  * rate over its first 10 s on a loaded machine (proofs-notes/performance.md, "Warm-up"). On the first
  * product a daemon thread times both kernels on a small product and exponential that take every branch
- * (4-row tiles and the rest, two-vector, one-vector and scalar columns, with and without limits) and
+ * (4-row tiles and the rest, two-vector, one-vector and scalar columns, with and without limits), and the
+ * softmax rows' scaling and division and the limitation checks' row comparisons ({@link RowCompare}), and
  * flips {@link #ready()} once the vectorised kernel has been the faster three batches in a row. Both
  * give the same doubles ({@link Gemm}), so the switch changes speed only.
  * {@code -Dprefixproof.vectorWarmup=false} uses the vectorised kernels from the start.
@@ -78,16 +79,30 @@ final class VectorWarmup {
 
   private static long time(boolean vector, double[] a, double[] b, double[] c, int kk, int n, int m, int[] cols,
       int[] depth, double[] s, double[] w) {
+    double[] range = new double[2];
     long t0 = System.nanoTime();
     for (int rep = 0; rep < 20; rep++) {
       if (vector) {
         Vectorised.rows(a, b, c, kk, n, 0, m, null, null);
         Vectorised.rows(a, b, c, kk, n, 0, m, cols, depth);
         Vectorised.expShifted(s, w, 0, s.length, 0);
+        Vectorised.scaleRow(w, 0, w.length, 1.0, range);
+        Vectorised.divide(w, 0, w.length, 1.0);
+        Vectorised.compareRow(s, 0, w, 0, s.length, 0.5, 1e-14, 1e-300, range);
       } else {
         Gemm.scalarRows(a, b, c, kk, n, 0, m, null, null);
         Gemm.scalarRows(a, b, c, kk, n, 0, m, cols, depth);
         Gemm.scalarExpShifted(s, w, 0, s.length, 0);
+        // the scalar counterparts of scaleRow and divide (FastModel.head's loops), then of compareRow
+        for (int j = 0; j < w.length; j++) {
+          w[j] = 1.0 * w[j];
+          range[0] = Math.max(range[0], w[j]);
+          range[1] = Math.min(range[1], w[j]);
+        }
+        for (int j = 0; j < w.length; j++) {
+          w[j] /= 1.0;
+        }
+        RowCompare.scalar(s, 0, w, 0, 0, s.length, 0.5, 1e-14, 1e-300, range);
       }
     }
     return System.nanoTime() - t0;

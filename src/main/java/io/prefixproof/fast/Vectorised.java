@@ -25,13 +25,16 @@ final class Vectorised {
       int rows = Math.min(4, to - i);
       int width = Gemm.limit(cols, i, rows, n);
       int steps = Gemm.limit(depth, i, rows, kk);
+      // vectors cover the limit rounded up to whole vectors where the row has them; the columns past a row's
+      // limit are products too, and are zeroed below like every column past it
+      int covered = Math.min(width + (L - width % L) % L, n);
       int j = 0;
       if (rows == 4) {
-        for (; j + 2 * L <= width; j += 2 * L) {
+        for (; j + 2 * L <= covered; j += 2 * L) {
           tile4x2(a, b, c, kk, 0, steps, n, i, j);
         }
       }
-      for (; j + L <= width; j += L) {
+      for (; j + L <= covered; j += L) {
         for (int r = i; r < i + rows; r++) {
           vector(a, b, c, kk, steps, n, r, j);
         }
@@ -157,5 +160,63 @@ final class Vectorised {
       sum += w[k];
     }
     return sum;
+  }
+
+  /**
+   * {@link RowCompare#scaled}: lanes of j with the scalar kernel's operations (|a − b·keep|, c·max(a, b) +
+   * floor, the quotient), lane-wise maxima, then the tail; {@code out} starts at 0.
+   */
+  static void compareRow(double[] a, int ao, double[] b, int bo, int n, double keep, double c, double floor,
+      double[] out) {
+    DoubleVector maxErr = DoubleVector.zero(S);
+    DoubleVector maxRatio = maxErr;
+    int j = 0;
+    for (; j + L <= n; j += L) {
+      DoubleVector x = DoubleVector.fromArray(S, a, ao + j);
+      DoubleVector y = DoubleVector.fromArray(S, b, bo + j);
+      DoubleVector err = x.sub(y.mul(keep)).abs();
+      maxErr = maxErr.max(err);
+      maxRatio = maxRatio.max(err.div(x.max(y).mul(c).add(floor)));
+    }
+    out[0] = maxErr.reduceLanes(VectorOperators.MAX);
+    out[1] = maxRatio.reduceLanes(VectorOperators.MAX);
+    RowCompare.scalar(a, ao, b, bo, j, n, keep, c, floor, out);
+  }
+
+  /**
+   * {@code s[j] ← sigma·s[j]} for j in [from, to); returns into {@code out} the largest and smallest scaled
+   * score (NaN when one is NaN; ±∞ when one is infinite or the range is empty).
+   */
+  static void scaleRow(double[] s, int from, int to, double sigma, double[] out) {
+    DoubleVector max = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+    DoubleVector min = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+    int j = from;
+    for (; j + L <= to; j += L) {
+      DoubleVector x = DoubleVector.fromArray(S, s, j).mul(sigma);
+      x.intoArray(s, j);
+      max = max.max(x);
+      min = min.min(x);
+    }
+    double hi = max.reduceLanes(VectorOperators.MAX);
+    double lo = min.reduceLanes(VectorOperators.MIN);
+    for (; j < to; j++) {
+      double x = sigma * s[j];
+      s[j] = x;
+      hi = Math.max(hi, x);
+      lo = Math.min(lo, x);
+    }
+    out[0] = hi;
+    out[1] = lo;
+  }
+
+  /** {@code w[j] ← w[j] / sum} for j in [from, to) (each quotient correctly rounded, as the scalar division). */
+  static void divide(double[] w, int from, int to, double sum) {
+    int j = from;
+    for (; j + L <= to; j += L) {
+      DoubleVector.fromArray(S, w, j).div(sum).intoArray(w, j);
+    }
+    for (; j < to; j++) {
+      w[j] /= sum;
+    }
   }
 }

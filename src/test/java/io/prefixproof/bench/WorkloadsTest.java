@@ -38,6 +38,55 @@ class WorkloadsTest {
   }
 
   @Test
+  @DisplayName("W1: keys and values projected apart for prefix and content equal the product of the stacked rows,"
+      + " bit for bit")
+  void w1ProjectionsApart() {
+    for (String size : Workloads.SIZES.get("W1")) {
+      int[] s = Workloads.w1Shape(size);
+      Workloads.W1Case c = Workloads.w1Case(s, new SplittableRandom(5));
+      java.util.List<FastModel.Head> h = c.heads();
+      org.ejml.data.DMatrixRMaj all = org.ejml.dense.row.CommonOps_DDRM.concatRowsMulti(c.prefix(), c.content());
+      for (String w : java.util.List.of("K", "V")) {
+        org.ejml.data.DMatrixRMaj stacked = new org.ejml.data.DMatrixRMaj(s[2] + s[3], s[1]);
+        io.prefixproof.fast.Gemm.multTransB(all, c.model().param(w.equals("K") ? io.prefixproof.model.Names.wk(0, 0)
+            : io.prefixproof.model.Names.wv(0, 0)), stacked);
+        org.ejml.data.DMatrixRMaj prefixed = w.equals("K") ? h.get(0).keys() : h.get(0).values();
+        org.ejml.data.DMatrixRMaj plain = w.equals("K") ? h.get(1).keys() : h.get(1).values();
+        for (int i = 0; i < stacked.getNumElements(); i++) {
+          assertEquals(Double.doubleToRawLongBits(stacked.data[i]), Double.doubleToRawLongBits(prefixed.data[i]),
+              size + " " + w + " entry " + i);
+        }
+        for (int i = 0; i < plain.getNumElements(); i++) {
+          assertEquals(Double.doubleToRawLongBits(stacked.data[s[3] * s[1] + i]),
+              Double.doubleToRawLongBits(plain.data[i]), size + " content " + w + " entry " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("W1: rows compared at once give the largest error and error/tolerance of single comparisons, bit for"
+      + " bit")
+  void w1RowsEqualSingleComparisons() {
+    for (String size : java.util.List.of("small", "medium")) {
+      int[] s = Workloads.w1Shape(size);
+      SplittableRandom r = new SplittableRandom(4);
+      for (int k = 0; k < 6; k++) {
+        java.util.List<FastModel.Head> h = Workloads.w1Case(s, r.split()).heads();
+        DoubleLimitations.Meter rows = new DoubleLimitations.Meter();
+        DoubleLimitations.Meter single = new DoubleLimitations.Meter().recordTolerances();
+        DoubleLimitations.checkHead(h.get(0), 0, s[3], h.get(1), 0, 0, rows);
+        DoubleLimitations.checkHead(h.get(0), 0, s[3], h.get(1), 0, 0, single);
+        for (String id : java.util.List.of("LIM-1", "LIM-3")) {
+          assertEquals(single.maxAbsErr(Set.of(id)), rows.maxAbsErr(Set.of(id)), size + " " + id);
+          assertEquals(single.maxRatio(Set.of(id)), rows.maxRatio(Set.of(id)), size + " " + id);
+          assertTrue(single.maxRatio(Set.of(id)) > 0, "the comparison measures something");
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("W2: LIM-1/LIM-3 hold exactly; a head output changed by 2^-2000 is caught")
   void w2() {
     int[] s = Workloads.w2Shape("small");
