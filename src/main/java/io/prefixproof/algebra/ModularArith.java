@@ -198,6 +198,10 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   public Modular of(BigFraction value) {
     BigInteger n = value.getNumerator();
     BigInteger d = value.getDenominator();
+    if (d.equals(BigInteger.ONE) && n.bitLength() <= 1 && n.signum() >= 0) {
+      // 0 and 1 (a score scale of 1, W_O's identity entries) as the shared constants, which products skip
+      return n.signum() == 0 ? zero : one;
+    }
     long[] inv = d.bitLength() <= 16 ? inverses.computeIfAbsent(d, this::inverse) : inverse(d);
     long[] r = new long[primes.length];
     for (int k = 0; k < primes.length; k++) {
@@ -346,7 +350,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   };
 
   /**
-   * {@code 2^e} without a division: residues {@code 2^e} or {@code (1/2)^{−e}} by square and multiply, the
+   * {@code 2^e} without a division: residues {@code 2^e} or {@code (1/2)^{−e}} ({@link ModPrime#powerOfTwo}), the
    * exact double (or the bound beyond the doubles' range), sign +1, and the factored form {@code 1·2^e} over
    * the one atom 2, which the powers of a case then share.
    */
@@ -356,9 +360,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     long[] r = new long[primes.length];
     for (int k = 0; k < primes.length; k++) {
-      ModPrime p = primes[k];
-      // 1/2 = (p + 1)/2 modulo the odd prime p
-      r[k] = p.pow(e > 0 ? p.of(2) : p.of((p.p + 1) / 2), Math.abs(e));
+      r[k] = primes[k].powerOfTwo(e);
     }
     double lo;
     double hi;

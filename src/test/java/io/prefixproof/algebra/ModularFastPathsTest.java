@@ -153,6 +153,24 @@ class ModularFastPathsTest {
   }
 
   @Test
+  @DisplayName("powers of two kept per prime: each exponent twice, inside and beyond the cached range, equals BigInteger's")
+  void cachedPowersOfTwo() {
+    for (long p : new long[] {3, 5, 1_000_003, (1L << 61) - 1}) {
+      ModPrime m = new ModPrime(p);
+      BigInteger q = BigInteger.valueOf(p);
+      BigInteger half = BigInteger.TWO.modInverse(q);
+      for (int round = 0; round < 2; round++) {
+        for (long e = -600; e <= 600; e += round == 0 ? 1 : 7) {
+          BigInteger expected = (e >= 0 ? BigInteger.TWO : half).modPow(BigInteger.valueOf(Math.abs(e)), q);
+          assertEquals(expected.longValueExact(), m.value(m.powerOfTwo(e)), "2^" + e + " mod " + p);
+        }
+      }
+      // a planted off-by-one exponent is seen
+      assertNotEquals(m.value(m.powerOfTwo(11)), BigInteger.TWO.modPow(BigInteger.valueOf(12), q).longValueExact());
+    }
+  }
+
+  @Test
   @DisplayName("a quotient of two doubles is enclosed by its neighbours, and is a point exactly when it is a double")
   void smallQuotientEnclosure() {
     Gen<BigFraction> values = Gen.combine(Gen.longs(1 - (1L << 53), (1L << 53) - 1), Gen.longs(1, (1L << 53) - 1),
