@@ -141,6 +141,11 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     return atomBits[id];
   }
 
+  /** The atoms' bit bounds by id, read once for a loop over many atoms (ids registered later are not in it). */
+  double[] atomBitsTable() {
+    return atomBits;
+  }
+
   /** The atom of an input denominator {@code d > 1}, one per distinct value. */
   private synchronized int denominatorAtom(BigInteger d) {
     Integer id = denominators.get(d);

@@ -32,79 +32,79 @@ final class ModularDot {
    */
   static Modular dot(Object[] a, int aOff, int aStep, Object[] b, int bOff, int bStep, int n) {
     ModularArith ar = ((Modular) a[aOff]).arith;
-    Modular[] xs = new Modular[n];
-    Modular[] ys = b == null ? null : new Modular[n];
+    Modular[] xs = new Modular[b == null ? n : 2 * n];
     int live = 0;
     int atoms = 0;
     for (int t = 0; t < n; t++) {
       Modular x = (Modular) a[aOff + t * aStep];
       Modular y = b == null ? null : (Modular) b[bOff + t * bStep];
       if (x.m != Double.NEGATIVE_INFINITY && (y == null || y.m != Double.NEGATIVE_INFINITY)) {
-        xs[live] = x;
-        atoms += x.atoms.length;
-        if (ys != null) {
-          ys[live] = y;
+        if (y == null) {
+          xs[live++] = x;
+        } else {
+          // a term's factors side by side: x at 2t, y at 2t + 1
+          xs[2 * live] = x;
+          xs[2 * live++ + 1] = y;
           atoms += y.atoms.length;
         }
-        live++;
+        atoms += x.atoms.length;
       }
     }
     if (live == 0) {
       return ar.getZero();
     }
+    int f = b == null ? 1 : 2;
     ModPrime[] ps = ar.primes;
     long[] s = new long[ps.length];
     for (int k = 0; k < ps.length; k++) {
-      s[k] = ys == null ? sumResidues(ps[k], xs, live, k) : dotResidues(ps[k], xs, ys, live, k);
+      s[k] = f == 1 ? sumResidues(ps[k], xs, live, k) : dotResidues(ps[k], xs, live, k);
     }
+    double[] bits = ar.atomBitsTable();
     double lo = 0;
     double hi = 0;
     int sign = 0;
     double[] heights = new double[live];
     for (int t = 0; t < live; t++) {
-      Modular x = xs[t];
-      Modular y = ys == null ? null : ys[t];
+      Modular x = xs[f * t];
+      Modular y = f == 1 ? null : xs[2 * t + 1];
       lo = Enclosure.addDown(lo, y == null ? x.lo : productLow(x, y));
       hi = Enclosure.addUp(hi, y == null ? x.hi : productHigh(x, y));
       int st = y == null ? x.sign : x.sign == Modular.UNKNOWN || y.sign == Modular.UNKNOWN ? Modular.UNKNOWN
           : x.sign * y.sign;
       sign = sign == 0 ? st : st == 0 || st == sign ? sign : Modular.UNKNOWN;
-      heights[t] = height(ar, x) + (y == null ? 0 : height(ar, y));
+      heights[t] = height(ar, bits, x) + (y == null ? 0 : height(ar, bits, y));
     }
     if (atoms == 0) {
       return new Modular(ar, s, lo, hi, sign, additionTree(heights), NONE, NONE);
     }
-    // g = min over the terms of each term's exponents (absent: 0), folded in one term at a time
-    int[] ids = new int[atoms];
-    int[] exps = new int[atoms];
-    int[] nextIds = new int[atoms];
-    int[] nextExps = new int[atoms];
-    int size = merge(NONE, NONE, 0, xs[0], ys == null ? null : ys[0], ids, exps, true);
+    // g = min over the terms of each term's exponents (absent: 0), folded in one term at a time into one of
+    // two halves of the buffer (ids, then exponents), each big enough for every atom of every term
+    int[] buf = new int[4 * atoms];
+    int size = merge(buf, 0, 0, xs[0], f == 1 ? null : xs[1], 2 * atoms, atoms, true);
+    int from = 2 * atoms;
     for (int t = 1; t < live; t++) {
-      int next = merge(ids, exps, size, xs[t], ys == null ? null : ys[t], nextIds, nextExps, false);
-      int[] swap = ids;
-      ids = nextIds;
-      nextIds = swap;
-      swap = exps;
-      exps = nextExps;
-      nextExps = swap;
-      size = next;
+      int to = 2 * atoms - from;
+      size = merge(buf, from, size, xs[f * t], f == 1 ? null : xs[2 * t + 1], to, atoms, false);
+      from = to;
     }
     double shared = 0;
     for (int i = 0; i < size; i++) {
-      shared += exps[i] * ar.atomBits(ids[i]);
+      shared += buf[from + atoms + i] * bits[buf[from + i]];
     }
-    return new Modular(ar, s, lo, hi, sign, additionTree(heights) - shared, Arrays.copyOf(ids, size),
-        Arrays.copyOf(exps, size));
+    return new Modular(ar, s, lo, hi, sign, additionTree(heights) - shared,
+        Arrays.copyOfRange(buf, from, from + size), Arrays.copyOfRange(buf, from + atoms, from + atoms + size));
   }
 
-  /** {@code Σ_t x_t y_t} modulo prime k in Montgomery form, {@link Modular#DEAD} if a factor is dead there. */
-  private static long dotResidues(ModPrime p, Modular[] xs, Modular[] ys, int n, int k) {
+  /**
+   * {@code Σ_t x_t y_t} modulo prime k in Montgomery form ({@code x_t, y_t} at {@code 2t, 2t + 1}), {@link
+   * Modular#DEAD} if a factor is dead there.
+   */
+  private static long dotResidues(ModPrime p, Modular[] xy, int n, int k) {
     long hi = 0;
     long lo = 0;
     for (int t = 0; t < n; t++) {
-      long x = xs[t].r[k];
-      long y = ys[t].r[k];
+      long x = xy[2 * t].r[k];
+      long y = xy[2 * t + 1].r[k];
       if (x == Modular.DEAD || y == Modular.DEAD) {
         return Modular.DEAD;
       }
@@ -137,27 +137,27 @@ final class ModularDot {
    * {@code m + Σ_i e_i bits(a_i)} over all of {@code v}'s atoms, each exponent with its sign: a bound on log2 of
    * {@code |v|·∏ a_i^{−e_i}}, an integer; 0 for the constant 1, as {@link Modular#multiply} takes it.
    */
-  private static double height(ModularArith ar, Modular v) {
+  private static double height(ModularArith ar, double[] bits, Modular v) {
     if (v == ar.getOne()) {
       return 0;
     }
-    double bits = v.m;
+    double h = v.m;
     for (int i = 0; i < v.atoms.length; i++) {
-      bits += v.exps[i] * ar.atomBits(v.atoms[i]);
+      h += v.exps[i] * bits[v.atoms[i]];
     }
-    return bits;
+    return h;
   }
 
   private static final int[] NONE = {};
 
   /**
-   * Writes into {@code outIds, outExps} the exponents {@code min(g(a), e(a))} (absent: 0; zeros dropped) of
-   * the running {@code g} ({@code size} sorted atoms) and the term {@code x·y} ({@code y} null: the term x),
-   * whose exponent {@code e} is the sum of its factors'; {@code first} takes the term's exponents as they are.
-   * Returns the number written. All lists are ascending by atom id, so this is one pass over the three.
+   * Writes the exponents {@code min(g(a), e(a))} (absent: 0; zeros dropped) of the running {@code g} ({@code
+   * size} atoms at {@code buf[from..]}, their exponents {@code half} further) and of the term {@code x·y} ({@code
+   * y} null: the term x), whose exponent {@code e} is the sum of its factors', to {@code buf[to..]} likewise;
+   * {@code first} takes the term's exponents as they are. Returns the number written. All lists ascend by atom
+   * id, so this is one pass over the three.
    */
-  private static int merge(int[] ids, int[] exps, int size, Modular x, Modular y, int[] outIds, int[] outExps,
-      boolean first) {
+  private static int merge(int[] buf, int from, int size, Modular x, Modular y, int to, int half, boolean first) {
     int[] xa = x.atoms;
     int[] ya = y == null ? NONE : y.atoms;
     int i = 0;
@@ -165,9 +165,12 @@ final class ModularDot {
     int k = 0;
     int n = 0;
     while (i < size || j < xa.length || k < ya.length) {
-      int id = Math.min(i < size ? ids[i] : Integer.MAX_VALUE,
+      int id = Math.min(i < size ? buf[from + i] : Integer.MAX_VALUE,
           Math.min(j < xa.length ? xa[j] : Integer.MAX_VALUE, k < ya.length ? ya[k] : Integer.MAX_VALUE));
-      int g = i < size && ids[i] == id ? exps[i++] : 0;
+      int g = 0;
+      if (i < size && buf[from + i] == id) {
+        g = buf[from + half + i++];
+      }
       int e = 0;
       if (j < xa.length && xa[j] == id) {
         e += x.exps[j++];
@@ -177,8 +180,8 @@ final class ModularDot {
       }
       int v = first ? e : Math.min(g, e);
       if (v != 0) {
-        outIds[n] = id;
-        outExps[n++] = v;
+        buf[to + n] = id;
+        buf[to + half + n++] = v;
       }
     }
     return n;
