@@ -146,15 +146,67 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     return atomBits;
   }
 
-  /** The atom of an input denominator {@code d > 1}, one per distinct value. */
+  /** The atom of an input denominator or a factor of one, {@code d > 1}, one per distinct value. */
   private synchronized int denominatorAtom(BigInteger d) {
     Integer id = denominators.get(d);
     if (id == null) {
-      boolean powerOfTwo = d.getLowestSetBit() == d.bitLength() - 1;
-      id = newAtom(d.bitLength() - (powerOfTwo ? 1 : 0));
+      id = newAtom(denominatorBits(d));
       denominators.put(d, id);
     }
     return id;
+  }
+
+  /** Small primes an input denominator is split over, so that denominators such as 2, 4 and 6 share atoms. */
+  private static final int[] SMALL_PRIMES = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47};
+
+  /** The factored form {@code ∏ a_i^{e_i}} of {@code 1/d}: atoms ascending, exponents negative. */
+  private record Form(int[] atoms, int[] exps) {}
+
+  private final java.util.Map<BigInteger, Form> denominatorForms = new java.util.HashMap<>();
+
+  /**
+   * The factored form of {@code 1/d} for an input denominator {@code d > 1}: {@code d} split into powers of the
+   * {@link #SMALL_PRIMES} and a cofactor, each an atom ({@link #denominatorAtom}), when their bit bounds add up
+   * to no more than {@code d}'s own (2^k: k; another prime: its bit length); {@code d} as one atom otherwise.
+   * Either way the denominator bound holds, and split denominators share atoms with each other and with the
+   * dyadic kernel's powers of two (1/2 + 1/4 has a 2-bit denominator bound, not 3).
+   */
+  private synchronized Form denominatorForm(BigInteger d) {
+    Form f = denominatorForms.get(d);
+    if (f != null) {
+      return f;
+    }
+    java.util.Map<BigInteger, Integer> split = new java.util.LinkedHashMap<>();
+    BigInteger rest = d;
+    for (int q : SMALL_PRIMES) {
+      BigInteger bq = BigInteger.valueOf(q);
+      while (rest.mod(bq).signum() == 0) {
+        rest = rest.divide(bq);
+        split.merge(bq, 1, Integer::sum);
+      }
+    }
+    if (!rest.equals(BigInteger.ONE)) {
+      split.put(rest, 1);
+    }
+    double bits = 0;
+    for (java.util.Map.Entry<BigInteger, Integer> e : split.entrySet()) {
+      bits += e.getValue() * denominatorBits(e.getKey());
+    }
+    if (bits > denominatorBits(d)) {
+      split = java.util.Map.of(d, 1);
+    }
+    java.util.TreeMap<Integer, Integer> atoms = new java.util.TreeMap<>();
+    split.forEach((factor, k) -> atoms.put(denominatorAtom(factor), -k));
+    f = new Form(atoms.keySet().stream().mapToInt(Integer::intValue).toArray(),
+        atoms.values().stream().mapToInt(Integer::intValue).toArray());
+    denominatorForms.put(d, f);
+    return f;
+  }
+
+  /** The bit bound of the atom of a denominator {@code d > 1}: k for 2^k, the bit length otherwise. */
+  private static int denominatorBits(BigInteger d) {
+    boolean powerOfTwo = d.getLowestSetBit() == d.bitLength() - 1;
+    return d.bitLength() - (powerOfTwo ? 1 : 0);
   }
 
   private Modular constant(long v) {
@@ -214,8 +266,9 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     double[] e = Enclosure.of(value);
     boolean integer = d.equals(BigInteger.ONE);
+    Form form = integer ? null : denominatorForm(d);
     return new Modular(this, r, e[0], e[1], n.signum(), n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(),
-        integer ? NONE : new int[] {denominatorAtom(d)}, integer ? NONE : new int[] {-1});
+        integer ? NONE : form.atoms(), integer ? NONE : form.exps());
   }
 
   /** The residues of {@code 1/d} (Montgomery form), {@link Modular#DEAD} for a prime dividing {@code d}. */
