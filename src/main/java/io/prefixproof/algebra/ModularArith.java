@@ -176,29 +176,48 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     if (f != null) {
       return f;
     }
-    java.util.Map<BigInteger, Integer> split = new java.util.LinkedHashMap<>();
+    // factors (the small primes dividing d, then the cofactor) with their multiplicities
+    BigInteger[] factors = new BigInteger[SMALL_PRIMES.length + 1];
+    int[] counts = new int[factors.length];
+    int n = 0;
     BigInteger rest = d;
+    double bits = 0;
     for (int q : SMALL_PRIMES) {
       BigInteger bq = BigInteger.valueOf(q);
       while (rest.mod(bq).signum() == 0) {
         rest = rest.divide(bq);
-        split.merge(bq, 1, Integer::sum);
+        if (n == 0 || !factors[n - 1].equals(bq)) {
+          factors[n++] = bq;
+        }
+        counts[n - 1]++;
+        bits += denominatorBits(bq);
       }
     }
     if (!rest.equals(BigInteger.ONE)) {
-      split.put(rest, 1);
-    }
-    double bits = 0;
-    for (java.util.Map.Entry<BigInteger, Integer> e : split.entrySet()) {
-      bits += e.getValue() * denominatorBits(e.getKey());
+      factors[n] = rest;
+      counts[n++] = 1;
+      bits += denominatorBits(rest);
     }
     if (bits > denominatorBits(d)) {
-      split = java.util.Map.of(d, 1);
+      factors[0] = d;
+      counts[0] = 1;
+      n = 1;
     }
-    java.util.TreeMap<Integer, Integer> atoms = new java.util.TreeMap<>();
-    split.forEach((factor, k) -> atoms.put(denominatorAtom(factor), -k));
-    f = new Form(atoms.keySet().stream().mapToInt(Integer::intValue).toArray(),
-        atoms.values().stream().mapToInt(Integer::intValue).toArray());
+    // atoms ascending by id (ids follow registration order, not the factors' order)
+    int[] atoms = new int[n];
+    int[] exps = new int[n];
+    for (int i = 0; i < n; i++) {
+      int id = denominatorAtom(factors[i]);
+      int j = i;
+      while (j > 0 && atoms[j - 1] > id) {
+        atoms[j] = atoms[j - 1];
+        exps[j] = exps[j - 1];
+        j--;
+      }
+      atoms[j] = id;
+      exps[j] = -counts[i];
+    }
+    f = new Form(atoms, exps);
     denominatorForms.put(d, f);
     return f;
   }
