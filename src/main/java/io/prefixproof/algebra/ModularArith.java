@@ -176,27 +176,27 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     if (f != null) {
       return f;
     }
-    // factors (the small primes dividing d, then the cofactor) with their multiplicities
+    // factors (the small primes dividing d, then the cofactor) with their multiplicities; a d beyond the longs
+    // stays one atom
     BigInteger[] factors = new BigInteger[SMALL_PRIMES.length + 1];
     int[] counts = new int[factors.length];
     int n = 0;
-    BigInteger rest = d;
-    double bits = 0;
+    long rest = d.bitLength() < 63 ? d.longValue() : 1;
+    double bits = d.bitLength() < 63 ? 0 : Double.POSITIVE_INFINITY;
     for (int q : SMALL_PRIMES) {
-      BigInteger bq = BigInteger.valueOf(q);
-      while (rest.mod(bq).signum() == 0) {
-        rest = rest.divide(bq);
-        if (n == 0 || !factors[n - 1].equals(bq)) {
-          factors[n++] = bq;
+      while (rest % q == 0) {
+        rest /= q;
+        if (n == 0 || factors[n - 1].longValue() != q) {
+          factors[n++] = BigInteger.valueOf(q);
         }
         counts[n - 1]++;
-        bits += denominatorBits(bq);
+        bits += denominatorBits(factors[n - 1]);
       }
     }
-    if (!rest.equals(BigInteger.ONE)) {
-      factors[n] = rest;
+    if (rest != 1) {
+      factors[n] = BigInteger.valueOf(rest);
       counts[n++] = 1;
-      bits += denominatorBits(rest);
+      bits += denominatorBits(factors[n - 1]);
     }
     if (bits > denominatorBits(d)) {
       factors[0] = d;

@@ -67,8 +67,8 @@ final class ModularDot {
     for (int t = 0; t < live; t++) {
       Modular x = xs[f * t];
       Modular y = f == 1 ? null : xs[2 * t + 1];
-      lo = Enclosure.addDown(lo, y == null ? x.lo : productLow(x, y));
-      hi = Enclosure.addUp(hi, y == null ? x.hi : productHigh(x, y));
+      lo = Enclosure.addDown(lo, y == null ? x.lo : productLow(x.lo, x.hi, y.lo, y.hi));
+      hi = Enclosure.addUp(hi, y == null ? x.hi : productHigh(x.lo, x.hi, y.lo, y.hi));
       int st = y == null ? x.sign : x.sign == Modular.UNKNOWN || y.sign == Modular.UNKNOWN ? Modular.UNKNOWN
           : x.sign * y.sign;
       sign = sign == 0 ? st : st == 0 || st == sign ? sign : Modular.UNKNOWN;
@@ -223,39 +223,29 @@ final class ModularDot {
     return merged[tail - 1];
   }
 
-  /** A double ≤ x·y for all x, y in the enclosures, from the factors' sign case (all four corners otherwise). */
-  static double productLow(Modular x, Modular y) {
-    if (x.lo >= 0 && y.lo >= 0) {
-      return Enclosure.mulDown(x.lo, y.lo);
+  /**
+   * A double ≤ x·y for all x ∈ [xl, xh], y ∈ [yl, yh], from the factors' sign case (all four corners
+   * otherwise).
+   */
+  static double productLow(double xl, double xh, double yl, double yh) {
+    if (xl >= 0 && yl >= 0) {
+      return Enclosure.mulDown(xl, yl);
     }
-    if (x.hi <= 0 && y.hi <= 0) {
-      return Enclosure.mulDown(x.hi, y.hi);
+    if (xh <= 0 && yh <= 0) {
+      return Enclosure.mulDown(xh, yh);
     }
-    if (x.lo >= 0 && y.hi <= 0) {
-      return Enclosure.mulDown(x.hi, y.lo);
+    if (xl >= 0 && yh <= 0) {
+      return Enclosure.mulDown(xh, yl);
     }
-    if (x.hi <= 0 && y.lo >= 0) {
-      return Enclosure.mulDown(x.lo, y.hi);
+    if (xh <= 0 && yl >= 0) {
+      return Enclosure.mulDown(xl, yh);
     }
-    return Math.min(Math.min(Enclosure.mulDown(x.lo, y.lo), Enclosure.mulDown(x.lo, y.hi)),
-        Math.min(Enclosure.mulDown(x.hi, y.lo), Enclosure.mulDown(x.hi, y.hi)));
+    return Math.min(Math.min(Enclosure.mulDown(xl, yl), Enclosure.mulDown(xl, yh)),
+        Math.min(Enclosure.mulDown(xh, yl), Enclosure.mulDown(xh, yh)));
   }
 
-  /** A double ≥ x·y for all x, y in the enclosures. */
-  static double productHigh(Modular x, Modular y) {
-    if (x.lo >= 0 && y.lo >= 0) {
-      return Enclosure.mulUp(x.hi, y.hi);
-    }
-    if (x.hi <= 0 && y.hi <= 0) {
-      return Enclosure.mulUp(x.lo, y.lo);
-    }
-    if (x.lo >= 0 && y.hi <= 0) {
-      return Enclosure.mulUp(x.lo, y.hi);
-    }
-    if (x.hi <= 0 && y.lo >= 0) {
-      return Enclosure.mulUp(x.hi, y.lo);
-    }
-    return Math.max(Math.max(Enclosure.mulUp(x.lo, y.lo), Enclosure.mulUp(x.lo, y.hi)),
-        Math.max(Enclosure.mulUp(x.hi, y.lo), Enclosure.mulUp(x.hi, y.hi)));
+  /** A double ≥ x·y over the same boxes: {@code max x·y = −min (−x)·y}, as {@code mulUp(x, y) = −mulDown(−x, y)}. */
+  static double productHigh(double xl, double xh, double yl, double yh) {
+    return -productLow(-xh, -xl, yl, yh);
   }
 }

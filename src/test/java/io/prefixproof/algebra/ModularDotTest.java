@@ -204,6 +204,39 @@ class ModularDotTest {
   }
 
   @Test
+  @DisplayName("product bounds by sign case enclose every corner's exact product, for doubles of every size and sign")
+  void productBoundsEncloseCorners() {
+    double[] pool = {0, -0.0, 1, -1, 0.5, -3, 1e-300, -1e-300, 1e300, -1e300, Double.MIN_VALUE, -Double.MIN_VALUE,
+        Double.MAX_VALUE, -Double.MAX_VALUE, 1.0 / 3, -2.0 / 7, 0x1p-1000, 12345.678};
+    Gen<List<Integer>> boxes = Gen.lists(Gen.integers(0, pool.length - 1), 4, 4);
+    Property.of("product bounds", boxes).seed(28).tries(3000).check(ix -> {
+      double xl = Math.min(pool[ix.get(0)], pool[ix.get(1)]);
+      double xh = Math.max(pool[ix.get(0)], pool[ix.get(1)]);
+      double yl = Math.min(pool[ix.get(2)], pool[ix.get(3)]);
+      double yh = Math.max(pool[ix.get(2)], pool[ix.get(3)]);
+      double lo = ModularDot.productLow(xl, xh, yl, yh);
+      double hi = ModularDot.productHigh(xl, xh, yl, yh);
+      if (Double.isNaN(lo) || Double.isNaN(hi) || lo == Double.POSITIVE_INFINITY || hi == Double.NEGATIVE_INFINITY) {
+        return false;
+      }
+      for (double x : new double[] {xl, xh}) {
+        for (double y : new double[] {yl, yh}) {
+          // an infinite bound bounds nothing on its side, and holds
+          BigFraction corner = ModularArithTest.exact(x).multiply(ModularArithTest.exact(y));
+          if (lo != Double.NEGATIVE_INFINITY && ModularArithTest.exact(lo).compareTo(corner) > 0
+              || hi != Double.POSITIVE_INFINITY && ModularArithTest.exact(hi).compareTo(corner) < 0) {
+            return false;
+          }
+        }
+      }
+      return true;
+    });
+    // a bound from the wrong corner is seen: [1, 2]·[−3, −1] is at least −6, not −3
+    assertEquals(-6.0, ModularDot.productLow(1, 2, -3, -1));
+    assertEquals(-1.0, ModularDot.productHigh(1, 2, -3, -1));
+  }
+
+  @Test
   @DisplayName("Mat products and Scalars sums and dots of modular matrices equal BigFraction's entry by entry")
   void matricesDispatch() {
     ModularArith ar = ModularArith.random(RationalKernel.DYADIC, 3, new SplittableRandom(25));
