@@ -10,10 +10,10 @@ import java.util.Arrays;
  * <ul>
  *   <li>residues: per prime, the 128-bit products of the Montgomery forms are accumulated and reduced once
  *       ({@code Σ (x R)(y R) R^{-1} = (Σ x y) R}); a prime is dead in {@code s} when it is dead in a factor
- *       of a term that is not exactly 0;
+ *       of a term that is left in (below);
  *   <li>enclosure: each product's bounds from its factors' sign case, summed with directed rounding;
  *   <li>sign: known when every term's sign is known and no two non-zero signs differ;
- *   <li>factored form: one merge for the whole sum. With {@code x_t y_t = M_t ∏ a^{e_t(a)}} and {@code g(a) =
+ *   <li>factored form: one fold over the terms, no value per addition. With {@code x_t y_t = M_t ∏ a^{e_t(a)}} and {@code g(a) =
  *       min_t e_t(a)} (an atom absent from a term has exponent 0 there), {@code s = ∏ a^{g(a)} · Σ_t M_t ∏
  *       a^{e_t(a) − g(a)}}, a sum of integers each at most {@code 2^{h_t − Σ g(a) bits(a)}} with {@code h_t =
  *       m_t + Σ e_t(a) bits(a)}, so {@code |M| ≤ 2^{H − Σ g(a) bits(a)}} for any {@code H ≥ log2 Σ_t 2^{h_t}};
@@ -21,7 +21,8 @@ import java.util.Arrays;
  *       than the chain of additions, whose every step adds a bit to the larger bound.
  * </ul>
  *
- * Terms with a factor that is exactly 0 (height {@code −∞}) are left out: they change no shadow of the value.
+ * Terms with a factor that is exactly 0 (height {@code −∞}) are left out: they add nothing to the value, so a
+ * prime dead in them (a vanished divisor in the computation of that 0) does not make the sum's residue unknown.
  */
 final class ModularDot {
   private ModularDot() {}
