@@ -112,6 +112,9 @@ public final class Mat<T extends FieldElement<T>> {
     if (data.length > 0 && data[0] instanceof BigFraction) {
       return of(field, rows, b.cols, (i, j) -> exactDot(i, b, j, false));
     }
+    if (data.length > 0 && data[0] instanceof Modular) {
+      return of(field, rows, b.cols, (i, j) -> cast(ModularDot.dot(data, i * cols, 1, b.data, j, b.cols, cols)));
+    }
     return of(
         field,
         rows,
@@ -135,25 +138,43 @@ public final class Mat<T extends FieldElement<T>> {
     return (T) sum.value();
   }
 
+  @SuppressWarnings("unchecked")
+  private T cast(Object v) {
+    return (T) v;
+  }
+
   /** {@code c = a bᵀ}: {@code c_ij = Σ_k a_ik b_jk} (rows of a against rows of b). */
   public Mat<T> timesTransposed(Mat<T> b) {
+    requireSameCols(b);
+    return of(field, rows, b.rows, (i, j) -> rowDot(i, b, j));
+  }
+
+  /**
+   * {@code Σ_k a_ik b_jk}: row i of this matrix against row j of b, entry (i, j) of {@link #timesTransposed}
+   * alone (exact fractions reduced once, modular values in one pass).
+   */
+  public T rowDot(int i, Mat<T> b, int j) {
+    requireSameCols(b);
+    if (i < 0 || i >= rows || j < 0 || j >= b.rows) {
+      throw new IndexOutOfBoundsException("rows " + i + " and " + j + " outside " + shape() + " and " + b.shape());
+    }
+    if (cols > 0 && data[0] instanceof BigFraction) {
+      return exactDot(i, b, j, true);
+    }
+    if (cols > 0 && data[0] instanceof Modular) {
+      return cast(ModularDot.dot(data, i * cols, 1, b.data, j * b.cols, 1, cols));
+    }
+    T s = field.getZero();
+    for (int k = 0; k < cols; k++) {
+      s = s.add(get(i, k).multiply(b.get(j, k)));
+    }
+    return s;
+  }
+
+  private void requireSameCols(Mat<T> b) {
     if (cols != b.cols) {
       throw new IllegalArgumentException("cannot multiply " + shape() + " by the transpose of " + b.shape());
     }
-    if (data.length > 0 && data[0] instanceof BigFraction) {
-      return of(field, rows, b.rows, (i, j) -> exactDot(i, b, j, true));
-    }
-    return of(
-        field,
-        rows,
-        b.rows,
-        (i, j) -> {
-          T s = field.getZero();
-          for (int k = 0; k < cols; k++) {
-            s = s.add(get(i, k).multiply(b.get(j, k)));
-          }
-          return s;
-        });
   }
 
   public Mat<T> transpose() {

@@ -2,6 +2,7 @@ package io.prefixproof.algebra;
 
 import java.math.BigInteger;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Arithmetic modulo one odd modulus {@code p < 2^62} in Montgomery form with {@code R = 2^64}: a residue
@@ -44,7 +45,7 @@ final class ModPrime {
   }
 
   /** {@code REDC(hi·2^64 + lo) = (hi·2^64 + lo)·R^{-1} mod p}, for a value below {@code p·2^64}. */
-  private long reduce(long hi, long lo) {
+  long reduce(long hi, long lo) {
     long m = lo * negInv;
     // the high word of the unsigned product m·p (p < 2^62 is positive; m may have its top bit set)
     long mpHi = Math.multiplyHigh(m, p) + ((m >> 63) & p);
@@ -94,6 +95,38 @@ final class ModPrime {
       base = mul(base, base);
     }
     return result;
+  }
+
+  /** Exponents {@code |e| ≤ CACHED} have their {@link #powerOfTwo} kept: the dyadic kernel's scores are small. */
+  private static final int CACHED = 512;
+
+  /**
+   * {@code 2^e} for {@code e ∈ [−CACHED, CACHED]} at index {@code e + CACHED} once computed, 0 before (no power of
+   * two is 0 modulo an odd prime); made on first use, shared by every arithmetic over this prime.
+   */
+  private volatile AtomicLongArray twos;
+
+  /** {@code 2^e} in Montgomery form for any {@code e}, by square and multiply ({@code 1/2 = (p + 1)/2}). */
+  long powerOfTwo(long e) {
+    if (Math.abs(e) > CACHED) {
+      return powerOfTwoUncached(e);
+    }
+    AtomicLongArray t = twos;
+    if (t == null) {
+      t = new AtomicLongArray(2 * CACHED + 1);
+      twos = t;
+    }
+    int i = (int) e + CACHED;
+    long v = t.get(i);
+    if (v == 0) {
+      v = powerOfTwoUncached(e);
+      t.set(i, v);
+    }
+    return v;
+  }
+
+  private long powerOfTwoUncached(long e) {
+    return pow(e > 0 ? of(2) : of((p + 1) / 2), Math.abs(e));
   }
 
   /** {@code a^{-1}} in Montgomery form by Fermat ({@code a^{p−2}}, p prime); 0 maps to 0. */

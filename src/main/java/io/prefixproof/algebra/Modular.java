@@ -155,6 +155,10 @@ public final class Modular implements FieldElement<Modular> {
 
   @Override
   public Modular multiply(Modular b) {
+    if (b == arith.getOne() || this == arith.getOne()) {
+      // x·1 = x in every shadow, and the height needs no bit for the 1
+      return b == arith.getOne() ? this : b;
+    }
     ModPrime[] ps = arith.primes;
     long[] s = new long[ps.length];
     for (int k = 0; k < ps.length; k++) {

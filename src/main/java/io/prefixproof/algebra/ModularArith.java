@@ -167,15 +167,91 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     return atomBits[id];
   }
 
-  /** The atom of an input denominator {@code d > 1}, one per distinct value. */
+  /** The atoms' bit bounds by id, read once for a loop over many atoms (ids registered later are not in it). */
+  double[] atomBitsTable() {
+    return atomBits;
+  }
+
+  /** The atom of an input denominator or a factor of one, {@code d > 1}, one per distinct value. */
   private synchronized int denominatorAtom(BigInteger d) {
     Integer id = denominators.get(d);
     if (id == null) {
-      boolean powerOfTwo = d.getLowestSetBit() == d.bitLength() - 1;
-      id = newAtom(d.bitLength() - (powerOfTwo ? 1 : 0));
+      id = newAtom(denominatorBits(d));
       denominators.put(d, id);
     }
     return id;
+  }
+
+  /** Small primes an input denominator is split over, so that denominators such as 2, 4 and 6 share atoms. */
+  private static final int[] SMALL_PRIMES = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47};
+
+  /** The factored form {@code ∏ a_i^{e_i}} of {@code 1/d}: atoms ascending, exponents negative. */
+  private record Form(int[] atoms, int[] exps) {}
+
+  private final java.util.Map<BigInteger, Form> denominatorForms = new java.util.HashMap<>();
+
+  /**
+   * The factored form of {@code 1/d} for an input denominator {@code d > 1}: {@code d} split into powers of the
+   * {@link #SMALL_PRIMES} and a cofactor, each an atom ({@link #denominatorAtom}), when their bit bounds add up
+   * to no more than {@code d}'s own (2^k: k; another prime: its bit length); {@code d} as one atom otherwise.
+   * Either way the denominator bound holds, and split denominators share atoms with each other and with the
+   * dyadic kernel's powers of two (1/2 + 1/4 has a 2-bit denominator bound, not 3).
+   */
+  private synchronized Form denominatorForm(BigInteger d) {
+    Form f = denominatorForms.get(d);
+    if (f != null) {
+      return f;
+    }
+    // factors (the small primes dividing d, then the cofactor) with their multiplicities; a d beyond the longs
+    // stays one atom
+    BigInteger[] factors = new BigInteger[SMALL_PRIMES.length + 1];
+    int[] counts = new int[factors.length];
+    int n = 0;
+    long rest = d.bitLength() < 63 ? d.longValue() : 1;
+    double bits = d.bitLength() < 63 ? 0 : Double.POSITIVE_INFINITY;
+    for (int q : SMALL_PRIMES) {
+      while (rest % q == 0) {
+        rest /= q;
+        if (n == 0 || factors[n - 1].longValue() != q) {
+          factors[n++] = BigInteger.valueOf(q);
+        }
+        counts[n - 1]++;
+        bits += denominatorBits(factors[n - 1]);
+      }
+    }
+    if (rest != 1) {
+      factors[n] = BigInteger.valueOf(rest);
+      counts[n++] = 1;
+      bits += denominatorBits(factors[n - 1]);
+    }
+    if (bits > denominatorBits(d)) {
+      factors[0] = d;
+      counts[0] = 1;
+      n = 1;
+    }
+    // atoms ascending by id (ids follow registration order, not the factors' order)
+    int[] atoms = new int[n];
+    int[] exps = new int[n];
+    for (int i = 0; i < n; i++) {
+      int id = denominatorAtom(factors[i]);
+      int j = i;
+      while (j > 0 && atoms[j - 1] > id) {
+        atoms[j] = atoms[j - 1];
+        exps[j] = exps[j - 1];
+        j--;
+      }
+      atoms[j] = id;
+      exps[j] = -counts[i];
+    }
+    f = new Form(atoms, exps);
+    denominatorForms.put(d, f);
+    return f;
+  }
+
+  /** The bit bound of the atom of a denominator {@code d > 1}: k for 2^k, the bit length otherwise. */
+  private static int denominatorBits(BigInteger d) {
+    boolean powerOfTwo = d.getLowestSetBit() == d.bitLength() - 1;
+    return d.bitLength() - (powerOfTwo ? 1 : 0);
   }
 
   private Modular constant(long v) {
@@ -225,6 +301,10 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   public Modular of(BigFraction value) {
     BigInteger n = value.getNumerator();
     BigInteger d = value.getDenominator();
+    if (d.equals(BigInteger.ONE) && n.bitLength() <= 1 && n.signum() >= 0) {
+      // 0 and 1 (a score scale of 1, W_O's identity entries) as the shared constants, which products skip
+      return n.signum() == 0 ? zero : one;
+    }
     long[] inv = d.bitLength() <= 16 ? inverses.computeIfAbsent(d, this::inverse) : inverse(d);
     long[] r = new long[primes.length];
     for (int k = 0; k < primes.length; k++) {
@@ -232,8 +312,10 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     double[] e = Enclosure.of(value);
     boolean integer = d.equals(BigInteger.ONE);
-    return new Modular(this, r, e[0], e[1], precision == null ? null : Wide.of(value, precision), n.signum(), n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(),
-        integer ? NONE : new int[] {denominatorAtom(d)}, integer ? NONE : new int[] {-1});
+    Form form = integer ? null : denominatorForm(d);
+    return new Modular(this, r, e[0], e[1], precision == null ? null : Wide.of(value, precision), n.signum(),
+        n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(), integer ? NONE : form.atoms(),
+        integer ? NONE : form.exps());
   }
 
   /** The residues of {@code 1/d} (Montgomery form), {@link Modular#DEAD} for a prime dividing {@code d}. */
@@ -390,7 +472,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   };
 
   /**
-   * {@code 2^e} without a division: residues {@code 2^e} or {@code (1/2)^{−e}} by square and multiply, the
+   * {@code 2^e} without a division: residues {@code 2^e} or {@code (1/2)^{−e}} ({@link ModPrime#powerOfTwo}), the
    * exact double (or the bound beyond the doubles' range), sign +1, and the factored form {@code 1·2^e} over
    * the one atom 2, which the powers of a case then share.
    */
@@ -400,9 +482,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     long[] r = new long[primes.length];
     for (int k = 0; k < primes.length; k++) {
-      ModPrime p = primes[k];
-      // 1/2 = (p + 1)/2 modulo the odd prime p
-      r[k] = p.pow(e > 0 ? p.of(2) : p.of((p.p + 1) / 2), Math.abs(e));
+      r[k] = primes[k].powerOfTwo(e);
     }
     double lo;
     double hi;

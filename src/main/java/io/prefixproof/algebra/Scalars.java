@@ -50,13 +50,19 @@ public final class Scalars {
     return a.divide(b);
   }
 
-  /** The sum of {@code xs}; exact fractions are added unreduced and reduced once ({@link UnreducedSum}). */
+  /**
+   * The sum of {@code xs}; exact fractions are added unreduced and reduced once ({@link UnreducedSum}), modular
+   * values in one pass ({@link ModularDot}).
+   */
   @SuppressWarnings("unchecked")
   public static <T extends FieldElement<T>> T sum(org.apache.commons.math3.Field<T> field, java.util.List<T> xs) {
     if (!xs.isEmpty() && xs.get(0) instanceof BigFraction) {
       UnreducedSum s = new UnreducedSum();
       xs.forEach(x -> s.add((BigFraction) x));
       return (T) s.value();
+    }
+    if (!xs.isEmpty() && xs.get(0) instanceof Modular) {
+      return (T) ModularDot.dot(xs.toArray(), 0, 1, null, 0, 0, xs.size());
     }
     T s = field.getZero();
     for (T x : xs) {
@@ -78,12 +84,15 @@ public final class Scalars {
     return dot(target.getField(), xs, ys).equals(target);
   }
 
-  /** {@code Σ_k xs_k·ys_k}, exact fractions summed unreduced and reduced once. */
+  /** {@code Σ_k xs_k·ys_k}, exact fractions summed unreduced and reduced once, modular values in one pass. */
   @SuppressWarnings("unchecked")
   public static <T extends FieldElement<T>> T dot(org.apache.commons.math3.Field<T> field, java.util.List<T> xs,
       java.util.List<T> ys) {
     if (!xs.isEmpty() && xs.get(0) instanceof BigFraction) {
       return (T) unreducedDot(xs, ys).value();
+    }
+    if (!xs.isEmpty() && xs.get(0) instanceof Modular) {
+      return (T) ModularDot.dot(xs.toArray(), 0, 1, ys.toArray(), 0, 1, xs.size());
     }
     T s = field.getZero();
     for (int k = 0; k < xs.size(); k++) {

@@ -322,20 +322,22 @@ public final class Workloads {
     }
   }
 
+  /** W2's entries (the generator looks its 171 reduced fractions up in a table made once). */
+  private static final Gen<BigFraction> W2_ENTRY = Gen.rationals(-9, 9, 9);
+
   /** Draws a W2 case: entries num/den, num in [−9, 9], den in [1, 9]; score scale 1; W_O = [I; 0]. */
   public static W2Case w2Case(int[] s, SplittableRandom r) {
     int d = s[0];
     int k = s[1];
     Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(s[2] + s[3]).residual(false).build();
-    Gen<BigFraction> entry = Gen.rationals(-9, 9, 9);
     Source src = Source.random(r, Integer.MAX_VALUE);
     Map<String, Mat<BigFraction>> params = new LinkedHashMap<>();
-    Model.shapes(a).forEach((name, sh) -> params.put(name, Cases.matrix(src, entry, sh[0], sh[1])));
+    Model.shapes(a).forEach((name, sh) -> params.put(name, Cases.matrix(src, W2_ENTRY, sh[0], sh[1])));
     params.put(Names.wo(0), Mat.of(ExactArith.DYADIC.field(), d, k,
         (i, j) -> i == j ? BigFraction.ONE : BigFraction.ZERO));
     Model<BigFraction> m = new Model<>(a, ExactArith.DYADIC, params);
-    return new W2Case(m, Prefix.residual(List.of(Cases.matrix(src, entry, s[3], d))),
-        Content.vectors(Cases.matrix(src, entry, s[2], d)));
+    return new W2Case(m, Prefix.residual(List.of(Cases.matrix(src, W2_ENTRY, s[3], d))),
+        Content.vectors(Cases.matrix(src, W2_ENTRY, s[2], d)));
   }
 
   /**

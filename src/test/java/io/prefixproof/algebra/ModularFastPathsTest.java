@@ -153,6 +153,54 @@ class ModularFastPathsTest {
   }
 
   @Test
+  @DisplayName("powers of two kept per prime: each exponent twice, inside and beyond the cached range, equals BigInteger's")
+  void cachedPowersOfTwo() {
+    for (long p : new long[] {3, 5, 1_000_003, (1L << 61) - 1}) {
+      ModPrime m = new ModPrime(p);
+      BigInteger q = BigInteger.valueOf(p);
+      BigInteger half = BigInteger.TWO.modInverse(q);
+      for (int round = 0; round < 2; round++) {
+        for (long e = -600; e <= 600; e += round == 0 ? 1 : 7) {
+          BigInteger expected = (e >= 0 ? BigInteger.TWO : half).modPow(BigInteger.valueOf(Math.abs(e)), q);
+          assertEquals(expected.longValueExact(), m.value(m.powerOfTwo(e)), "2^" + e + " mod " + p);
+        }
+      }
+      // a planted off-by-one exponent is seen
+      assertNotEquals(m.value(m.powerOfTwo(11)), BigInteger.TWO.modPow(BigInteger.valueOf(12), q).longValueExact());
+    }
+  }
+
+  @Test
+  @DisplayName("input denominators split over small primes: bounds hold, are never looser than one atom, and 2 and 4 share one")
+  void splitDenominators() {
+    ModularArith ar = ModularArith.random(RationalKernel.DYADIC, 2, new SplittableRandom(16));
+    java.util.List<BigInteger> ds = new java.util.ArrayList<>();
+    for (long d = 2; d <= 400; d++) {
+      ds.add(BigInteger.valueOf(d));
+    }
+    ds.add(BigInteger.valueOf(3L * 5 * 7 * 11 * 13 * 17 * 19 * 23));
+    ds.add(BigInteger.TWO.pow(70).multiply(BigInteger.valueOf(45)));
+    ds.add(BigInteger.valueOf(53L * 59 * 61));
+    ds.add(BigInteger.ONE.shiftLeft(127).subtract(BigInteger.ONE).multiply(BigInteger.valueOf(9)));
+    for (BigInteger d : ds) {
+      BigFraction v = new BigFraction(BigInteger.valueOf(-7), d);
+      Modular m = ar.of(v);
+      boolean powerOfTwo = d.getLowestSetBit() == d.bitLength() - 1;
+      assertTrue(sameResidues(ar, v, m), "residues of " + v);
+      assertTrue(ModularArithTest.bounded(v.getDenominator(), m.denominatorBits()), "denominator of " + v);
+      assertTrue(ModularArithTest.bounded(v.getNumerator(), m.numeratorBits()), "numerator of " + v);
+      assertTrue(m.denominatorBits() <= d.bitLength() - (powerOfTwo ? 1 : 0), "looser than one atom: " + v);
+    }
+    // 1/2 + 1/4 = 3/4: the shared atom 2 gives the 2-bit denominator bound (one atom each would give 1 + 2 bits)
+    Modular sum = ar.of(new BigFraction(1, 2)).add(ar.of(new BigFraction(1, 4)));
+    assertEquals(2.0, sum.denominatorBits());
+    assertTrue(ModularArithTest.bounded(BigInteger.valueOf(4), sum.denominatorBits()));
+    assertFalse(ModularArithTest.bounded(BigInteger.valueOf(4), sum.denominatorBits() - 1));
+    // 15 stays one 4-bit atom: split it would need 2 + 3 bits
+    assertEquals(4.0, ar.of(new BigFraction(1, 15)).denominatorBits());
+  }
+
+  @Test
   @DisplayName("a quotient of two doubles is enclosed by its neighbours, and is a point exactly when it is a double")
   void smallQuotientEnclosure() {
     Gen<BigFraction> values = Gen.combine(Gen.longs(1 - (1L << 53), (1L << 53) - 1), Gen.longs(1, (1L << 53) - 1),
