@@ -37,7 +37,7 @@ final class Wide {
   final BigDecimal lo;
   final BigDecimal hi;
 
-  private Wide(BigDecimal lo, BigDecimal hi) {
+  Wide(BigDecimal lo, BigDecimal hi) {
     this.lo = lo;
     this.hi = hi;
   }

@@ -231,4 +231,57 @@ class ModularWidenedTest {
       assertEquals(1, ar.signum(x));
     }
   }
+
+  @Test
+  @DisplayName("the ends: a divisor enclosure with an end at 0 is unbounded, one without is not; signs of [0, 1],"
+      + " [-1, 0] and [0, 0]; 2^MAX_POWER still enclosed; one digit is a precision")
+  void ends() {
+    Wide.Precision pr = Wide.Precision.digits(1);
+    Wide one = Wide.of(1);
+    assertNull(one.divide(new Wide(BigDecimal.ZERO, BigDecimal.ONE), pr));
+    assertNull(one.divide(new Wide(BigDecimal.ONE.negate(), BigDecimal.ZERO), pr));
+    Wide q = Wide.of(new BigFraction(1, 3), Wide.Precision.digits(20)).divide(Wide.of(new BigFraction(1, 8),
+        Wide.Precision.digits(20)), Wide.Precision.digits(20));
+    assertTrue(q != null && encloses(q, new BigFraction(8, 3)), "(1/3)/(1/8) outside " + q);
+    assertEquals(Modular.UNKNOWN, new Wide(BigDecimal.ZERO, BigDecimal.ONE).sign());
+    assertEquals(Modular.UNKNOWN, new Wide(BigDecimal.ONE.negate(), BigDecimal.ZERO).sign());
+    assertEquals(0, new Wide(BigDecimal.ZERO, BigDecimal.ZERO).sign());
+    Wide big = Wide.powerOfTwo(Wide.MAX_POWER, Wide.Precision.digits(10));
+    assertTrue(big != null && encloses(big, new BigFraction(BigInteger.ONE.shiftLeft((int) Wide.MAX_POWER))));
+    assertEquals("[0.3333333333333333, 0.3333333333333334]", Wide.of(new BigFraction(1, 3),
+        Wide.Precision.digits(20)).toString());
+  }
+
+  @Test
+  @DisplayName("equality: a value one unit past another's decimal point is not equal to it, either way round")
+  void pointsAndNeighbours() {
+    ModularArith ar = ModularArith.random(RationalKernel.POLYNOMIAL, 2, new SplittableRandom(9)).widened(60);
+    Modular one = ar.of(new BigFraction(1));
+    // 1 + 10^-70 rounds down to the point 1 at 60 digits, up to 1 + 10^-59; its double enclosure overlaps 1's
+    Modular above = ar.of(BigFraction.ONE.add(new BigFraction(BigInteger.ONE, BigInteger.TEN.pow(70))));
+    assertFalse(above.equals(one));
+    assertFalse(one.equals(above));
+    // their difference's decimal enclosure is [0, 10^-59]: its sign is undecided, never guessed as 0
+    assertTrue(assertThrows(ModularArith.Undecided.class, () -> ar.compare(above, one)).enclosure());
+  }
+
+  @Test
+  @DisplayName("a floor the doubles place only within 2^8 integers is decided by the decimal enclosure")
+  void floorOverManyIntegers() {
+    ModularArith ar = ModularArith.random(RationalKernel.POLYNOMIAL, 2, new SplittableRandom(10)).widened(60);
+    // x = 3·2^60·(1/3 + 10^-30) − 2^60 = 3·2^60·10^-30, about 3.5·10^-12: floor 0
+    BigFraction twoTo60 = new BigFraction(BigInteger.ONE.shiftLeft(60));
+    Modular x = ar.of(new BigFraction(1, 3)).add(ar.of(BigFraction.ONE.divide(TEN_30))).multiply(ar.of(
+        twoTo60.multiply(3))).subtract(ar.of(twoTo60));
+    assertTrue(Math.floor(x.hi()) - Math.floor(x.lo()) > 1, "the doubles alone decide: " + x.lo() + ", " + x.hi());
+    assertEquals(0, ar.floor(x));
+    assertEquals(-1, ar.floor(x.negate()));
+    ModularArith.Undecided u = assertThrows(ModularArith.Undecided.class, () -> ar.floor(ar.of(
+        new BigFraction(BigInteger.ONE.shiftLeft(63)))));
+    assertTrue(u.getMessage().contains("out of range") && u.getMessage().contains(" and ["), u.getMessage());
+    ModularArith.Undecided dead = assertThrows(ModularArith.Undecided.class, () -> ModularArith.withPrimes(
+        RationalKernel.POLYNOMIAL, 3).of(new BigFraction(1, 3)).equals(ModularArith.withPrimes(
+        RationalKernel.POLYNOMIAL, 3).of(new BigFraction(1, 3))));
+    assertFalse(dead.enclosure());
+  }
 }
