@@ -284,4 +284,30 @@ class ModularWidenedTest {
         RationalKernel.POLYNOMIAL, 3).of(new BigFraction(1, 3))));
     assertFalse(dead.enclosure());
   }
+
+  @Test
+  @DisplayName("split input denominators: atoms ascending whatever order the factors were first seen in, and a"
+      + " denominator with every prime below 50 bounded as BigFraction's")
+  void splitDenominators() {
+    ModularArith ar = ModularArith.random(RationalKernel.POLYNOMIAL, 2, new SplittableRandom(11));
+    // 5 and 3 are registered before 2, so 1/10 and 1/6 must sort their atoms
+    BigInteger all = BigInteger.ONE;
+    for (int q : new int[] {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47}) {
+      all = all.multiply(BigInteger.valueOf(q));
+    }
+    List<BigFraction> inputs = List.of(new BigFraction(1, 5), new BigFraction(2, 3), new BigFraction(1, 10),
+        new BigFraction(5, 6), new BigFraction(BigInteger.ONE, all), new BigFraction(7, 30));
+    for (BigFraction v : inputs) {
+      Modular m = ar.of(v);
+      for (int i = 1; i < m.atoms.length; i++) {
+        assertTrue(m.atoms[i - 1] < m.atoms[i], "atoms of " + v + " not ascending: "
+            + java.util.Arrays.toString(m.atoms));
+      }
+      for (int k = 0; k < 2; k++) {
+        assertEquals(residue(v, ar.primes()[k]), ar.residue(m, k), "residue of " + v);
+      }
+      assertTrue(ModularArithTest.bounded(v.getDenominator(), m.denominatorBits()), "denominator of " + v);
+      assertTrue(ModularArithTest.bounded(v.getNumerator(), m.numeratorBits()), "numerator of " + v);
+    }
+  }
 }
