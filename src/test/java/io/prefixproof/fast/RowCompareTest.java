@@ -131,4 +131,24 @@ class RowCompareTest {
     Vectorised.scaleRow(bad, 0, 10, 2, range);
     assertTrue(Double.isNaN(range[0]) && Double.isNaN(range[1]), "a NaN score shows in both");
   }
+
+  @Test
+  @DisplayName("by hand: a = (1, 2, 5), b = (1, 1, 1), keep 2, c = 1/2, floor 1 give errors (1, 0, 3), tolerances"
+      + " (3/2, 2, 7/2): largest error 3, largest ratio 6/7; an empty row gives 0 and 0")
+  void byHand() {
+    double[] a = {9, 1, 2, 5};
+    double[] b = {1, 1, 1};
+    double[] out = {-1, -1};
+    RowCompare.scaled(a, 1, b, 0, 3, 2, 0.5, 1, out);
+    assertEquals(3.0, out[0]);
+    assertEquals(3 / 3.5, out[1]);
+    double[] scalar = {0, 0};
+    RowCompare.scalar(a, 1, b, 0, 0, 3, 2, 0.5, 1, scalar);
+    assertEquals(3.0, scalar[0]);
+    assertEquals(3 / 3.5, scalar[1]);
+    double[] empty = {-1, -1};
+    RowCompare.scaled(a, 0, b, 0, 0, 2, 0.5, 1, empty);
+    assertEquals(0.0, empty[0]);
+    assertEquals(0.0, empty[1]);
+  }
 }
