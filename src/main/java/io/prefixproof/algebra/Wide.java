@@ -83,17 +83,7 @@ final class Wide {
       // both in [0, ∞): the product is monotone in each factor
       return new Wide(lo.multiply(b.lo, p.down), hi.multiply(b.hi, p.up));
     }
-    BigDecimal[] xs = {lo, hi};
-    BigDecimal[] ys = {b.lo, b.hi};
-    BigDecimal l = null;
-    BigDecimal h = null;
-    for (BigDecimal x : xs) {
-      for (BigDecimal y : ys) {
-        l = min(l, x.multiply(y, p.down));
-        h = max(h, x.multiply(y, p.up));
-      }
-    }
-    return new Wide(l, h);
+    return corners(b, p, BigDecimal::multiply);
   }
 
   /** {@code this/b}, or null when {@code b}'s enclosure holds 0. */
@@ -101,14 +91,22 @@ final class Wide {
     if (b.lo.signum() <= 0 && b.hi.signum() >= 0) {
       return null;
     }
-    BigDecimal[] xs = {lo, hi};
-    BigDecimal[] ys = {b.lo, b.hi};
+    return corners(b, p, BigDecimal::divide);
+  }
+
+  /** An operation on two ends rounded by a context. */
+  private interface EndOp {
+    BigDecimal apply(BigDecimal x, BigDecimal y, MathContext mc);
+  }
+
+  /** The least and greatest of {@code op} on the four pairs of ends, each rounded outward. */
+  private Wide corners(Wide b, Precision p, EndOp op) {
     BigDecimal l = null;
     BigDecimal h = null;
-    for (BigDecimal x : xs) {
-      for (BigDecimal y : ys) {
-        l = min(l, x.divide(y, p.down));
-        h = max(h, x.divide(y, p.up));
+    for (BigDecimal x : new BigDecimal[] {lo, hi}) {
+      for (BigDecimal y : new BigDecimal[] {b.lo, b.hi}) {
+        l = min(l, op.apply(x, y, p.down));
+        h = max(h, op.apply(x, y, p.up));
       }
     }
     return new Wide(l, h);

@@ -147,18 +147,7 @@ class ModularWidenedTest {
             }
             assertTrue(m.w == null || encloses(m.w, e), e + " outside " + m.w);
           }
-          for (Object[] a : vs) {
-            for (Object[] b : vs) {
-              BigFraction x = (BigFraction) a[0];
-              BigFraction y = (BigFraction) b[0];
-              assertEquals(x.equals(y), a[1].equals(b[1]), x + " = " + y);
-              try {
-                assertEquals(Integer.signum(x.compareTo(y)), wide.compare((Modular) a[1], (Modular) b[1]));
-              } catch (ModularArith.Undecided u) {
-                assertTrue(x.compareTo(y) != 0 && u.enclosure(), "undecided: " + x + " vs " + y);
-              }
-            }
-          }
+          ModularArithTest.decisionsAgree(wide, vs);
           return true;
         });
   }
