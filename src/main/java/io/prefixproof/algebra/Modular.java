@@ -56,6 +56,9 @@ public final class Modular implements FieldElement<Modular> {
   /** The residues of {@code 1/this} once it has been a divisor (null before). */
   private Inverse inverse;
 
+  /** {@link #height()} once computed, NaN before. */
+  private volatile double height = Double.NaN;
+
   /** Residues of a reciprocal, {@link #DEAD} where the divisor's residue is 0 (final: safe to publish). */
   private record Inverse(long[] r) {}
 
@@ -102,6 +105,22 @@ public final class Modular implements FieldElement<Modular> {
       }
     }
     return bits;
+  }
+
+  /**
+   * {@code m + Σ_i e_i bits(a_i)} over all atoms, each exponent with its sign: a bound on log2 of the integer {@code
+   * |v|·∏ a_i^{−e_i}}; computed once (an atom's bound never changes once registered).
+   */
+  double height() {
+    double h = height;
+    if (Double.isNaN(h)) {
+      h = m;
+      for (int i = 0; i < atoms.length; i++) {
+        h += exps[i] * arith.atomBits(atoms[i]);
+      }
+      height = h;
+    }
+    return h;
   }
 
   /** {@code Σ sign·e_i bits(a_i)} over the exponents of that sign. */
@@ -221,6 +240,19 @@ public final class Modular implements FieldElement<Modular> {
       inverse = i;
     }
     return i;
+  }
+
+  /** Whether the residues of {@code 1/this} are known already (this value has divided, or was batch-inverted). */
+  boolean inverted() {
+    return inverse != null;
+  }
+
+  /**
+   * Sets the residues of {@code 1/this} computed elsewhere ({@link BatchInverse}): per prime the Montgomery form of
+   * the inverse, {@link #DEAD} where this value is dead or its residue is 0, as {@link #inverse()} would give.
+   */
+  void inverseIs(long[] inv) {
+    inverse = new Inverse(inv);
   }
 
   /** Whether both operands carry a decimal enclosure. */
