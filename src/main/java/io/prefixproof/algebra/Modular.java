@@ -217,7 +217,11 @@ public final class Modular implements FieldElement<Modular> {
     }
     double l = Double.NEGATIVE_INFINITY;
     double h = Double.POSITIVE_INFINITY;
-    if (b.lo > 0 || b.hi < 0) {
+    if (b.lo > 0) {
+      // a positive divisor (a row sum of kernel values): the sign case's two roundings
+      l = Enclosure.quotientLowPositive(lo, b.lo, b.hi);
+      h = Enclosure.quotientHighPositive(hi, b.lo, b.hi);
+    } else if (b.hi < 0) {
       l = Math.min(Math.min(Enclosure.divDown(lo, b.lo), Enclosure.divDown(lo, b.hi)),
           Math.min(Enclosure.divDown(hi, b.lo), Enclosure.divDown(hi, b.hi)));
       h = Math.max(Math.max(Enclosure.divUp(lo, b.lo), Enclosure.divUp(lo, b.hi)),
@@ -284,8 +288,17 @@ public final class Modular implements FieldElement<Modular> {
     if (extra < 0 && a.length == 0 && sign == 1) {
       return new int[][] {b, f};
     }
-    int[] ids = new int[a.length + b.length + 1];
-    int[] xs = new int[ids.length];
+    // a counting pass, then the same pass writing into arrays of the exact size
+    int n = mergeInto(a, e, b, f, sign, extra, extraExp, null, null);
+    int[] ids = new int[n];
+    int[] xs = new int[n];
+    mergeInto(a, e, b, f, sign, extra, extraExp, ids, xs);
+    return new int[][] {ids, xs};
+  }
+
+  /** The pass of {@link #merge}: writes the non-zero exponents to {@code ids, xs} unless null; returns their count. */
+  private static int mergeInto(int[] a, int[] e, int[] b, int[] f, int sign, int extra, int extraExp, int[] ids,
+      int[] xs) {
     int i = 0;
     int j = 0;
     int n = 0;
@@ -307,11 +320,14 @@ public final class Modular implements FieldElement<Modular> {
         extraDone = true;
       }
       if (x != 0) {
-        ids[n] = id;
-        xs[n++] = x;
+        if (ids != null) {
+          ids[n] = id;
+          xs[n] = x;
+        }
+        n++;
       }
     }
-    return new int[][] {java.util.Arrays.copyOf(ids, n), java.util.Arrays.copyOf(xs, n)};
+    return n;
   }
 
   /**

@@ -102,37 +102,33 @@ final class ModularDot {
         ids = Math.max(ids, a[a.length - 1] + 1);
       }
     }
-    // per id: g so far, how many terms had the atom, the current term's exponent, the last term that had it (+1)
-    int[] work = new int[4 * ids];
-    int seen = ids;
-    int term = 2 * ids;
-    int last = 3 * ids;
+    // per id: g so far, then how many terms had the atom; a term's exponents come from one merge of its factors'
+    // ascending atom lists
+    int[] work = new int[2 * ids];
     for (int t = 0; t < live; t++) {
-      for (int u = f * t; u < f * t + f; u++) {
-        Modular v = xs[u];
-        for (int i = 0; i < v.atoms.length; i++) {
-          work[term + v.atoms[i]] += v.exps[i];
+      Modular x = xs[f * t];
+      int[] xa = x.atoms;
+      int[] ya = f == 1 ? NONE : xs[f * t + 1].atoms;
+      int[] ye = f == 1 ? NONE : xs[f * t + 1].exps;
+      int i = 0;
+      int j = 0;
+      while (i < xa.length || j < ya.length) {
+        int id = Math.min(i < xa.length ? xa[i] : Integer.MAX_VALUE, j < ya.length ? ya[j] : Integer.MAX_VALUE);
+        int e = 0;
+        if (i < xa.length && xa[i] == id) {
+          e += x.exps[i++];
         }
-      }
-      for (int u = f * t; u < f * t + f; u++) {
-        int[] a = xs[u].atoms;
-        for (int i = 0; i < a.length; i++) {
-          int id = a[i];
-          if (work[last + id] != t + 1) {
-            // first time this term meets the atom: fold the term's whole exponent (both factors') into g
-            work[last + id] = t + 1;
-            int e = work[term + id];
-            work[term + id] = 0;
-            work[id] = work[seen + id] == 0 ? e : Math.min(work[id], e);
-            work[seen + id]++;
-          }
+        if (j < ya.length && ya[j] == id) {
+          e += ye[j++];
         }
+        work[id] = work[ids + id] == 0 ? e : Math.min(work[id], e);
+        work[ids + id]++;
       }
     }
     int size = 0;
     for (int id = 0; id < ids; id++) {
       // an atom some term lacks has exponent 0 in that term
-      int gi = work[seen + id] == 0 ? 0 : work[seen + id] < live ? Math.min(work[id], 0) : work[id];
+      int gi = work[ids + id] == 0 ? 0 : work[ids + id] < live ? Math.min(work[id], 0) : work[id];
       work[id] = gi;
       size += gi != 0 ? 1 : 0;
     }

@@ -192,6 +192,62 @@ class ModularCachedPathsTest {
     }
   }
 
+  @Test
+  @DisplayName("quotient bounds by a positive divisor's sign case enclose the exact corners, never looser than the four corners'")
+  void quotientBoundsEncloseCorners() {
+    double[] pool = {0, -0.0, 1, -1, 0.5, -3, 1e-300, -1e-300, 1e300, -1e300, Double.MIN_VALUE, -Double.MIN_VALUE,
+        Double.MAX_VALUE, -Double.MAX_VALUE, 1.0 / 3, -2.0 / 7, 0x1p-1000, 12345.678, Double.NEGATIVE_INFINITY,
+        Double.POSITIVE_INFINITY};
+    double[] positive = {Double.MIN_VALUE, 1e-300, 0x1p-1000, 1.0 / 3, 0.5, 1, 3, 12345.678, 1e300, Double.MAX_VALUE,
+        Double.POSITIVE_INFINITY};
+    int boxes = 0;
+    int tighter = 0;
+    for (int ia = 0; ia < pool.length; ia++) {
+      for (int ib = ia; ib < pool.length; ib++) {
+        double xl = Math.min(pool[ia], pool[ib]);
+        double xh = Math.max(pool[ia], pool[ib]);
+        if (xl == Double.POSITIVE_INFINITY || xh == Double.NEGATIVE_INFINITY) {
+          continue;
+        }
+        for (int ic = 0; ic < positive.length; ic++) {
+          for (int id = ic; id < positive.length; id++) {
+            double yl = Math.min(positive[ic], positive[id]);
+            double yh = Math.max(positive[ic], positive[id]);
+            if (yl == Double.POSITIVE_INFINITY) {
+              continue;
+            }
+            double lo = Enclosure.quotientLowPositive(xl, yl, yh);
+            double hi = Enclosure.quotientHighPositive(xh, yl, yh);
+            // the four corners, as Modular.divide bounds a quotient by a divisor of either sign
+            double lo4 = Math.min(Math.min(Enclosure.divDown(xl, yl), Enclosure.divDown(xl, yh)),
+                Math.min(Enclosure.divDown(xh, yl), Enclosure.divDown(xh, yh)));
+            double hi4 = Math.max(Math.max(Enclosure.divUp(xl, yl), Enclosure.divUp(xl, yh)),
+                Math.max(Enclosure.divUp(xh, yl), Enclosure.divUp(xh, yh)));
+            // never looser (tighter where a corner that is not the extreme one rounds outwards further)
+            assertTrue(lo >= lo4, "low of [" + xl + ", " + xh + "]/[" + yl + ", " + yh + "]");
+            assertTrue(hi <= hi4, "high of [" + xl + ", " + xh + "]/[" + yl + ", " + yh + "]");
+            tighter += lo > lo4 || hi < hi4 ? 1 : 0;
+            for (double x : new double[] {xl, xh}) {
+              for (double y : new double[] {yl, yh}) {
+                if (Double.isFinite(x) && Double.isFinite(y)) {
+                  BigFraction corner = ModularArithTest.exact(x).divide(ModularArithTest.exact(y));
+                  String box = "[" + xl + ", " + xh + "]/[" + yl + ", " + yh + "] in [" + lo + ", " + hi + "]";
+                  assertTrue(lo == Double.NEGATIVE_INFINITY || ModularArithTest.exact(lo).compareTo(corner) <= 0, box);
+                  assertTrue(hi == Double.POSITIVE_INFINITY || ModularArithTest.exact(hi).compareTo(corner) >= 0, box);
+                }
+              }
+            }
+            boxes++;
+          }
+        }
+      }
+    }
+    assertTrue(boxes > 10_000 / 4 && tighter > 0, boxes + " boxes, " + tighter + " tighter than the four corners");
+    // a bound from the wrong corner is seen: [−2, 1]/[1, 4] is at least −2, not −1/2
+    assertEquals(-2.0, Enclosure.quotientLowPositive(-2, 1, 4));
+    assertEquals(1.0, Enclosure.quotientHighPositive(1, 1, 4));
+  }
+
   /** {@code ⌈log2 Σ 2^{h_t}⌉} for integer heights, by BigInteger (heights shifted to be non-negative). */
   private static double ceilLog2OfSum(double[] h) {
     double min = java.util.Arrays.stream(h).min().orElseThrow();
