@@ -68,8 +68,9 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
    * it): a new bound is written before the array is stored again in this volatile field, so a reader that
    * learnt an atom's id after its registration reads its bound.
    */
-  private volatile double[] atomBits = new double[64];
-  private int atomCount;
+  private volatile double[] atomBits = smallPrimeAtoms();
+  /** Atoms 0 to 14 are the {@link #SMALL_PRIMES} in every arithmetic, so that forms over them are shared. */
+  private int atomCount = SMALL_PRIMES.length;
   private final java.util.Map<BigInteger, Integer> denominators = new java.util.HashMap<>();
   /** Residues of {@code 1/d} for input denominators of at most 16 bits; shared by {@link #fresh} copies. */
   private final java.util.Map<BigInteger, long[]> inverses;
@@ -189,8 +190,30 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     return atomBits;
   }
 
-  /** The atom of an input denominator or a factor of one, {@code d > 1}, one per distinct value. */
-  private synchronized int denominatorAtom(BigInteger d) {
+  /** The bit bounds of a new arithmetic's atoms: the small primes' at their indices in {@link #SMALL_PRIMES}. */
+  private static double[] smallPrimeAtoms() {
+    double[] bits = new double[64];
+    for (int i = 0; i < SMALL_PRIMES.length; i++) {
+      bits[i] = denominatorBits(BigInteger.valueOf(SMALL_PRIMES[i]));
+    }
+    return bits;
+  }
+
+  /**
+   * The atom of an input denominator or a factor of one, {@code d > 1}, one per distinct value: a small prime's is
+   * its index in {@link #SMALL_PRIMES} (registered with every arithmetic), any other's is registered on first use.
+   */
+  private int denominatorAtom(BigInteger d) {
+    if (d.bitLength() <= 6) {
+      int i = java.util.Arrays.binarySearch(SMALL_PRIMES, d.intValue());
+      if (i >= 0) {
+        return i;
+      }
+    }
+    return registeredAtom(d);
+  }
+
+  private synchronized int registeredAtom(BigInteger d) {
     Integer id = denominators.get(d);
     if (id == null) {
       id = newAtom(denominatorBits(d));
@@ -198,6 +221,9 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     return id;
   }
+
+  /** The atom list {2} of every power of two: 2 is atom 0 in every arithmetic (never written to). */
+  private static final int[] ATOM_OF_TWO = {0};
 
   /** Small primes an input denominator is split over, so that denominators such as 2, 4 and 6 share atoms. */
   private static final int[] SMALL_PRIMES = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47};
@@ -362,15 +388,29 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     return new Input(r, e[0], e[1], n.signum(), n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength());
   }
 
-  /** {@link #denominatorForm} of a denominator {@code 1 < d < 64}, kept in an array by d (no hashing). */
+  /**
+   * {@link #denominatorForm} of a denominator {@code 1 < d < 64}, kept in an array by d (no hashing): for every
+   * arithmetic when its atoms are all small primes (their ids are the same in every arithmetic), else for this one.
+   */
   private Form smallForm(int d) {
-    Form f = smallForms[d];
+    Form f = SHARED_FORMS[d];
+    if (f == null) {
+      f = smallForms[d];
+    }
     if (f == null) {
       f = denominatorForm(BigInteger.valueOf(d));
-      smallForms[d] = f;
+      boolean shared = f.atoms().length == 0 || f.atoms()[f.atoms().length - 1] < SMALL_PRIMES.length;
+      if (shared) {
+        SHARED_FORMS[d] = f;
+      } else {
+        smallForms[d] = f;
+      }
     }
     return f;
   }
+
+  /** Forms of {@code 1/d}, {@code d < 64}, over small primes only: the same in every arithmetic (a record: safe to publish). */
+  private static final Form[] SHARED_FORMS = new Form[64];
 
   /** The residues of {@code 1/d} (Montgomery form), {@link Modular#DEAD} for a prime dividing {@code d}. */
   private long[] inverse(BigInteger d) {
@@ -558,7 +598,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
       hi = lo;
     }
     return new Modular(this, r, lo, hi, precision == null ? null : Wide.powerOfTwo(e, precision), 1, 0,
-        new int[] {denominatorAtom(BigInteger.TWO)},
+        ATOM_OF_TWO,
         new int[] {Math.toIntExact(e)});
   }
 

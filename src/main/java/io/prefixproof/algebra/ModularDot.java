@@ -34,6 +34,13 @@ final class ModularDot {
    */
   static Modular dot(Object[] a, int aOff, int aStep, Object[] b, int bOff, int bStep, int n) {
     ModularArith ar = ((Modular) a[aOff]).arith;
+    if (n == 1) {
+      // one term: the product itself (or the term), without the fold; a factor that is exactly 0 gives 0, as below
+      Modular x = (Modular) a[aOff];
+      Modular y = b == null ? null : (Modular) b[bOff];
+      return x.m == Double.NEGATIVE_INFINITY || y != null && y.m == Double.NEGATIVE_INFINITY ? ar.getZero()
+          : y == null ? x : x.multiply(y);
+    }
     Modular[] xs = new Modular[b == null ? n : 2 * n];
     int live = 0;
     int atoms = 0;
