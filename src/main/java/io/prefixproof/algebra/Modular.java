@@ -209,6 +209,10 @@ public final class Modular implements FieldElement<Modular> {
     if (arith.isZero(b)) {
       throw new MathArithmeticException(LocalizedFormats.ZERO_DENOMINATOR);
     }
+    if (this == arith.getZero()) {
+      // 0/b is exactly 0, whose residue is 0 at every prime, even where b's is 0 or unknown (a masked-out weight)
+      return this;
+    }
     ModPrime[] ps = arith.primes;
     long[] inv = b.inverse().r();
     long[] s = new long[ps.length];

@@ -248,6 +248,24 @@ class ModularCachedPathsTest {
     assertEquals(1.0, Enclosure.quotientHighPositive(1, 1, 4));
   }
 
+  @Test
+  @DisplayName("0 divided by a value dead at a prime is 0 at every prime, as BigFraction's 0 is; a non-zero dividend stays dead")
+  void zeroDividedIsZero() {
+    ModularArith ar = ModularArith.withPrimes(RationalKernel.DYADIC, 3, (1L << 61) - 1);
+    // 1/3 is dead at 3; 3/7 has residue 0 there (no inverse)
+    for (BigFraction d : new BigFraction[] {new BigFraction(1, 3), new BigFraction(3, 7), new BigFraction(5, 4)}) {
+      Modular q = ar.getZero().divide(ar.of(d));
+      ModularDotTest.matches(ar, BigFraction.ZERO, q);
+      assertFalse(q.dead(0) || q.dead(1));
+      assertEquals(0, ar.residue(q, 0));
+      assertEquals(0, ar.signum(q));
+    }
+    // planted: a non-zero dividend by a divisor with residue 0 at 3 is dead there, not 0
+    Modular q = ar.of(new BigFraction(2, 5)).divide(ar.of(new BigFraction(3, 7)));
+    assertTrue(q.dead(0));
+    assertEquals(ModularArithTest.residue(new BigFraction(14, 15), (1L << 61) - 1), ar.residue(q, 1));
+  }
+
   /** {@code ⌈log2 Σ 2^{h_t}⌉} for integer heights, by BigInteger (heights shifted to be non-negative). */
   private static double ceilLog2OfSum(double[] h) {
     double min = java.util.Arrays.stream(h).min().orElseThrow();
