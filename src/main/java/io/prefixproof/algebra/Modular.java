@@ -209,12 +209,12 @@ public final class Modular implements FieldElement<Modular> {
     if (arith.isZero(b)) {
       throw new MathArithmeticException(LocalizedFormats.ZERO_DENOMINATOR);
     }
-    if (this == arith.getZero()) {
-      // 0/b is exactly 0, whose residue is 0 at every prime, even where b's is 0 or unknown (a masked-out weight)
-      return this;
-    }
     ModPrime[] ps = arith.primes;
     long[] inv = b.inverse().r();
+    if (this == arith.getZero() && live(inv)) {
+      // 0/b is the constant 0 in every shadow where b has an inverse at every prime (a masked-out weight)
+      return this;
+    }
     long[] s = new long[ps.length];
     for (int k = 0; k < ps.length; k++) {
       s[k] = r[k] == DEAD || inv[k] == DEAD ? DEAD : ps[k].mul(r[k], inv[k]);
@@ -233,6 +233,16 @@ public final class Modular implements FieldElement<Modular> {
     }
     int[][] f = merge(atoms, exps, b.atoms, b.exps, -1, b.atomId(), -1);
     return new Modular(arith, s, l, h, wide(b) ? w.divide(b.w, arith.precision) : null, productSign(b), m, f[0], f[1]);
+  }
+
+  /** Whether no residue in {@code rs} is {@link #DEAD}. */
+  private static boolean live(long[] rs) {
+    for (long x : rs) {
+      if (x == DEAD) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The residues of {@code 1/this}, computed (by Fermat) the first time this value divides. */

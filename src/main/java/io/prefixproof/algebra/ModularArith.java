@@ -76,8 +76,8 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   private final java.util.Map<BigInteger, long[]> inverses;
   /**
    * What {@link #of(BigFraction)} computes of an input with numerator and denominator of at most 16 bits that does
-   * not depend on the case (residues, enclosure, sign, numerator bits), keyed by {@link #inputKey}; at most {@link
-   * #INPUTS} of them, shared by {@link #fresh} copies.
+   * not depend on the case (residues, enclosure, sign, numerator bits), keyed by {@link #inputKey}; up to {@link
+   * #INPUTS} of them (a few more when threads add at once), shared by {@link #fresh} copies.
    */
   private final java.util.Map<Long, Input> inputs;
   /** The factored forms of {@code 1/d} for input denominators {@code 1 < d <} 64, by d (this arithmetic's atoms). */
@@ -373,6 +373,11 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
    */
   private static Long inputKey(int n, int d) {
     return ((long) n << 17) + d;
+  }
+
+  /** How many inputs this prime set keeps now (at most {@link #INPUTS}). */
+  int keptInputs() {
+    return inputs.size();
   }
 
   /** The shadows of an input that do not depend on the case. */

@@ -103,7 +103,7 @@ class ModularCachedPathsTest {
   }
 
   @Test
-  @DisplayName("a batch leaves values that have an inverse already alone, and its quotients are the divisions' without it")
+  @DisplayName("on program values, a batch's reciprocals equal a copy's Fermat inverses and BigInteger's")
   void batchAgreesWithFermat() {
     // the programs' κ step is the arithmetic's own kernel, the polynomial one
     ModularArith base = ModularArith.random(RationalKernel.POLYNOMIAL, 4, new SplittableRandom(43));
@@ -165,10 +165,11 @@ class ModularCachedPathsTest {
     }
     // more distinct inputs than a prime set keeps: those past the limit are made as before, and still right
     ModularArith ar = base.fresh();
-    for (int i = 0; i < ModularArith.INPUTS + 200; i += 7) {
+    for (int i = 0; i < ModularArith.INPUTS + 200; i++) {
       BigFraction v = new BigFraction(i - 2_000, 1 + i % 97);
       ModularDotTest.matches(ar, v, ar.of(v));
     }
+    assertEquals(ModularArith.INPUTS, ar.keptInputs(), "the limit was reached");
     // planted: an input 2^-2000 away has other residues
     BigFraction x = new BigFraction(-7, 9);
     assertFalse(ModularFastPathsTest.sameResidues(ar, x.add(new BigFraction(BigInteger.ONE, ModularArithTest.TWO_2000)),
@@ -249,21 +250,21 @@ class ModularCachedPathsTest {
   }
 
   @Test
-  @DisplayName("0 divided by a value dead at a prime is 0 at every prime, as BigFraction's 0 is; a non-zero dividend stays dead")
+  @DisplayName("0 divided by a value with an inverse at every prime is the constant 0; by one without, dead there as before")
   void zeroDividedIsZero() {
-    ModularArith ar = ModularArith.withPrimes(RationalKernel.DYADIC, 3, (1L << 61) - 1);
-    // 1/3 is dead at 3; 3/7 has residue 0 there (no inverse)
-    for (BigFraction d : new BigFraction[] {new BigFraction(1, 3), new BigFraction(3, 7), new BigFraction(5, 4)}) {
-      Modular q = ar.getZero().divide(ar.of(d));
-      ModularDotTest.matches(ar, BigFraction.ZERO, q);
-      assertFalse(q.dead(0) || q.dead(1));
-      assertEquals(0, ar.residue(q, 0));
-      assertEquals(0, ar.signum(q));
+    long q = (1L << 61) - 1;
+    ModularArith ar = ModularArith.withPrimes(RationalKernel.DYADIC, 3, q);
+    // 5/4 has an inverse at both primes; 1/3 is dead at 3; 3/7 has residue 0 there (no inverse)
+    for (BigFraction d : new BigFraction[] {new BigFraction(5, 4), new BigFraction(1, 3), new BigFraction(3, 7)}) {
+      Modular x = ar.of(d);
+      Modular quotient = ar.getZero().divide(x);
+      boolean invertible = !x.dead(0) && ar.residue(x, 0) != 0;
+      assertEquals(invertible, quotient == ar.getZero(), "0/" + d);
+      assertEquals(!invertible, quotient.dead(0), "0/" + d + " dead at 3");
+      ModularDotTest.matches(ar, BigFraction.ZERO, quotient);
+      assertEquals(0, ar.residue(quotient, 1));
+      assertEquals(0, ar.signum(quotient));
     }
-    // planted: a non-zero dividend by a divisor with residue 0 at 3 is dead there, not 0
-    Modular q = ar.of(new BigFraction(2, 5)).divide(ar.of(new BigFraction(3, 7)));
-    assertTrue(q.dead(0));
-    assertEquals(ModularArithTest.residue(new BigFraction(14, 15), (1L << 61) - 1), ar.residue(q, 1));
   }
 
   /** {@code ⌈log2 Σ 2^{h_t}⌉} for integer heights, by BigInteger (heights shifted to be non-negative). */
