@@ -73,6 +73,12 @@ public interface Arith<T extends FieldElement<T>> {
     return sqrt(of(n));
   }
 
+  /**
+   * A hint that each of {@code divisors} is about to divide several values: an arithmetic whose reciprocals are
+   * costly may compute them together now. The values are unchanged; by default nothing is done.
+   */
+  default void willDivideBy(java.util.List<T> divisors) {}
+
   default T max(T a, T b) {
     return compare(a, b) >= 0 ? a : b;
   }

@@ -87,6 +87,20 @@ final class Enclosure {
     return -divDown(-x, y);
   }
 
+  /**
+   * A double ≤ x/y for all x ∈ [xl, xh], y ∈ [yl, yh] with {@code yl > 0}: x/y increases in x, and in y it decreases
+   * for x ≥ 0 and increases for x &lt; 0, so the least corner is {@code xl/yh} or {@code xl/yl} by xl's sign (one
+   * rounding instead of the four corners').
+   */
+  static double quotientLowPositive(double xl, double yl, double yh) {
+    return xl >= 0 ? divDown(xl, yh) : divDown(xl, yl);
+  }
+
+  /** A double ≥ x/y over the same boxes ({@code yl > 0}): {@code max x/y = −min (−x)/y}. */
+  static double quotientHighPositive(double xh, double yl, double yh) {
+    return -quotientLowPositive(-xh, yl, yh);
+  }
+
   /** {@code {lo, hi}} with {@code lo ≤ v ≤ hi}; {@code lo == hi} exactly when v is a double. */
   static double[] of(BigFraction v) {
     BigInteger n0 = v.getNumerator();

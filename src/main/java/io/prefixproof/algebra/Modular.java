@@ -56,6 +56,9 @@ public final class Modular implements FieldElement<Modular> {
   /** The residues of {@code 1/this} once it has been a divisor (null before). */
   private Inverse inverse;
 
+  /** {@link #height()} once computed, NaN before. */
+  private volatile double height = Double.NaN;
+
   /** Residues of a reciprocal, {@link #DEAD} where the divisor's residue is 0 (final: safe to publish). */
   private record Inverse(long[] r) {}
 
@@ -102,6 +105,22 @@ public final class Modular implements FieldElement<Modular> {
       }
     }
     return bits;
+  }
+
+  /**
+   * {@code m + Σ_i e_i bits(a_i)} over all atoms, each exponent with its sign: a bound on log2 of the integer {@code
+   * |v|·∏ a_i^{−e_i}}; computed once (an atom's bound never changes once registered).
+   */
+  double height() {
+    double h = height;
+    if (Double.isNaN(h)) {
+      h = m;
+      for (int i = 0; i < atoms.length; i++) {
+        h += exps[i] * arith.atomBits(atoms[i]);
+      }
+      height = h;
+    }
+    return h;
   }
 
   /** {@code Σ sign·e_i bits(a_i)} over the exponents of that sign. */
@@ -192,13 +211,21 @@ public final class Modular implements FieldElement<Modular> {
     }
     ModPrime[] ps = arith.primes;
     long[] inv = b.inverse().r();
+    if (this == arith.getZero() && live(inv)) {
+      // 0/b is the constant 0 in every shadow where b has an inverse at every prime (a masked-out weight)
+      return this;
+    }
     long[] s = new long[ps.length];
     for (int k = 0; k < ps.length; k++) {
       s[k] = r[k] == DEAD || inv[k] == DEAD ? DEAD : ps[k].mul(r[k], inv[k]);
     }
     double l = Double.NEGATIVE_INFINITY;
     double h = Double.POSITIVE_INFINITY;
-    if (b.lo > 0 || b.hi < 0) {
+    if (b.lo > 0) {
+      // a positive divisor (a row sum of kernel values): the sign case's two roundings
+      l = Enclosure.quotientLowPositive(lo, b.lo, b.hi);
+      h = Enclosure.quotientHighPositive(hi, b.lo, b.hi);
+    } else if (b.hi < 0) {
       l = Math.min(Math.min(Enclosure.divDown(lo, b.lo), Enclosure.divDown(lo, b.hi)),
           Math.min(Enclosure.divDown(hi, b.lo), Enclosure.divDown(hi, b.hi)));
       h = Math.max(Math.max(Enclosure.divUp(lo, b.lo), Enclosure.divUp(lo, b.hi)),
@@ -206,6 +233,16 @@ public final class Modular implements FieldElement<Modular> {
     }
     int[][] f = merge(atoms, exps, b.atoms, b.exps, -1, b.atomId(), -1);
     return new Modular(arith, s, l, h, wide(b) ? w.divide(b.w, arith.precision) : null, productSign(b), m, f[0], f[1]);
+  }
+
+  /** Whether no residue in {@code rs} is {@link #DEAD}. */
+  private static boolean live(long[] rs) {
+    for (long x : rs) {
+      if (x == DEAD) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The residues of {@code 1/this}, computed (by Fermat) the first time this value divides. */
@@ -221,6 +258,19 @@ public final class Modular implements FieldElement<Modular> {
       inverse = i;
     }
     return i;
+  }
+
+  /** Whether the residues of {@code 1/this} are known already (this value has divided, or was batch-inverted). */
+  boolean inverted() {
+    return inverse != null;
+  }
+
+  /**
+   * Sets the residues of {@code 1/this} computed elsewhere ({@link BatchInverse}): per prime the Montgomery form of
+   * the inverse, {@link #DEAD} where this value is dead or its residue is 0, as {@link #inverse()} would give.
+   */
+  void inverseIs(long[] inv) {
+    inverse = new Inverse(inv);
   }
 
   /** Whether both operands carry a decimal enclosure. */
@@ -252,8 +302,17 @@ public final class Modular implements FieldElement<Modular> {
     if (extra < 0 && a.length == 0 && sign == 1) {
       return new int[][] {b, f};
     }
-    int[] ids = new int[a.length + b.length + 1];
-    int[] xs = new int[ids.length];
+    // a counting pass, then the same pass writing into arrays of the exact size
+    int n = mergeInto(a, e, b, f, sign, extra, extraExp, null, null);
+    int[] ids = new int[n];
+    int[] xs = new int[n];
+    mergeInto(a, e, b, f, sign, extra, extraExp, ids, xs);
+    return new int[][] {ids, xs};
+  }
+
+  /** The pass of {@link #merge}: writes the non-zero exponents to {@code ids, xs} unless null; returns their count. */
+  private static int mergeInto(int[] a, int[] e, int[] b, int[] f, int sign, int extra, int extraExp, int[] ids,
+      int[] xs) {
     int i = 0;
     int j = 0;
     int n = 0;
@@ -275,11 +334,14 @@ public final class Modular implements FieldElement<Modular> {
         extraDone = true;
       }
       if (x != 0) {
-        ids[n] = id;
-        xs[n++] = x;
+        if (ids != null) {
+          ids[n] = id;
+          xs[n] = x;
+        }
+        n++;
       }
     }
-    return new int[][] {java.util.Arrays.copyOf(ids, n), java.util.Arrays.copyOf(xs, n)};
+    return n;
   }
 
   /**

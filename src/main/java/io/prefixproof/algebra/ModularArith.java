@@ -68,18 +68,34 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
    * it): a new bound is written before the array is stored again in this volatile field, so a reader that
    * learnt an atom's id after its registration reads its bound.
    */
-  private volatile double[] atomBits = new double[64];
-  private int atomCount;
+  private volatile double[] atomBits = smallPrimeAtoms();
+  /** Atoms 0 to 14 are the {@link #SMALL_PRIMES} in every arithmetic, so that forms over them are shared. */
+  private int atomCount = SMALL_PRIMES.length;
   private final java.util.Map<BigInteger, Integer> denominators = new java.util.HashMap<>();
   /** Residues of {@code 1/d} for input denominators of at most 16 bits; shared by {@link #fresh} copies. */
   private final java.util.Map<BigInteger, long[]> inverses;
+  /**
+   * What {@link #of(BigFraction)} computes of an input with numerator and denominator of at most 16 bits that does
+   * not depend on the case (residues, enclosure, sign, numerator bits), keyed by {@link #inputKey}; up to {@link
+   * #INPUTS} of them (a few more when threads add at once), shared by {@link #fresh} copies.
+   */
+  private final java.util.Map<Long, Input> inputs;
+  /** The factored forms of {@code 1/d} for input denominators {@code 1 < d <} 64, by d (this arithmetic's atoms). */
+  private final Form[] smallForms = new Form[64];
+
+  /** How many inputs a prime set keeps ({@link #inputs}): W2's 171 fractions, with room for other tables. */
+  static final int INPUTS = 4096;
+
+  /** An input's shadows that depend on the primes only; {@code r} is shared by every value made from it. */
+  private record Input(long[] r, double lo, double hi, int sign, double m) {}
 
   private ModularArith(ModPrime[] primes, RationalKernel kernel, boolean drawn,
-      java.util.Map<BigInteger, long[]> inverses, Wide.Precision precision) {
+      java.util.Map<BigInteger, long[]> inverses, java.util.Map<Long, Input> inputs, Wide.Precision precision) {
     this.primes = primes;
     this.kernel = kernel;
     this.drawn = drawn;
     this.inverses = inverses;
+    this.inputs = inputs;
     this.precision = precision;
     double bits = 0;
     for (ModPrime p : primes) {
@@ -99,7 +115,8 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     for (int i = 0; i < k; i++) {
       ps[i] = ModPrime.random(r);
     }
-    return new ModularArith(ps, kernel, true, new java.util.concurrent.ConcurrentHashMap<>(), null);
+    return new ModularArith(ps, kernel, true, new java.util.concurrent.ConcurrentHashMap<>(),
+        new java.util.concurrent.ConcurrentHashMap<>(), null);
   }
 
   /** The given odd primes below 2^62 (for tests that plant a vanishing denominator); no probability applies. */
@@ -111,7 +128,8 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
       }
       ps[i] = new ModPrime(primes[i]);
     }
-    return new ModularArith(ps, kernel, false, new java.util.concurrent.ConcurrentHashMap<>(), null);
+    return new ModularArith(ps, kernel, false, new java.util.concurrent.ConcurrentHashMap<>(),
+        new java.util.concurrent.ConcurrentHashMap<>(), null);
   }
 
   /**
@@ -121,7 +139,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
    * so a run may draw its primes once instead of once per case.
    */
   public ModularArith fresh() {
-    return new ModularArith(primes, kernel, drawn, inverses, precision);
+    return new ModularArith(primes, kernel, drawn, inverses, inputs, precision);
   }
 
   /**
@@ -130,7 +148,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
    * floors that a double enclosure leaves undecided after deep computations decided.
    */
   public ModularArith widened(int digits) {
-    return new ModularArith(primes, kernel, drawn, inverses, Wide.Precision.digits(digits));
+    return new ModularArith(primes, kernel, drawn, inverses, inputs, Wide.Precision.digits(digits));
   }
 
   /** The decimal enclosures' significant digits, 0 when values carry the double enclosure only. */
@@ -172,8 +190,30 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     return atomBits;
   }
 
-  /** The atom of an input denominator or a factor of one, {@code d > 1}, one per distinct value. */
-  private synchronized int denominatorAtom(BigInteger d) {
+  /** The bit bounds of a new arithmetic's atoms: the small primes' at their indices in {@link #SMALL_PRIMES}. */
+  private static double[] smallPrimeAtoms() {
+    double[] bits = new double[64];
+    for (int i = 0; i < SMALL_PRIMES.length; i++) {
+      bits[i] = denominatorBits(BigInteger.valueOf(SMALL_PRIMES[i]));
+    }
+    return bits;
+  }
+
+  /**
+   * The atom of an input denominator or a factor of one, {@code d > 1}, one per distinct value: a small prime's is
+   * its index in {@link #SMALL_PRIMES} (registered with every arithmetic), any other's is registered on first use.
+   */
+  private int denominatorAtom(BigInteger d) {
+    if (d.bitLength() <= 6) {
+      int i = java.util.Arrays.binarySearch(SMALL_PRIMES, d.intValue());
+      if (i >= 0) {
+        return i;
+      }
+    }
+    return registeredAtom(d);
+  }
+
+  private synchronized int registeredAtom(BigInteger d) {
     Integer id = denominators.get(d);
     if (id == null) {
       id = newAtom(denominatorBits(d));
@@ -181,6 +221,9 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     }
     return id;
   }
+
+  /** The atom list {2} of every power of two: 2 is atom 0 in every arithmetic (never written to). */
+  private static final int[] ATOM_OF_TWO = {0};
 
   /** Small primes an input denominator is split over, so that denominators such as 2, 4 and 6 share atoms. */
   private static final int[] SMALL_PRIMES = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47};
@@ -305,18 +348,74 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
       // 0 and 1 (a score scale of 1, W_O's identity entries) as the shared constants, which products skip
       return n.signum() == 0 ? zero : one;
     }
+    Input in;
+    if (n.bitLength() <= 16 && d.bitLength() <= 16) {
+      Long key = inputKey(n.intValue(), d.intValue());
+      in = inputs.get(key);
+      if (in == null) {
+        in = input(value);
+        if (inputs.size() < INPUTS) {
+          inputs.putIfAbsent(key, in);
+        }
+      }
+    } else {
+      in = input(value);
+    }
+    boolean integer = d.equals(BigInteger.ONE);
+    Form form = integer ? null : d.bitLength() <= 6 ? smallForm(d.intValue()) : denominatorForm(d);
+    return new Modular(this, in.r(), in.lo(), in.hi(), precision == null ? null : Wide.of(value, precision),
+        in.sign(), in.m(), integer ? NONE : form.atoms(), integer ? NONE : form.exps());
+  }
+
+  /**
+   * The key of the input {@code n/d} in {@link #inputs}, for {@code |n|, d < 2^16}: {@code n·2^17 + d}, one long per
+   * pair, whose hash ({@code Long.hashCode}) differs for small inputs.
+   */
+  private static Long inputKey(int n, int d) {
+    return ((long) n << 17) + d;
+  }
+
+  /** How many inputs this prime set keeps now (at most {@link #INPUTS}). */
+  int keptInputs() {
+    return inputs.size();
+  }
+
+  /** The shadows of an input that do not depend on the case. */
+  private Input input(BigFraction value) {
+    BigInteger n = value.getNumerator();
+    BigInteger d = value.getDenominator();
     long[] inv = d.bitLength() <= 16 ? inverses.computeIfAbsent(d, this::inverse) : inverse(d);
     long[] r = new long[primes.length];
     for (int k = 0; k < primes.length; k++) {
       r[k] = inv[k] == Modular.DEAD ? Modular.DEAD : primes[k].mul(primes[k].of(n), inv[k]);
     }
     double[] e = Enclosure.of(value);
-    boolean integer = d.equals(BigInteger.ONE);
-    Form form = integer ? null : denominatorForm(d);
-    return new Modular(this, r, e[0], e[1], precision == null ? null : Wide.of(value, precision), n.signum(),
-        n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength(), integer ? NONE : form.atoms(),
-        integer ? NONE : form.exps());
+    return new Input(r, e[0], e[1], n.signum(), n.signum() == 0 ? Double.NEGATIVE_INFINITY : n.bitLength());
   }
+
+  /**
+   * {@link #denominatorForm} of a denominator {@code 1 < d < 64}, kept in an array by d (no hashing): for every
+   * arithmetic when its atoms are all small primes (their ids are the same in every arithmetic), else for this one.
+   */
+  private Form smallForm(int d) {
+    Form f = SHARED_FORMS[d];
+    if (f == null) {
+      f = smallForms[d];
+    }
+    if (f == null) {
+      f = denominatorForm(BigInteger.valueOf(d));
+      boolean shared = f.atoms().length == 0 || f.atoms()[f.atoms().length - 1] < SMALL_PRIMES.length;
+      if (shared) {
+        SHARED_FORMS[d] = f;
+      } else {
+        smallForms[d] = f;
+      }
+    }
+    return f;
+  }
+
+  /** Forms of {@code 1/d}, {@code d < 64}, over small primes only: the same in every arithmetic (a record: safe to publish). */
+  private static final Form[] SHARED_FORMS = new Form[64];
 
   /** The residues of {@code 1/d} (Montgomery form), {@link Modular#DEAD} for a prime dividing {@code d}. */
   private long[] inverse(BigInteger d) {
@@ -336,6 +435,12 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
     return of(new BigFraction(value));
   }
 
+  /** The residues of every divisor's reciprocal with one Fermat inverse per prime ({@link BatchInverse}). */
+  @Override
+  public void willDivideBy(java.util.List<Modular> divisors) {
+    BatchInverse.invert(this, divisors);
+  }
+
   /** The midpoint of the enclosure. */
   @Override
   public double toDouble(Modular value) {
@@ -345,7 +450,8 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
   /** The sign of {@code a − b}; see the class comment for when it is certified. */
   @Override
   public int compare(Modular a, Modular b) {
-    return a == b ? 0 : signum(a.subtract(b));
+    // a − 0 is a in every shadow: its sign without the subtraction
+    return a == b ? 0 : b == zero ? signum(a) : signum(a.subtract(b));
   }
 
   /**
@@ -497,7 +603,7 @@ public final class ModularArith implements Arith<Modular>, Field<Modular> {
       hi = lo;
     }
     return new Modular(this, r, lo, hi, precision == null ? null : Wide.powerOfTwo(e, precision), 1, 0,
-        new int[] {denominatorAtom(BigInteger.TWO)},
+        ATOM_OF_TWO,
         new int[] {Math.toIntExact(e)});
   }
 

@@ -34,6 +34,13 @@ final class ModularDot {
    */
   static Modular dot(Object[] a, int aOff, int aStep, Object[] b, int bOff, int bStep, int n) {
     ModularArith ar = ((Modular) a[aOff]).arith;
+    if (n == 1) {
+      // one term: the product itself (or the term), without the fold; a factor that is exactly 0 gives 0, as below
+      Modular x = (Modular) a[aOff];
+      Modular y = b == null ? null : (Modular) b[bOff];
+      return x.m == Double.NEGATIVE_INFINITY || y != null && y.m == Double.NEGATIVE_INFINITY ? ar.getZero()
+          : y == null ? x : x.multiply(y);
+    }
     Modular[] xs = new Modular[b == null ? n : 2 * n];
     int live = 0;
     int atoms = 0;
@@ -74,28 +81,74 @@ final class ModularDot {
       int st = y == null ? x.sign : x.sign == Modular.UNKNOWN || y.sign == Modular.UNKNOWN ? Modular.UNKNOWN
           : x.sign * y.sign;
       sign = sign == 0 ? st : st == 0 || st == sign ? sign : Modular.UNKNOWN;
-      heights[t] = height(ar, bits, x) + (y == null ? 0 : height(ar, bits, y));
+      heights[t] = height(ar, x) + (y == null ? 0 : height(ar, y));
     }
     Wide w = ar.precision == null ? null : wide(xs, live, f, ar.precision);
     if (atoms == 0) {
-      return new Modular(ar, s, lo, hi, w, sign, additionTree(heights), NONE, NONE);
+      return new Modular(ar, s, lo, hi, w, sign, sumBound(heights), NONE, NONE);
     }
-    // g = min over the terms of each term's exponents (absent: 0), folded in one term at a time into one of
-    // two halves of the buffer (ids, then exponents), each big enough for every atom of every term
-    int[] buf = new int[4 * atoms];
-    int size = merge(buf, 0, 0, xs[0], f == 1 ? null : xs[1], 2 * atoms, atoms, true);
-    int from = 2 * atoms;
-    for (int t = 1; t < live; t++) {
-      int to = 2 * atoms - from;
-      size = merge(buf, from, size, xs[f * t], f == 1 ? null : xs[2 * t + 1], to, atoms, false);
-      from = to;
-    }
+    int[][] g = sharedExponents(xs, live, f);
     double shared = 0;
-    for (int i = 0; i < size; i++) {
-      shared += buf[from + atoms + i] * bits[buf[from + i]];
+    for (int i = 0; i < g[0].length; i++) {
+      shared += g[1][i] * bits[g[0][i]];
     }
-    return new Modular(ar, s, lo, hi, w, sign, additionTree(heights) - shared,
-        Arrays.copyOfRange(buf, from, from + size), Arrays.copyOfRange(buf, from + atoms, from + atoms + size));
+    return new Modular(ar, s, lo, hi, w, sign, sumBound(heights) - shared, g[0], g[1]);
+  }
+
+  /**
+   * {@code g(a) = min_t e_t(a)} over the {@code live} terms ({@code f} factors each, side by side in {@code xs}),
+   * where a term's exponent of atom a is the sum of its factors' and an atom absent from a term has exponent 0
+   * there; returns {ids ascending, exponents}, zeros dropped. Ids are small (atoms are numbered as registered), so
+   * the fold runs over arrays indexed by id, one pass over every factor's atoms.
+   */
+  private static int[][] sharedExponents(Modular[] xs, int live, int f) {
+    int ids = 0;
+    for (int u = 0; u < f * live; u++) {
+      int[] a = xs[u].atoms;
+      if (a.length > 0) {
+        ids = Math.max(ids, a[a.length - 1] + 1);
+      }
+    }
+    // per id: g so far, then how many terms had the atom; a term's exponents come from one merge of its factors'
+    // ascending atom lists
+    int[] work = new int[2 * ids];
+    for (int t = 0; t < live; t++) {
+      Modular x = xs[f * t];
+      int[] xa = x.atoms;
+      int[] ya = f == 1 ? NONE : xs[f * t + 1].atoms;
+      int[] ye = f == 1 ? NONE : xs[f * t + 1].exps;
+      int i = 0;
+      int j = 0;
+      while (i < xa.length || j < ya.length) {
+        int id = Math.min(i < xa.length ? xa[i] : Integer.MAX_VALUE, j < ya.length ? ya[j] : Integer.MAX_VALUE);
+        int e = 0;
+        if (i < xa.length && xa[i] == id) {
+          e += x.exps[i++];
+        }
+        if (j < ya.length && ya[j] == id) {
+          e += ye[j++];
+        }
+        work[id] = work[ids + id] == 0 ? e : Math.min(work[id], e);
+        work[ids + id]++;
+      }
+    }
+    int size = 0;
+    for (int id = 0; id < ids; id++) {
+      // an atom some term lacks has exponent 0 in that term
+      int gi = work[ids + id] == 0 ? 0 : work[ids + id] < live ? Math.min(work[id], 0) : work[id];
+      work[id] = gi;
+      size += gi != 0 ? 1 : 0;
+    }
+    int[] atoms = new int[size];
+    int[] exps = new int[size];
+    int n = 0;
+    for (int id = 0; id < ids; id++) {
+      if (work[id] != 0) {
+        atoms[n] = id;
+        exps[n++] = work[id];
+      }
+    }
+    return new int[][] {atoms, exps};
   }
 
   /**
@@ -153,58 +206,42 @@ final class ModularDot {
     return s;
   }
 
-  /**
-   * {@code m + Σ_i e_i bits(a_i)} over all of {@code v}'s atoms, each exponent with its sign: a bound on log2 of
-   * {@code |v|·∏ a_i^{−e_i}}, an integer; 0 for the constant 1, as {@link Modular#multiply} takes it.
-   */
-  private static double height(ModularArith ar, double[] bits, Modular v) {
-    if (v == ar.getOne()) {
-      return 0;
-    }
-    double h = v.m;
-    for (int i = 0; i < v.atoms.length; i++) {
-      h += v.exps[i] * bits[v.atoms[i]];
-    }
-    return h;
+  /** {@link Modular#height}, 0 for the constant 1 as {@link Modular#multiply} takes it. */
+  private static double height(ModularArith ar, Modular v) {
+    return v == ar.getOne() ? 0 : v.height();
   }
 
   private static final int[] NONE = {};
 
   /**
-   * Writes the exponents {@code min(g(a), e(a))} (absent: 0; zeros dropped) of the running {@code g} ({@code
-   * size} atoms at {@code buf[from..]}, their exponents {@code half} further) and of the term {@code x·y} ({@code
-   * y} null: the term x), whose exponent {@code e} is the sum of its factors', to {@code buf[to..]} likewise;
-   * {@code first} takes the term's exponents as they are. Returns the number written. All lists ascend by atom
-   * id, so this is one pass over the three.
+   * {@link #additionTree}'s bound, computed directly when the heights are integers at most 56 apart (as in every
+   * computation from integer bit lengths): then it is {@code ⌈log2 Σ_t 2^{h_t}⌉} ({@link #additionTree}), here
+   * {@code min_t h_t + ⌈log2 S⌉} with the integer {@code S = Σ_t 2^{h_t − min}} summed exactly in a long (below
+   * {@code 128·2^56}), without sorting. Other heights go through the tree. Sorts {@code h} only then.
    */
-  private static int merge(int[] buf, int from, int size, Modular x, Modular y, int to, int half, boolean first) {
-    int[] xa = x.atoms;
-    int[] ya = y == null ? NONE : y.atoms;
-    int i = 0;
-    int j = 0;
-    int k = 0;
-    int n = 0;
-    while (i < size || j < xa.length || k < ya.length) {
-      int id = Math.min(i < size ? buf[from + i] : Integer.MAX_VALUE,
-          Math.min(j < xa.length ? xa[j] : Integer.MAX_VALUE, k < ya.length ? ya[k] : Integer.MAX_VALUE));
-      int g = 0;
-      if (i < size && buf[from + i] == id) {
-        g = buf[from + half + i++];
-      }
-      int e = 0;
-      if (j < xa.length && xa[j] == id) {
-        e += x.exps[j++];
-      }
-      if (k < ya.length && ya[k] == id) {
-        e += y.exps[k++];
-      }
-      int v = first ? e : Math.min(g, e);
-      if (v != 0) {
-        buf[to + n] = id;
-        buf[to + half + n++] = v;
-      }
+  static double sumBound(double[] h) {
+    int n = h.length;
+    if (n < 2 || n >= 128) {
+      return additionTree(h);
     }
-    return n;
+    double min = h[0];
+    double max = h[0];
+    boolean integers = true;
+    for (double v : h) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      integers &= v == Math.rint(v);
+    }
+    // NaN (infinite heights) fails the test as well
+    if (!(integers && max - min <= 56)) {
+      return additionTree(h);
+    }
+    long sum = 0;
+    for (double v : h) {
+      sum += 1L << (int) (v - min);
+    }
+    // ⌈log2 S⌉ for S ≥ 2 is the bit length of S − 1
+    return min + (64 - Long.numberOfLeadingZeros(sum - 1));
   }
 
   /**

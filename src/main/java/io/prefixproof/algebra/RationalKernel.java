@@ -35,7 +35,8 @@ public enum RationalKernel {
     public <T extends FieldElement<T>> T apply(T s, Order<T> order) {
       long e = order.floor(s);
       T one = s.getField().getOne();
-      T mantissa = one.add(s).subtract(one.multiply(Math.toIntExact(e)));
+      // 1 + s − ⌊s⌋ as one sum, s + (1 − ⌊s⌋): one operation fewer, and one bit less of height in a modular run
+      T mantissa = s.add(one.multiply(Math.toIntExact(1 - e)));
       return order.powerOfTwo(e, one).multiply(mantissa);
     }
   };

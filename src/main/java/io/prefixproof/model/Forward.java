@@ -217,6 +217,8 @@ public final class Forward {
       }
       sums.add(sum);
     }
+    // every row sum divides its row's weights and outputs
+    ar.willDivideBy(sums);
     return new Kernels<>(Mat.of(f, nq, nk, (i, j) -> cast(w[i][j])), List.copyOf(sums));
   }
 
