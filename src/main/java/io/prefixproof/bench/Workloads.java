@@ -267,12 +267,11 @@ public final class Workloads {
     int d = s[0];
     int k = s[1];
     Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
-    params.put(WQ, DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-    params.put(WK, DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-    params.put(WV, DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
+    params.put(WQ, Ziggurat.matrix(r, k, d, 0, 1 / Math.sqrt(d)));
+    params.put(WK, Ziggurat.matrix(r, k, d, 0, 1 / Math.sqrt(d)));
+    params.put(WV, Ziggurat.matrix(r, k, d, 0, 1 / Math.sqrt(d)));
     params.put(WO, wo);
-    return new W1Case(new FastModel(a, params), DoubleCases.gaussian(r, s[2], d, 0, 1),
-        DoubleCases.gaussian(r, s[3], d, 0, 1));
+    return new W1Case(new FastModel(a, params), Ziggurat.matrix(r, s[2], d, 0, 1), Ziggurat.matrix(r, s[3], d, 0, 1));
   }
 
   /** W1: one causal head in double, LIM-1 and LIM-3 on plain versus prefixed attention. */
