@@ -187,32 +187,86 @@ public final class Workloads {
      * stacked from them: the content rows are the same doubles as in a product of the stacked rows.
      */
     public List<FastModel.Head> heads(FastModel.Mask[] masks) {
+      return heads(masks, new W1Buffers(new int[] {model.arch().dModel(), model.arch().dHead(), content.numRows,
+          prefix.numRows}));
+    }
+
+    /** {@link #heads(FastModel.Mask[])} written into {@code b} (of this case's shape), which the heads hold. */
+    List<FastModel.Head> heads(FastModel.Mask[] masks, W1Buffers b) {
       int n = content.numRows;
       int p = prefix.numRows;
-      DMatrixRMaj wk = transposed(WK);
-      DMatrixRMaj wv = transposed(WV);
-      DMatrixRMaj q = times(content, transposed(WQ));
-      DMatrixRMaj kc = times(content, wk);
-      DMatrixRMaj vc = times(content, wv);
-      DMatrixRMaj k = CommonOps_DDRM.concatRowsMulti(times(prefix, wk), kc);
-      DMatrixRMaj v = CommonOps_DDRM.concatRowsMulti(times(prefix, wv), vc);
-      int[] keys = positions(0, p + n);
-      int[] queries = positions(p, n);
-      int[] plain = positions(0, n);
-      return List.of(model.head(0, q, k, v, masks[0], queries, keys, p + n),
-          model.head(0, q, kc, vc, masks[1], plain, plain, n));
+      CommonOps_DDRM.transpose(model.param(WQ), b.wqT);
+      CommonOps_DDRM.transpose(model.param(WK), b.wkT);
+      CommonOps_DDRM.transpose(model.param(WV), b.wvT);
+      Gemm.mult(content, b.wqT, b.q);
+      Gemm.mult(content, b.wkT, b.kc);
+      Gemm.mult(content, b.wvT, b.vc);
+      Gemm.mult(prefix, b.wkT, b.kp);
+      Gemm.mult(prefix, b.wvT, b.vp);
+      CommonOps_DDRM.insert(b.kp, b.k, 0, 0);
+      CommonOps_DDRM.insert(b.kc, b.k, p, 0);
+      CommonOps_DDRM.insert(b.vp, b.v, 0, 0);
+      CommonOps_DDRM.insert(b.vc, b.v, p, 0);
+      return List.of(model.head(0, b.q, b.k, b.v, masks[0], b.queries, b.keys, p + n, b.prefixed),
+          model.head(0, b.q, b.kc, b.vc, masks[1], b.plain, b.plain, n, b.reference));
     }
+  }
 
-    /** The transpose of a weight, for products {@code x Wᵀ} by {@link Gemm#mult} (the model serves one case). */
-    private DMatrixRMaj transposed(String weight) {
-      return CommonOps_DDRM.transpose(model.param(weight), null);
-    }
+  /**
+   * The matrices of one W1 check, reused by the checks of a thread: the case's weights and rows
+   * ({@link #w1Case(Architecture, DMatrixRMaj, int[], SplittableRandom, W1Buffers)}), the transposed weights,
+   * the projections and the two heads ({@link W1Case#heads(FastModel.Mask[], W1Buffers)}). Each check
+   * overwrites every entry it reads, so a case and its heads are valid until the next check on the same
+   * buffers; fresh memory for every check cost more than its products.
+   */
+  static final class W1Buffers {
+    final DMatrixRMaj wq;
+    final DMatrixRMaj wk;
+    final DMatrixRMaj wv;
+    final DMatrixRMaj content;
+    final DMatrixRMaj prefix;
+    final DMatrixRMaj wqT;
+    final DMatrixRMaj wkT;
+    final DMatrixRMaj wvT;
+    final DMatrixRMaj q;
+    final DMatrixRMaj kc;
+    final DMatrixRMaj vc;
+    final DMatrixRMaj kp;
+    final DMatrixRMaj vp;
+    final DMatrixRMaj k;
+    final DMatrixRMaj v;
+    final FastModel.HeadBuffers prefixed;
+    final FastModel.HeadBuffers reference;
+    final int[] queries;
+    final int[] keys;
+    final int[] plain;
 
-    /** {@code x w} by {@link Gemm#mult}. */
-    private static DMatrixRMaj times(DMatrixRMaj x, DMatrixRMaj w) {
-      DMatrixRMaj y = new DMatrixRMaj(x.numRows, w.numCols);
-      Gemm.mult(x, w, y);
-      return y;
+    /** Buffers for the W1 shape {@code s} (d_model, d_head, n, p). */
+    W1Buffers(int[] s) {
+      int d = s[0];
+      int kh = s[1];
+      int n = s[2];
+      int p = s[3];
+      wq = new DMatrixRMaj(kh, d);
+      wk = new DMatrixRMaj(kh, d);
+      wv = new DMatrixRMaj(kh, d);
+      content = new DMatrixRMaj(n, d);
+      prefix = new DMatrixRMaj(p, d);
+      wqT = new DMatrixRMaj(d, kh);
+      wkT = new DMatrixRMaj(d, kh);
+      wvT = new DMatrixRMaj(d, kh);
+      q = new DMatrixRMaj(n, kh);
+      kc = new DMatrixRMaj(n, kh);
+      vc = new DMatrixRMaj(n, kh);
+      kp = new DMatrixRMaj(p, kh);
+      vp = new DMatrixRMaj(p, kh);
+      k = new DMatrixRMaj(p + n, kh);
+      v = new DMatrixRMaj(p + n, kh);
+      prefixed = FastModel.HeadBuffers.of(n, p + n, kh);
+      reference = FastModel.HeadBuffers.of(n, n, kh);
+      queries = positions(p, n);
+      keys = positions(0, p + n);
+      plain = positions(0, n);
     }
   }
 
@@ -264,14 +318,23 @@ public final class Workloads {
    * shape only, and no check writes to W_O, so the cases of a run share them.
    */
   static W1Case w1Case(Architecture a, DMatrixRMaj wo, int[] s, SplittableRandom r) {
-    int d = s[0];
-    int k = s[1];
+    return w1Case(a, wo, s, r, new W1Buffers(s));
+  }
+
+  /** {@link #w1Case(Architecture, DMatrixRMaj, int[], SplittableRandom)} drawn into {@code b}. */
+  static W1Case w1Case(Architecture a, DMatrixRMaj wo, int[] s, SplittableRandom r, W1Buffers b) {
+    double sd = 1 / Math.sqrt(s[0]);
+    Ziggurat.fill(r, b.wq.data, 0, sd);
+    Ziggurat.fill(r, b.wk.data, 0, sd);
+    Ziggurat.fill(r, b.wv.data, 0, sd);
+    Ziggurat.fill(r, b.content.data, 0, 1);
+    Ziggurat.fill(r, b.prefix.data, 0, 1);
     Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
-    params.put(WQ, Ziggurat.matrix(r, k, d, 0, 1 / Math.sqrt(d)));
-    params.put(WK, Ziggurat.matrix(r, k, d, 0, 1 / Math.sqrt(d)));
-    params.put(WV, Ziggurat.matrix(r, k, d, 0, 1 / Math.sqrt(d)));
+    params.put(WQ, b.wq);
+    params.put(WK, b.wk);
+    params.put(WV, b.wv);
     params.put(WO, wo);
-    return new W1Case(new FastModel(a, params), Ziggurat.matrix(r, s[2], d, 0, 1), Ziggurat.matrix(r, s[3], d, 0, 1));
+    return new W1Case(new FastModel(a, params), b.content, b.prefix);
   }
 
   /** W1: one causal head in double, LIM-1 and LIM-3 on plain versus prefixed attention. */
@@ -281,8 +344,11 @@ public final class Workloads {
     FastModel.Mask[] masks = w1Masks(W1_MASK, s[2], s[3]);
     Architecture a = w1Arch(s);
     DMatrixRMaj wo = w1Wo(s);
+    // the threads of a run check cases side by side: one set of buffers each
+    ThreadLocal<W1Buffers> buffers = ThreadLocal.withInitial(() -> new W1Buffers(s));
     return r -> {
-      List<FastModel.Head> heads = w1Case(a, wo, s, r).heads(masks);
+      W1Buffers b = buffers.get();
+      List<FastModel.Head> heads = w1Case(a, wo, s, r, b).heads(masks, b);
       DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
       DoubleLimitations.checkHead(heads.get(0), 0, s[3], heads.get(1), 0, 0, meter);
       return meter.maxAbsErr(ids);

@@ -2,7 +2,6 @@ package io.prefixproof.bench;
 
 import java.util.SplittableRandom;
 import org.apache.commons.math3.special.Erf;
-import org.ejml.data.DMatrixRMaj;
 
 /**
  * Standard normal variates by the ziggurat method of Marsaglia and Tsang ("The Ziggurat Method for
@@ -128,15 +127,6 @@ public final class Ziggurat {
         return R + a;
       }
     }
-  }
-
-  /**
-   * A rows × cols matrix of mean + sd·N(0, 1) entries, filled row by row ({@link #fill}).
-   */
-  public static DMatrixRMaj matrix(SplittableRandom g, int rows, int cols, double mean, double sd) {
-    DMatrixRMaj m = new DMatrixRMaj(rows, cols);
-    fill(g, m.data, mean, sd);
-    return m;
   }
 
   /**

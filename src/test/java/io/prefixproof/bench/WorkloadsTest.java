@@ -65,6 +65,55 @@ class WorkloadsTest {
   }
 
   @Test
+  @DisplayName("W1 on reused buffers (first filled with NaN, then holding the previous case): every head matrix"
+      + " equals the head on fresh matrices, bit for bit")
+  void w1ReusedBuffers() throws IllegalAccessException {
+    for (String size : Workloads.SIZES.get("W1")) {
+      int[] s = Workloads.w1Shape(size);
+      Workloads.W1Buffers b = new Workloads.W1Buffers(s);
+      for (java.lang.reflect.Field f : Workloads.W1Buffers.class.getDeclaredFields()) {
+        Object m = f.get(b);
+        if (m instanceof org.ejml.data.DMatrixRMaj x) {
+          java.util.Arrays.fill(x.data, Double.NaN);
+        } else if (m instanceof FastModel.HeadBuffers hb) {
+          java.util.Arrays.fill(hb.scores().data, Double.NaN);
+          java.util.Arrays.fill(hb.weights().data, Double.NaN);
+          java.util.Arrays.fill(hb.out().data, Double.NaN);
+          java.util.Arrays.fill(hb.spread(), Double.NaN);
+        }
+      }
+      FastModel.Mask[] masks = Workloads.w1Masks(Workloads.W1_MASK, s[2], s[3]);
+      int cases = size.equals("large") ? 2 : 4;
+      for (long seed = 1; seed <= cases; seed++) {
+        Workloads.W1Case reused = Workloads.w1Case(Workloads.w1Arch(s), Workloads.w1Wo(s), s,
+            new SplittableRandom(seed), b);
+        java.util.List<FastModel.Head> got = reused.heads(masks, b);
+        java.util.List<FastModel.Head> fresh = Workloads.w1Case(s, new SplittableRandom(seed)).heads();
+        for (int h = 0; h < 2; h++) {
+          FastModel.Head x = got.get(h);
+          FastModel.Head y = fresh.get(h);
+          String at = size + " seed " + seed + " head " + h;
+          assertBits(y.queries().data, x.queries().data, at + " queries");
+          assertBits(y.keys().data, x.keys().data, at + " keys");
+          assertBits(y.values().data, x.values().data, at + " values");
+          assertBits(y.scores().data, x.scores().data, at + " scores");
+          assertBits(y.weights().data, x.weights().data, at + " weights");
+          assertBits(y.out().data, x.out().data, at + " outputs");
+          assertBits(y.spread(), x.spread(), at + " spread");
+        }
+      }
+    }
+  }
+
+  /** Equal arrays, bit for bit (NaN and the sign of zero included). */
+  private static void assertBits(double[] expected, double[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), what + " " + i);
+    }
+  }
+
+  @Test
   @DisplayName("W1: rows compared at once give the largest error and error/tolerance of single comparisons, bit for"
       + " bit")
   void w1RowsEqualSingleComparisons() {
