@@ -184,7 +184,8 @@ public final class Workloads {
     /**
      * {@link #heads()} with the masks made already ({@link #w1Masks}: they depend on the shape only). Prefix
      * and content rows are projected apart (each weight transposed once) and the prefixed keys and values
-     * stacked from them: the content rows are the same doubles as in a product of the stacked rows.
+     * stacked from them: the content rows are the same doubles as in a product of the stacked rows. The
+     * prefix-free head takes its scaled scores from the prefixed head's content columns.
      */
     public List<FastModel.Head> heads(FastModel.Mask[] masks) {
       return heads(masks, new W1Buffers(new int[] {model.arch().dModel(), model.arch().dHead(), content.numRows,
@@ -207,8 +208,16 @@ public final class Workloads {
       CommonOps_DDRM.insert(b.kc, b.k, p, 0);
       CommonOps_DDRM.insert(b.vp, b.v, 0, 0);
       CommonOps_DDRM.insert(b.vc, b.v, p, 0);
-      return List.of(model.head(0, b.q, b.k, b.v, masks[0], b.queries, b.keys, p + n, b.prefixed),
-          model.head(0, b.q, b.kc, b.vc, masks[1], b.plain, b.plain, n, b.reference));
+      FastModel.Head prefixed = model.head(0, b.q, b.k, b.v, masks[0], b.queries, b.keys, p + n, b.prefixed);
+      // the prefix-free head's scaled scores are the prefixed head's content columns: the same fma chains over
+      // the same query and key rows ({@link Gemm}), times the same scale
+      double[] from = prefixed.scores().data;
+      double[] to = b.reference.scores().data;
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(from, i * (p + n) + p, to, i * n, n);
+      }
+      return List.of(prefixed, model.headOfScaledScores(0, b.q, b.kc, b.vc, masks[1], b.plain, b.plain,
+          b.reference));
     }
   }
 

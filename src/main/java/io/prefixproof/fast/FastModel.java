@@ -450,6 +450,25 @@ public final class FastModel {
    */
   public Head head(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, int[] qPos, int[] kPos,
       int sequenceLength, HeadBuffers into) {
+    checkShapes(q, k, v, mask, into);
+    Gemm.multTransB(q, k, into.scores(), mask.reach());
+    return softmax(h, q, k, v, mask, qPos, kPos, sequenceLength, into, false);
+  }
+
+  /**
+   * The head whose scaled scores are in {@code into.scores()} already (those of another head on the same
+   * queries and keys, with the same scale and positions: a score is then the same double), softmax and
+   * outputs computed as in {@link #head(int, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj, Mask, int[], int[], int,
+   * HeadBuffers)}.
+   */
+  public Head headOfScaledScores(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, int[] qPos,
+      int[] kPos, HeadBuffers into) {
+    checkShapes(q, k, v, mask, into);
+    return softmax(h, q, k, v, mask, qPos, kPos, 0, into, true);
+  }
+
+  /** Throws unless the mask and the buffers fit queries q, keys k and values v. */
+  private static void checkShapes(DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, HeadBuffers into) {
     int nq = q.numRows;
     int nk = k.numRows;
     if (mask.allowed().length != nq || (nq > 0 && mask.allowed()[0].length != nk)) {
@@ -466,15 +485,28 @@ public final class FastModel {
           + out.numRows + "x" + out.numCols + " outputs for " + nq + " queries, " + nk + " keys and values "
           + v.numCols + " wide");
     }
+  }
+
+  /**
+   * Scaling (unless {@code scaled}: then σ = 1 and no ALiBi term, the multiplications by 1 exact), max-shifted
+   * softmax and outputs of the scores in {@code into.scores()}.
+   */
+  private Head softmax(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, int[] qPos, int[] kPos,
+      int sequenceLength, HeadBuffers into, boolean scaled) {
+    int nq = q.numRows;
+    int nk = k.numRows;
+    DMatrixRMaj s = into.scores();
+    DMatrixRMaj w = into.weights();
+    DMatrixRMaj out = into.out();
+    double[] spread = into.spread();
     boolean[][] allowed = mask.allowed();
     int[] attended = mask.attended();
     int[] reach = mask.reach();
-    Gemm.multTransB(q, k, s, reach);
-    double slope = arch.positions() == Architecture.PositionKind.ALIBI ? param(Names.ALIBI).get(0, h) : 0;
+    double slope = arch.positions() == Architecture.PositionKind.ALIBI && !scaled ? param(Names.ALIBI).get(0, h) : 0;
     Arith<Decimal64> dbl = Arith.decimal64();
     // a fixed scale is converted once per model, a per-sequence one once per head, a per-query one per row
-    boolean perQuery = arch.scale() instanceof ScoreScale.PerAttended;
-    double headSigma = !Double.isNaN(fixedSigma) || perQuery ? fixedSigma
+    boolean perQuery = arch.scale() instanceof ScoreScale.PerAttended && !scaled;
+    double headSigma = scaled ? 1 : !Double.isNaN(fixedSigma) || perQuery ? fixedSigma
         : arch.scale().sigma(dbl, sequenceLength, nk).doubleValue();
     // every key in [0, end) of a row allowed: the scaling and the normalisation can run in vectors
     boolean contiguous = reach != null || arch.mask() == Architecture.Mask.BIDIRECTIONAL;
