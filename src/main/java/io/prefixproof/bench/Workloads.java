@@ -222,13 +222,17 @@ public final class Workloads {
   }
 
   /**
-   * The matrices of one W1 check, reused by the checks of a thread: the case's weights and rows
-   * ({@link #w1Case(Architecture, DMatrixRMaj, int[], SplittableRandom, W1Buffers)}), the transposed weights,
-   * the projections and the two heads ({@link W1Case#heads(FastModel.Mask[], W1Buffers)}). Each check
-   * overwrites every entry it reads, so a case and its heads are valid until the next check on the same
-   * buffers; fresh memory for every check cost more than its products.
+   * The matrices of one W1 check, reused by the checks of a thread: the case's model, weights and rows
+   * ({@link #w1Case(SplittableRandom, W1Buffers)}), the transposed weights, the projections and the two heads
+   * ({@link W1Case#heads(FastModel.Mask[], W1Buffers)}). Each check overwrites every entry it reads, so a
+   * case and its heads are valid until the next check on the same buffers; fresh memory for every check cost
+   * more than its products. The model is made once over the weight matrices, which each case refills in
+   * place (the architecture and its converted score scale are the same for every case, and the draws are
+   * finite); W1 takes no product with the model's kept transposes ({@link FastModel#timesTransposed}), which
+   * would still be the first case's.
    */
   static final class W1Buffers {
+    final FastModel model;
     final DMatrixRMaj wq;
     final DMatrixRMaj wk;
     final DMatrixRMaj wv;
@@ -259,6 +263,7 @@ public final class Workloads {
       wq = new DMatrixRMaj(kh, d);
       wk = new DMatrixRMaj(kh, d);
       wv = new DMatrixRMaj(kh, d);
+      model = new FastModel(w1Arch(s), Map.of(WQ, wq, WK, wk, WV, wv, WO, w1Wo(s)));
       content = new DMatrixRMaj(n, d);
       prefix = new DMatrixRMaj(p, d);
       wqT = new DMatrixRMaj(d, kh);
@@ -319,31 +324,18 @@ public final class Workloads {
 
   /** Draws a W1 case: W_Q, W_K, W_V ~ N(0, 1/d), content and prefix ~ N(0, 1). */
   public static W1Case w1Case(int[] s, SplittableRandom r) {
-    return w1Case(w1Arch(s), w1Wo(s), s, r);
+    return w1Case(r, new W1Buffers(s));
   }
 
-  /**
-   * {@link #w1Case(int[], SplittableRandom)} with the architecture and W_O made already: they depend on the
-   * shape only, and no check writes to W_O, so the cases of a run share them.
-   */
-  static W1Case w1Case(Architecture a, DMatrixRMaj wo, int[] s, SplittableRandom r) {
-    return w1Case(a, wo, s, r, new W1Buffers(s));
-  }
-
-  /** {@link #w1Case(Architecture, DMatrixRMaj, int[], SplittableRandom)} drawn into {@code b}. */
-  static W1Case w1Case(Architecture a, DMatrixRMaj wo, int[] s, SplittableRandom r, W1Buffers b) {
-    double sd = 1 / Math.sqrt(s[0]);
+  /** {@link #w1Case(int[], SplittableRandom)} drawn into {@code b} (of the shape wanted). */
+  static W1Case w1Case(SplittableRandom r, W1Buffers b) {
+    double sd = 1 / Math.sqrt(b.wq.numCols);
     Ziggurat.fill(r, b.wq.data, 0, sd);
     Ziggurat.fill(r, b.wk.data, 0, sd);
     Ziggurat.fill(r, b.wv.data, 0, sd);
     Ziggurat.fill(r, b.content.data, 0, 1);
     Ziggurat.fill(r, b.prefix.data, 0, 1);
-    Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
-    params.put(WQ, b.wq);
-    params.put(WK, b.wk);
-    params.put(WV, b.wv);
-    params.put(WO, wo);
-    return new W1Case(new FastModel(a, params), b.content, b.prefix);
+    return new W1Case(b.model, b.content, b.prefix);
   }
 
   /** W1: one causal head in double, LIM-1 and LIM-3 on plain versus prefixed attention. */
@@ -351,13 +343,11 @@ public final class Workloads {
     int[] s = w1Shape(size);
     Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
     FastModel.Mask[] masks = w1Masks(W1_MASK, s[2], s[3]);
-    Architecture a = w1Arch(s);
-    DMatrixRMaj wo = w1Wo(s);
     // the threads of a run check cases side by side: one set of buffers each
     ThreadLocal<W1Buffers> buffers = ThreadLocal.withInitial(() -> new W1Buffers(s));
     return r -> {
       W1Buffers b = buffers.get();
-      List<FastModel.Head> heads = w1Case(a, wo, s, r, b).heads(masks, b);
+      List<FastModel.Head> heads = w1Case(r, b).heads(masks, b);
       DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
       DoubleLimitations.checkHead(heads.get(0), 0, s[3], heads.get(1), 0, 0, meter);
       return meter.maxAbsErr(ids);
