@@ -184,35 +184,109 @@ public final class Workloads {
     /**
      * {@link #heads()} with the masks made already ({@link #w1Masks}: they depend on the shape only). Prefix
      * and content rows are projected apart (each weight transposed once) and the prefixed keys and values
-     * stacked from them: the content rows are the same doubles as in a product of the stacked rows.
+     * stacked from them: the content rows are the same doubles as in a product of the stacked rows. The
+     * prefix-free head takes its scaled scores from the prefixed head's content columns.
      */
     public List<FastModel.Head> heads(FastModel.Mask[] masks) {
+      return heads(masks, new W1Buffers(new int[] {model.arch().dModel(), model.arch().dHead(), content.numRows,
+          prefix.numRows}));
+    }
+
+    /** {@link #heads(FastModel.Mask[])} written into {@code b} (of this case's shape), which the heads hold. */
+    List<FastModel.Head> heads(FastModel.Mask[] masks, W1Buffers b) {
       int n = content.numRows;
       int p = prefix.numRows;
-      DMatrixRMaj wk = transposed(WK);
-      DMatrixRMaj wv = transposed(WV);
-      DMatrixRMaj q = times(content, transposed(WQ));
-      DMatrixRMaj kc = times(content, wk);
-      DMatrixRMaj vc = times(content, wv);
-      DMatrixRMaj k = CommonOps_DDRM.concatRowsMulti(times(prefix, wk), kc);
-      DMatrixRMaj v = CommonOps_DDRM.concatRowsMulti(times(prefix, wv), vc);
-      int[] keys = positions(0, p + n);
-      int[] queries = positions(p, n);
-      int[] plain = positions(0, n);
-      return List.of(model.head(0, q, k, v, masks[0], queries, keys, p + n),
-          model.head(0, q, kc, vc, masks[1], plain, plain, n));
+      CommonOps_DDRM.transpose(model.param(WQ), b.wqT);
+      CommonOps_DDRM.transpose(model.param(WK), b.wkT);
+      CommonOps_DDRM.transpose(model.param(WV), b.wvT);
+      Gemm.mult(content, b.wqT, b.q);
+      Gemm.mult(content, b.wkT, b.kc);
+      Gemm.mult(content, b.wvT, b.vc);
+      Gemm.mult(prefix, b.wkT, b.kp);
+      Gemm.mult(prefix, b.wvT, b.vp);
+      CommonOps_DDRM.insert(b.kp, b.k, 0, 0);
+      CommonOps_DDRM.insert(b.kc, b.k, p, 0);
+      CommonOps_DDRM.insert(b.vp, b.v, 0, 0);
+      CommonOps_DDRM.insert(b.vc, b.v, p, 0);
+      FastModel.Head prefixed = model.head(0, b.q, b.k, b.v, masks[0], b.queries, b.keys, p + n, b.prefixed);
+      // the prefix-free head's scaled scores are the prefixed head's content columns: the same fma chains over
+      // the same query and key rows ({@link Gemm}), times the same scale
+      double[] from = prefixed.scores().data;
+      double[] to = b.reference.scores().data;
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(from, i * (p + n) + p, to, i * n, n);
+      }
+      return List.of(prefixed, model.headOfScaledScores(0, b.q, b.kc, b.vc, masks[1], b.plain, b.plain,
+          b.reference));
     }
+  }
 
-    /** The transpose of a weight, for products {@code x Wᵀ} by {@link Gemm#mult} (the model serves one case). */
-    private DMatrixRMaj transposed(String weight) {
-      return CommonOps_DDRM.transpose(model.param(weight), null);
-    }
+  /**
+   * The matrices of one W1 check, reused by the checks of a thread: the case's model, weights and rows
+   * ({@link #w1Case(SplittableRandom, W1Buffers)}), the transposed weights, the projections and the two heads
+   * ({@link W1Case#heads(FastModel.Mask[], W1Buffers)}). Each check overwrites every entry it reads, so a
+   * case and its heads are valid until the next check on the same buffers; fresh memory for every check cost
+   * more than its products. The model is made once over the weight matrices, which each case refills in
+   * place (the architecture and its converted score scale are the same for every case, and the draws are
+   * finite); W1 takes no product with the model's kept transposes ({@link FastModel#timesTransposed}), which
+   * would still be the first case's.
+   */
+  static final class W1Buffers {
+    final FastModel model;
+    final DMatrixRMaj wq;
+    final DMatrixRMaj wk;
+    final DMatrixRMaj wv;
+    final DMatrixRMaj content;
+    final DMatrixRMaj prefix;
+    final DMatrixRMaj wqT;
+    final DMatrixRMaj wkT;
+    final DMatrixRMaj wvT;
+    final DMatrixRMaj q;
+    final DMatrixRMaj kc;
+    final DMatrixRMaj vc;
+    final DMatrixRMaj kp;
+    final DMatrixRMaj vp;
+    final DMatrixRMaj k;
+    final DMatrixRMaj v;
+    final FastModel.HeadBuffers prefixed;
+    final FastModel.HeadBuffers reference;
+    final int[] queries;
+    final int[] keys;
+    final int[] plain;
+    /** The drawn matrices in drawing order, and the standard deviation of each one's entries. */
+    final DMatrixRMaj[] drawn;
+    final double[] spreads;
 
-    /** {@code x w} by {@link Gemm#mult}. */
-    private static DMatrixRMaj times(DMatrixRMaj x, DMatrixRMaj w) {
-      DMatrixRMaj y = new DMatrixRMaj(x.numRows, w.numCols);
-      Gemm.mult(x, w, y);
-      return y;
+    /** Buffers for the W1 shape {@code s} (d_model, d_head, n, p). */
+    W1Buffers(int[] s) {
+      int d = s[0];
+      int kh = s[1];
+      int n = s[2];
+      int p = s[3];
+      wq = new DMatrixRMaj(kh, d);
+      wk = new DMatrixRMaj(kh, d);
+      wv = new DMatrixRMaj(kh, d);
+      model = new FastModel(w1Arch(s), Map.of(WQ, wq, WK, wk, WV, wv, WO, w1Wo(s)));
+      content = new DMatrixRMaj(n, d);
+      prefix = new DMatrixRMaj(p, d);
+      wqT = new DMatrixRMaj(d, kh);
+      wkT = new DMatrixRMaj(d, kh);
+      wvT = new DMatrixRMaj(d, kh);
+      q = new DMatrixRMaj(n, kh);
+      kc = new DMatrixRMaj(n, kh);
+      vc = new DMatrixRMaj(n, kh);
+      kp = new DMatrixRMaj(p, kh);
+      vp = new DMatrixRMaj(p, kh);
+      k = new DMatrixRMaj(p + n, kh);
+      v = new DMatrixRMaj(p + n, kh);
+      prefixed = FastModel.HeadBuffers.of(n, p + n, kh);
+      reference = FastModel.HeadBuffers.of(n, n, kh);
+      queries = positions(p, n);
+      keys = positions(0, p + n);
+      plain = positions(0, n);
+      drawn = new DMatrixRMaj[] {wq, wk, wv, content, prefix};
+      double sd = 1 / Math.sqrt(d);
+      spreads = new double[] {sd, sd, sd, 1, 1};
     }
   }
 
@@ -256,23 +330,16 @@ public final class Workloads {
 
   /** Draws a W1 case: W_Q, W_K, W_V ~ N(0, 1/d), content and prefix ~ N(0, 1). */
   public static W1Case w1Case(int[] s, SplittableRandom r) {
-    return w1Case(w1Arch(s), w1Wo(s), s, r);
+    return w1Case(r, new W1Buffers(s));
   }
 
-  /**
-   * {@link #w1Case(int[], SplittableRandom)} with the architecture and W_O made already: they depend on the
-   * shape only, and no check writes to W_O, so the cases of a run share them.
-   */
-  static W1Case w1Case(Architecture a, DMatrixRMaj wo, int[] s, SplittableRandom r) {
-    int d = s[0];
-    int k = s[1];
-    Map<String, DMatrixRMaj> params = new LinkedHashMap<>();
-    params.put(WQ, DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-    params.put(WK, DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-    params.put(WV, DoubleCases.gaussian(r, k, d, 0, 1 / Math.sqrt(d)));
-    params.put(WO, wo);
-    return new W1Case(new FastModel(a, params), DoubleCases.gaussian(r, s[2], d, 0, 1),
-        DoubleCases.gaussian(r, s[3], d, 0, 1));
+  /** {@link #w1Case(int[], SplittableRandom)} drawn into {@code b} (of the shape wanted). */
+  static W1Case w1Case(SplittableRandom r, W1Buffers b) {
+    // one call site: the JIT compiles the draw loop once (inlined five times it ran slower, measured)
+    for (int m = 0; m < b.drawn.length; m++) {
+      Ziggurat.fill(r, b.drawn[m].data, 0, b.spreads[m]);
+    }
+    return new W1Case(b.model, b.content, b.prefix);
   }
 
   /** W1: one causal head in double, LIM-1 and LIM-3 on plain versus prefixed attention. */
@@ -280,10 +347,11 @@ public final class Workloads {
     int[] s = w1Shape(size);
     Set<String> ids = Set.of("LIM-1", "LIM-2", "LIM-3");
     FastModel.Mask[] masks = w1Masks(W1_MASK, s[2], s[3]);
-    Architecture a = w1Arch(s);
-    DMatrixRMaj wo = w1Wo(s);
+    // the threads of a run check cases side by side: one set of buffers each
+    ThreadLocal<W1Buffers> buffers = ThreadLocal.withInitial(() -> new W1Buffers(s));
     return r -> {
-      List<FastModel.Head> heads = w1Case(a, wo, s, r).heads(masks);
+      W1Buffers b = buffers.get();
+      List<FastModel.Head> heads = w1Case(r, b).heads(masks, b);
       DoubleLimitations.Meter meter = new DoubleLimitations.Meter();
       DoubleLimitations.checkHead(heads.get(0), 0, s[3], heads.get(1), 0, 0, meter);
       return meter.maxAbsErr(ids);

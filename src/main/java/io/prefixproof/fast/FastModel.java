@@ -428,24 +428,85 @@ public final class FastModel {
   /** {@link #head(int, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj, int[], int[], int)} with its mask made already. */
   public Head head(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, int[] qPos, int[] kPos,
       int sequenceLength) {
+    return head(h, q, k, v, mask, qPos, kPos, sequenceLength, HeadBuffers.of(q.numRows, k.numRows, v.numCols));
+  }
+
+  /**
+   * The matrices a head writes: scores and weights (queries × keys), outputs (queries × value width) and the
+   * spread per query. Reused by a caller that checks one head at a time: a head written into them overwrites
+   * every entry and is valid until they are written again.
+   */
+  public record HeadBuffers(DMatrixRMaj scores, DMatrixRMaj weights, DMatrixRMaj out, double[] spread) {
+    /** Buffers for {@code queries} queries over {@code keys} keys with values {@code valueWidth} wide. */
+    public static HeadBuffers of(int queries, int keys, int valueWidth) {
+      return new HeadBuffers(new DMatrixRMaj(queries, keys), new DMatrixRMaj(queries, keys),
+          new DMatrixRMaj(queries, valueWidth), new double[queries]);
+    }
+  }
+
+  /**
+   * {@link #head(int, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj, Mask, int[], int[], int)} written into
+   * {@code into} (of the head's shape), which the returned head holds.
+   */
+  public Head head(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, int[] qPos, int[] kPos,
+      int sequenceLength, HeadBuffers into) {
+    checkShapes(q, k, v, mask, into);
+    Gemm.multTransB(q, k, into.scores(), mask.reach());
+    return softmax(h, q, k, v, mask, qPos, kPos, sequenceLength, into, false);
+  }
+
+  /**
+   * The head whose scaled scores are in {@code into.scores()} already (those of another head on the same
+   * queries and keys, with the same scale and positions: a score is then the same double), softmax and
+   * outputs computed as in {@link #head(int, DMatrixRMaj, DMatrixRMaj, DMatrixRMaj, Mask, int[], int[], int,
+   * HeadBuffers)}.
+   */
+  public Head headOfScaledScores(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, int[] qPos,
+      int[] kPos, HeadBuffers into) {
+    checkShapes(q, k, v, mask, into);
+    return softmax(h, q, k, v, mask, qPos, kPos, 0, into, true);
+  }
+
+  /** Throws unless the mask and the buffers fit queries q, keys k and values v. */
+  private static void checkShapes(DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, HeadBuffers into) {
     int nq = q.numRows;
     int nk = k.numRows;
     if (mask.allowed().length != nq || (nq > 0 && mask.allowed()[0].length != nk)) {
       throw new IllegalArgumentException("mask of " + mask.allowed().length + " queries for " + nq + " queries and "
           + nk + " keys");
     }
+    DMatrixRMaj s = into.scores();
+    DMatrixRMaj w = into.weights();
+    DMatrixRMaj out = into.out();
+    double[] spread = into.spread();
+    if (s.numRows != nq || s.numCols != nk || w.numRows != nq || w.numCols != nk || out.numRows != nq
+        || out.numCols != v.numCols || spread.length != nq) {
+      throw new IllegalArgumentException("head buffers of " + s.numRows + "x" + s.numCols + " scores and "
+          + out.numRows + "x" + out.numCols + " outputs for " + nq + " queries, " + nk + " keys and values "
+          + v.numCols + " wide");
+    }
+  }
+
+  /**
+   * Scaling (unless {@code scaled}: then σ = 1 and no ALiBi term, the multiplications by 1 exact), max-shifted
+   * softmax and outputs of the scores in {@code into.scores()}.
+   */
+  private Head softmax(int h, DMatrixRMaj q, DMatrixRMaj k, DMatrixRMaj v, Mask mask, int[] qPos, int[] kPos,
+      int sequenceLength, HeadBuffers into, boolean scaled) {
+    int nq = q.numRows;
+    int nk = k.numRows;
+    DMatrixRMaj s = into.scores();
+    DMatrixRMaj w = into.weights();
+    DMatrixRMaj out = into.out();
+    double[] spread = into.spread();
     boolean[][] allowed = mask.allowed();
     int[] attended = mask.attended();
     int[] reach = mask.reach();
-    DMatrixRMaj s = new DMatrixRMaj(nq, nk);
-    Gemm.multTransB(q, k, s, reach);
-    double slope = arch.positions() == Architecture.PositionKind.ALIBI ? param(Names.ALIBI).get(0, h) : 0;
-    DMatrixRMaj w = new DMatrixRMaj(nq, nk);
-    double[] spread = new double[nq];
+    double slope = arch.positions() == Architecture.PositionKind.ALIBI && !scaled ? param(Names.ALIBI).get(0, h) : 0;
     Arith<Decimal64> dbl = Arith.decimal64();
     // a fixed scale is converted once per model, a per-sequence one once per head, a per-query one per row
-    boolean perQuery = arch.scale() instanceof ScoreScale.PerAttended;
-    double headSigma = !Double.isNaN(fixedSigma) || perQuery ? fixedSigma
+    boolean perQuery = arch.scale() instanceof ScoreScale.PerAttended && !scaled;
+    double headSigma = scaled ? 1 : !Double.isNaN(fixedSigma) || perQuery ? fixedSigma
         : arch.scale().sigma(dbl, sequenceLength, nk).doubleValue();
     // every key in [0, end) of a row allowed: the scaling and the normalisation can run in vectors
     boolean contiguous = reach != null || arch.mask() == Architecture.Mask.BIDIRECTIONAL;
@@ -498,8 +559,8 @@ public final class FastModel {
           w.data[row + j] /= sum;
         }
       }
+      Arrays.fill(w.data, row + end, row + nk, 0.0);
     }
-    DMatrixRMaj out = new DMatrixRMaj(nq, v.numCols);
     Gemm.mult(w, v, out, reach);
     return new Head(q, v, s, w, out, mask, spread, k);
   }

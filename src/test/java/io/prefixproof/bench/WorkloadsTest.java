@@ -65,6 +65,100 @@ class WorkloadsTest {
   }
 
   @Test
+  @DisplayName("W1 on reused buffers (first filled with NaN, then holding the previous case), the prefix-free head"
+      + " on the prefixed head's scores: FastModel.head's on fresh matrices, bit for bit up to the exponentials")
+  void w1ReusedBuffers() throws IllegalAccessException {
+    for (String size : Workloads.SIZES.get("W1")) {
+      int[] s = Workloads.w1Shape(size);
+      Workloads.W1Buffers b = new Workloads.W1Buffers(s);
+      for (java.lang.reflect.Field f : Workloads.W1Buffers.class.getDeclaredFields()) {
+        Object m = f.get(b);
+        if (m instanceof org.ejml.data.DMatrixRMaj x) {
+          java.util.Arrays.fill(x.data, Double.NaN);
+        } else if (m instanceof FastModel.HeadBuffers hb) {
+          java.util.Arrays.fill(hb.scores().data, Double.NaN);
+          java.util.Arrays.fill(hb.weights().data, Double.NaN);
+          java.util.Arrays.fill(hb.out().data, Double.NaN);
+          java.util.Arrays.fill(hb.spread(), Double.NaN);
+        }
+      }
+      FastModel.Mask[] masks = Workloads.w1Masks(Workloads.W1_MASK, s[2], s[3]);
+      int cases = size.equals("large") ? 2 : 4;
+      for (long seed = 1; seed <= cases; seed++) {
+        java.util.List<FastModel.Head> got = Workloads.w1Case(new SplittableRandom(seed), b).heads(masks, b);
+        java.util.List<FastModel.Head> fresh = separateHeads(Workloads.w1Case(s, new SplittableRandom(seed)), masks);
+        for (int h = 0; h < 2; h++) {
+          FastModel.Head x = got.get(h);
+          FastModel.Head y = fresh.get(h);
+          String at = size + " seed " + seed + " head " + h;
+          assertBits(y.queries().data, x.queries().data, at + " queries");
+          assertBits(y.keys().data, x.keys().data, at + " keys");
+          assertBits(y.values().data, x.values().data, at + " values");
+          assertBits(y.scores().data, x.scores().data, at + " scores");
+          assertBits(y.spread(), x.spread(), at + " spread");
+          assertExpsApart(y, x, at);
+        }
+      }
+    }
+  }
+
+  /**
+   * The oracle: both heads of a W1 case by {@link FastModel#head} on fresh matrices, each computing its own
+   * score product (the keys and values of the stacked prefix and content rows, the content rows extracted).
+   */
+  private static java.util.List<FastModel.Head> separateHeads(Workloads.W1Case c, FastModel.Mask[] masks) {
+    int n = c.content().numRows;
+    int p = c.prefix().numRows;
+    FastModel.Head k = c.heads().get(0);
+    int[] plain = java.util.stream.IntStream.range(0, n).toArray();
+    int[] keys = java.util.stream.IntStream.range(0, p + n).toArray();
+    int[] queries = java.util.stream.IntStream.range(p, p + n).toArray();
+    org.ejml.data.DMatrixRMaj kc = org.ejml.dense.row.CommonOps_DDRM.extract(k.keys(), p, p + n, 0, k.keys().numCols);
+    org.ejml.data.DMatrixRMaj vc = org.ejml.dense.row.CommonOps_DDRM.extract(k.values(), p, p + n, 0,
+        k.values().numCols);
+    return java.util.List.of(c.model().head(0, k.queries(), k.keys(), k.values(), masks[0], queries, keys, p + n),
+        c.model().head(0, k.queries(), kc, vc, masks[1], plain, plain, n));
+  }
+
+  /**
+   * Weights and outputs of two heads on the same scores, whose exponentials may come from different kernels:
+   * the vector EXP compiled or not, and Math.exp, each within 1 ulp of exp, so two of them within 2 ulp
+   * (relative 4u, u = 2⁻⁵³). A weight e_j/Σe is then within 4u + 4u (the sums, terms within 4u) + 2u (two
+   * roundings of the quotient): 10u relative. An output Σ_j w_j v_j (fma chain over m keys, each side within
+   * m·u·Σ|w_j v_j| of the exact sum) differs by at most (10 + 2m)·u·Σ_j |w_j v_j|. Stale or misplaced entries
+   * are far outside (and NaN fails both).
+   */
+  private static void assertExpsApart(FastModel.Head y, FastModel.Head x, String at) {
+    double u = Math.ulp(1.0) / 2;
+    double[] wy = y.weights().data;
+    double[] wx = x.weights().data;
+    assertEquals(wy.length, wx.length, at);
+    for (int i = 0; i < wy.length; i++) {
+      assertTrue(Math.abs(wy[i] - wx[i]) <= 10 * u * Math.abs(wy[i]), at + " weight " + i + ": " + wy[i] + " vs " + wx[i]);
+    }
+    int m = y.weights().numCols;
+    int kv = y.out().numCols;
+    for (int i = 0; i < y.out().numRows; i++) {
+      for (int c = 0; c < kv; c++) {
+        double mass = 0;
+        for (int j = 0; j < m; j++) {
+          mass += Math.abs(wy[i * m + j] * y.values().get(j, c));
+        }
+        double d = Math.abs(y.out().get(i, c) - x.out().get(i, c));
+        assertTrue(d <= (10 + 2 * m) * u * mass, at + " output " + i + "," + c + ": " + d);
+      }
+    }
+  }
+
+  /** Equal arrays, bit for bit (NaN and the sign of zero included). */
+  private static void assertBits(double[] expected, double[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), what + " " + i);
+    }
+  }
+
+  @Test
   @DisplayName("W1: rows compared at once give the largest error and error/tolerance of single comparisons, bit for"
       + " bit")
   void w1RowsEqualSingleComparisons() {
