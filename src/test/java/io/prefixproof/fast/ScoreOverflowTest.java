@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * A score that overflows a double is refused with the head, query and key named, on both paths of {@link
  * FastModel#head}: the vector path (keys in position order or a bidirectional mask), where the row is scaled in
  * vectors and searched for the offending entry only when its maximum or minimum is not finite, and the scalar
- * path (keys out of position order under a causal mask), which checks every score. The model is the d = 1
+ * path (keys out of position order under a causal mask), which checks every score; a row with no keys has
+ * extremes −∞ and +∞ and is searched without reading an entry. The model is the d = 1
  * all-ones model with σ = 1, so a score is the product q·k, and the expected positions are read off by hand.
  */
 class ScoreOverflowTest {
@@ -52,6 +53,20 @@ class ScoreOverflowTest {
       ArithmeticException e = refused(Architecture.Mask.CAUSAL, new int[] {2, 0, 1}, q);
       assertTrue(e.getMessage().contains("at head 0, query 1, key 2 is not finite"), e.getMessage());
     }
+  }
+
+  @Test
+  @DisplayName("no keys at all: each row's maximum is −∞ and minimum +∞, yet nothing overflows; the output is 0")
+  void noKeysIsNoOverflow() throws InterruptedException {
+    GemmTest.awaitVectorKernels();
+    FastModel m = FastModelUnitsTest.scalar(Architecture.Mask.CAUSAL);
+    DMatrixRMaj none = new DMatrixRMaj(0, 1);
+    // the search for a non-finite score runs because the extremes of the empty row are not finite; it must read no
+    // entry (there is none: the score matrix is 2 × 0)
+    FastModel.Head h = m.head(0, FastModelUnitsTest.column(1, 2), none, none, new int[] {0, 1}, new int[0], 2);
+    assertEquals(0, h.weights().getNumElements());
+    assertArrayEquals(new double[] {0, 0}, h.out().data);
+    assertArrayEquals(new double[] {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY}, h.spread());
   }
 
   @Test
