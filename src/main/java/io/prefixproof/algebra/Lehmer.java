@@ -26,6 +26,17 @@ public final class Lehmer {
 
   /** gcd(|x|, |y|), equal to {@code x.gcd(y)}. */
   public static BigInteger gcd(BigInteger x, BigInteger y) {
+    return gcd(x, y, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #gcd(BigInteger, BigInteger)} in at most {@code maxPasses} passes of the main loop, and never more than
+   * {@code 2·bits(v)} for the smaller operand v: each pass takes at least one of Euclid's division steps (the
+   * exact step one, a simulated pass the k ≥ 1 steps it accepted), and by Lamé's theorem Euclid takes at most
+   * {@code 1 + log_φ v < 1 + 1.45·bits(v) < 2·bits(v)} of them (v ≥ 2^191 here). A pass beyond that bound throws:
+   * the steps no longer make progress.
+   */
+  static BigInteger gcd(BigInteger x, BigInteger y, int maxPasses) {
     BigInteger u = x.abs();
     BigInteger v = y.abs();
     if (u.compareTo(v) < 0) {
@@ -44,7 +55,12 @@ public final class Lehmer {
     a = Arrays.copyOf(a, a.length + 1);
     int[] sa = new int[a.length];
     int[] sb = new int[a.length];
+    int allowed = Math.min(maxPasses, 2 * v.bitLength());
+    int passes = 0;
     while (lb > 2) {
+      if (passes++ == allowed) {
+        throw new IllegalStateException("Lehmer's gcd: no result after " + allowed + " passes of its main loop");
+      }
       int bitsA = bitLength(a, la);
       int h = bitsA - 60;
       long ca = 1;

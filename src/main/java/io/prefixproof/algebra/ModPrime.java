@@ -180,15 +180,30 @@ final class ModPrime {
   }
 
   /**
+   * Draws {@link #random} makes before it gives up. More than one integer in 60 of {@code [2^61, 2^62)} is prime
+   * ({@code π(2^62) − π(2^61) > 2^62/ln 2^62 − 1.25506·2^61/ln 2^61 > 2^61/60} by Rosser and Schoenfeld's bounds
+   * {@code x/ln x < π(x) < 1.25506·x/ln x}), so 10,000 draws all miss with probability below {@code (1 −
+   * 1/60)^10000 < 10^−72}: reaching the cap means the primality test is broken, and the draw fails instead of
+   * looping on.
+   */
+  static final int MAX_DRAWS = 10_000;
+
+  /**
    * A prime drawn uniformly from the primes in {@code [2^61, 2^62)}: uniform integers are drawn until one is
    * prime (rejection, so every prime of the range is equally likely; about 43 draws on average).
    */
   static ModPrime random(SplittableRandom r) {
-    while (true) {
+    return random(r, MAX_DRAWS);
+  }
+
+  /** {@link #random(SplittableRandom)} with at most {@code draws} draws; throws when none of them is prime. */
+  static ModPrime random(SplittableRandom r, int draws) {
+    for (int d = 0; d < draws; d++) {
       long x = r.nextLong(LOW, HIGH);
       if (isPrime(x)) {
         return new ModPrime(x);
       }
     }
+    throw new IllegalStateException("no prime in " + draws + " draws from [2^61, 2^62)");
   }
 }
