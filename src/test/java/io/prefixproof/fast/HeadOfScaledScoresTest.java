@@ -46,4 +46,34 @@ class HeadOfScaledScoresTest {
     assertArrayEquals(new double[] {1, 0, 0.5, 0.5}, causal.weights().data);
     assertArrayEquals(new double[] {2, 3}, causal.out().data);
   }
+
+  @Test
+  @DisplayName("keys out of position order (scalar path): scores 3 and 1 give the spread 3 − 1 = 2")
+  void spreadOnTheScalarPath() {
+    FastModel m = FastModelUnitsTest.scalar(Architecture.Mask.CAUSAL);
+    FastModel.HeadBuffers into = FastModel.HeadBuffers.of(1, 2, 1);
+    System.arraycopy(new double[] {3, 1}, 0, into.scores().data, 0, 2);
+    // query at 1, keys at 1 and 0: both visible, out of order, so the row has no contiguous reach
+    FastModel.Head h = m.headOfScaledScores(0, FastModelUnitsTest.column(1), FastModelUnitsTest.column(1, 1),
+        FastModelUnitsTest.column(2, 4), FastModel.mask(Architecture.Mask.CAUSAL, new int[] {1}, new int[] {1, 0}),
+        new int[] {1}, new int[] {1, 0}, into);
+    assertArrayEquals(new double[] {2}, h.spread());
+  }
+
+  @Test
+  @DisplayName("a masked key scoring 1000 above the visible one does not enter the softmax: weights 0 and 1")
+  void maskedKeyFarAbove() throws InterruptedException {
+    // with the vector kernels in use, a row without a contiguous reach must still take the scalar path
+    GemmTest.awaitVectorKernels();
+    FastModel m = FastModelUnitsTest.scalar(Architecture.Mask.CAUSAL);
+    FastModel.HeadBuffers into = FastModel.HeadBuffers.of(1, 2, 1);
+    System.arraycopy(new double[] {1000, 0}, 0, into.scores().data, 0, 2);
+    // query at 0, keys at 2 (masked) and 0 (visible)
+    int[] kPos = {2, 0};
+    FastModel.Head h = m.headOfScaledScores(0, FastModelUnitsTest.column(1), FastModelUnitsTest.column(1, 1),
+        FastModelUnitsTest.column(2, 4), FastModel.mask(Architecture.Mask.CAUSAL, new int[] {0}, kPos), new int[] {0},
+        kPos, into);
+    assertArrayEquals(new double[] {0, 1}, h.weights().data);
+    assertArrayEquals(new double[] {4}, h.out().data);
+  }
 }
