@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link FastModel#headOfScaledScores}, which only the benchmark workloads called: its shape check, and softmax and
- * outputs of scores placed in the buffers beforehand, with the buffers reused by a head of shorter reach. Expected
- * values by hand: equal scores give equal weights, 1/2 each (exact in doubles), and a causal row 0 sees key 0 only.
+ * outputs of scores placed in the buffers beforehand, with the buffers reused by a head of shorter reach, and rows
+ * whose keys are out of position order (the scalar path): their spread, and a masked key scoring far above the
+ * visible one. Expected values by hand: equal scores give equal weights, 1/2 each (exact in doubles), a causal row 0
+ * sees key 0 only, the spread of scores 3 and 1 is 2, and a row with one visible key gives it weight 1.
  */
 class HeadOfScaledScoresTest {
 
