@@ -17,9 +17,15 @@ public final class RowCompare {
    */
   public static void scaled(double[] a, int ao, double[] b, int bo, int n, double keep, double c, double floor,
       double[] out) {
+    scaled(Gemm.vectorNow(), a, ao, b, bo, n, keep, c, floor, out);
+  }
+
+  /** {@link #scaled} by the vectorised kernel or by the scalar one, as {@code vector} says. */
+  static void scaled(boolean vector, double[] a, int ao, double[] b, int bo, int n, double keep, double c,
+      double floor, double[] out) {
     out[0] = 0;
     out[1] = 0;
-    if (Gemm.vectorNow()) {
+    if (vector) {
       Vectorised.compareRow(a, ao, b, bo, n, keep, c, floor, out);
     } else {
       scalar(a, ao, b, bo, 0, n, keep, c, floor, out);

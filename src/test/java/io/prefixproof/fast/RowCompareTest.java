@@ -150,5 +150,12 @@ class RowCompareTest {
     RowCompare.scaled(a, 0, b, 0, 0, 2, 0.5, 1, empty);
     assertEquals(0.0, empty[0]);
     assertEquals(0.0, empty[1]);
+    // each kernel through the dispatch, whichever the warm-up has put in force
+    for (boolean vector : new boolean[] {false, Gemm.VECTOR}) {
+      double[] chosen = {-1, -1};
+      RowCompare.scaled(vector, a, 1, b, 0, 3, 2, 0.5, 1, chosen);
+      assertEquals(3.0, chosen[0], "vector " + vector);
+      assertEquals(3 / 3.5, chosen[1], "vector " + vector);
+    }
   }
 }
