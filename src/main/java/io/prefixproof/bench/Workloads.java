@@ -378,7 +378,9 @@ public final class Workloads {
     /**
      * The head with prefix rows S before content X, and without them: queries from X only (the prefix
      * rows' own queries are not part of the identities), keys and values of S and X projected once and
-     * shared by both runs, as in {@code src/bench/python/w2_fractions.py}.
+     * shared by both runs, as in {@code src/bench/python/w2_fractions.py}, and so are the content's kernel
+     * values (κ of the same scores; the dyadic κ is applied without a max shift), which the prefix-free head
+     * only sums anew.
      */
     public List<Trace.Head<BigFraction>> heads() {
       return heads(model, prefix.layerRows().get(0), content.vectors());
@@ -391,6 +393,12 @@ public final class Workloads {
     }
 
     private static <T extends FieldElement<T>> List<Trace.Head<T>> heads(Model<T> model, Mat<T> s, Mat<T> x) {
+      Arith<T> ar = model.arith();
+      if (ar.kernelShiftInvariant() || !(model.arch().scale() instanceof ScoreScale.Fixed)) {
+        // a shift-invariant κ is applied to max-shifted scores, a σ by length gives other scores without the prefix
+        throw new IllegalArgumentException(
+            "W2 shares kernel values between its runs: they need a kernel without max shift and a fixed score scale");
+      }
       Mat<T> all = s.vstack(x);
       int n = x.rows();
       int p = all.rows() - n;
@@ -399,9 +407,17 @@ public final class Workloads {
       Mat<T> v = all.timesTransposed(model.param(Names.wv(0, 0)));
       int[] keys = java.util.stream.IntStream.range(0, p + n).toArray();
       int[] queries = java.util.Arrays.copyOfRange(keys, p, p + n);
-      int[] plain = java.util.Arrays.copyOf(keys, n);
-      return List.of(Forward.head(model, 0, q, k, v, queries, keys, p + n),
-          Forward.head(model, 0, q, k.rows(p, p + n), v.rows(p, p + n), plain, plain, n));
+      Forward.Scores<T> scores = Forward.scores(model, 0, q, k, queries, keys, p + n);
+      Forward.Kernels<T> kernels = Forward.kernels(ar, scores.values(), scores.allowed());
+      boolean[][] plain = new boolean[n][];
+      for (int i = 0; i < n; i++) {
+        plain[i] = java.util.Arrays.copyOfRange(scores.allowed()[i], p, p + n);
+      }
+      // a fixed σ: the content's scores do not depend on the prefix's length
+      Forward.Scores<T> contentScores = new Forward.Scores<>(scores.values().cols(p, p + n), plain);
+      return List.of(Forward.head(ar, q, k, v, scores, kernels),
+          Forward.head(ar, q, k.rows(p, p + n), v.rows(p, p + n), contentScores,
+              Forward.kernelsOf(ar, kernels.values().cols(p, p + n), plain)));
     }
   }
 
@@ -415,9 +431,10 @@ public final class Workloads {
     Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(s[2] + s[3]).residual(false).build();
     Source src = Source.random(r, Integer.MAX_VALUE);
     Map<String, Mat<BigFraction>> params = new LinkedHashMap<>();
-    Model.shapes(a).forEach((name, sh) -> params.put(name, Cases.matrix(src, W2_ENTRY, sh[0], sh[1])));
-    params.put(Names.wo(0), Mat.of(ExactArith.DYADIC.field(), d, k,
-        (i, j) -> i == j ? BigFraction.ONE : BigFraction.ZERO));
+    // W_O = [I; 0] is fixed: only the head's projections are drawn
+    Model.shapes(a).forEach((name, sh) -> params.put(name, name.equals(Names.wo(0))
+        ? Mat.of(ExactArith.DYADIC.field(), d, k, (i, j) -> i == j ? BigFraction.ONE : BigFraction.ZERO)
+        : Cases.matrix(src, W2_ENTRY, sh[0], sh[1])));
     Model<BigFraction> m = new Model<>(a, ExactArith.DYADIC, params);
     return new W2Case(m, Prefix.residual(List.of(Cases.matrix(src, W2_ENTRY, s[3], d))),
         Content.vectors(Cases.matrix(src, W2_ENTRY, s[2], d)));

@@ -134,6 +134,16 @@ public final class Forward {
   /** Scores, kernel-normalised weights and outputs of head {@code h} from its queries, keys, values. */
   public static <T extends FieldElement<T>> Trace.Head<T> head(
       Model<T> m, int h, Mat<T> q, Mat<T> k, Mat<T> v, int[] queryPositions, int[] keyPositions, int sequenceLength) {
+    Scores<T> s = scores(m, h, q, k, queryPositions, keyPositions, sequenceLength);
+    return head(m.arith(), q, k, v, s, kernels(m.arith(), s.values(), s.allowed()));
+  }
+
+  /** A head's scores on the entries its mask allows (0 elsewhere) and that mask. */
+  public record Scores<T extends FieldElement<T>>(Mat<T> values, boolean[][] allowed) {}
+
+  /** The scaled (and ALiBi-biased) scores of head {@code h}, computed on the allowed entries only. */
+  public static <T extends FieldElement<T>> Scores<T> scores(
+      Model<T> m, int h, Mat<T> q, Mat<T> k, int[] queryPositions, int[] keyPositions, int sequenceLength) {
     Architecture a = m.arch();
     Arith<T> ar = m.arith();
     Field<T> f = ar.field();
@@ -163,12 +173,21 @@ public final class Forward {
       }
       return s;
     });
-    Kernels<T> kernels = kernels(ar, scores, allowed);
-    // t_i = Σ_j κ_ij v_j / Σ_j κ_ij, the same value as Σ_j A_ij v_j; in exact mode the sum's denominators
-    // are the kernels' own small ones, where every normalised weight carries the row sum's thousands of bits
+    return new Scores<>(scores, allowed);
+  }
+
+  /**
+   * The head whose scores {@code s} have the kernel values and row sums {@code kernels}: weights {@code κ_ij/Σ_j
+   * κ_ij} and outputs {@code t_i = Σ_j κ_ij v_j / Σ_j κ_ij}, the same value as {@code Σ_j A_ij v_j}; in exact mode
+   * the sum's denominators are the kernels' own small ones, where every normalised weight carries the row sum's
+   * thousands of bits.
+   */
+  public static <T extends FieldElement<T>> Trace.Head<T> head(
+      Arith<T> ar, Mat<T> q, Mat<T> k, Mat<T> v, Scores<T> s, Kernels<T> kernels) {
+    Field<T> f = ar.field();
     Mat<T> unnormalised = kernels.values().times(v);
-    Mat<T> out = Mat.of(f, nq, v.cols(), (i, j) -> Scalars.divide(unnormalised.get(i, j), kernels.sums().get(i)));
-    return new Trace.Head<>(q, k, v, scores, allowed, kernels.normalised(f), out);
+    Mat<T> out = Mat.of(f, q.rows(), v.cols(), (i, j) -> Scalars.divide(unnormalised.get(i, j), kernels.sums().get(i)));
+    return new Trace.Head<>(q, k, v, s.values(), s.allowed(), kernels.normalised(f), out);
   }
 
   /** {@code A_ij = κ(s_ij)/Σ_{r∈M(i)} κ(s_ir)}, max-shifted when κ allows it; 0 where not allowed. */
@@ -190,7 +209,6 @@ public final class Forward {
     int nq = scores.rows();
     int nk = scores.cols();
     Object[][] w = new Object[nq][nk];
-    List<T> sums = new ArrayList<>();
     for (int i = 0; i < nq; i++) {
       T shift = null;
       if (ar.kernelShiftInvariant()) {
@@ -200,15 +218,30 @@ public final class Forward {
           }
         }
       }
-      List<T> row = new ArrayList<>();
       for (int j = 0; j < nk; j++) {
         if (allowed[i][j]) {
-          T s = shift == null ? scores.get(i, j) : scores.get(i, j).subtract(shift);
-          T kv = ar.kernel(s);
-          w[i][j] = kv;
-          row.add(kv);
+          w[i][j] = ar.kernel(shift == null ? scores.get(i, j) : scores.get(i, j).subtract(shift));
         } else {
           w[i][j] = f.getZero();
+        }
+      }
+    }
+    return kernelsOf(ar, Mat.of(f, nq, nk, (i, j) -> cast(w[i][j])), allowed);
+  }
+
+  /**
+   * Kernel values already computed (0 where not allowed) with their row sums: a head on a subset of another's keys
+   * takes that head's values where κ is not shift invariant ({@link Arith#kernelShiftInvariant}), as the same
+   * scores give the same values, and only sums them anew.
+   */
+  public static <T extends FieldElement<T>> Kernels<T> kernelsOf(Arith<T> ar, Mat<T> values, boolean[][] allowed) {
+    Field<T> f = ar.field();
+    List<T> sums = new ArrayList<>();
+    for (int i = 0; i < values.rows(); i++) {
+      List<T> row = new ArrayList<>();
+      for (int j = 0; j < values.cols(); j++) {
+        if (allowed[i][j]) {
+          row.add(values.get(i, j));
         }
       }
       T sum = Scalars.sum(f, row);
@@ -219,7 +252,7 @@ public final class Forward {
     }
     // every row sum divides its row's weights and outputs
     ar.willDivideBy(sums);
-    return new Kernels<>(Mat.of(f, nq, nk, (i, j) -> cast(w[i][j])), List.copyOf(sums));
+    return new Kernels<>(values, List.copyOf(sums));
   }
 
   @SuppressWarnings("unchecked")

@@ -198,6 +198,36 @@ class WorkloadsTest {
   }
 
   @Test
+  @DisplayName("W2's prefix-free head, from the prefixed head's scores and kernel values, is the head Forward computes anew")
+  void w2SharedKernels() {
+    SplittableRandom r = new SplittableRandom(11);
+    for (String size : java.util.List.of("tiny", "tiny", "small", "small")) {
+      int[] s = Workloads.w2Shape(size);
+      Workloads.W2Case c = Workloads.w2Case(s, r.split());
+      var m = c.model();
+      var x = c.content().vectors();
+      var q = x.timesTransposed(m.param(io.prefixproof.model.Names.wq(0, 0)));
+      var k = x.timesTransposed(m.param(io.prefixproof.model.Names.wk(0, 0)));
+      var v = x.timesTransposed(m.param(io.prefixproof.model.Names.wv(0, 0)));
+      int[] positions = java.util.stream.IntStream.range(0, s[2]).toArray();
+      Trace.Head<BigFraction> anew = io.prefixproof.model.Forward.head(m, 0, q, k, v, positions, positions, s[2]);
+      Trace.Head<BigFraction> shared = c.heads().get(1);
+      assertEquals(anew.scores(), shared.scores(), size);
+      assertTrue(java.util.Arrays.deepEquals(anew.allowed(), shared.allowed()), size);
+      assertEquals(anew.weights(), shared.weights(), size);
+      assertEquals(anew.out(), shared.out(), size);
+    }
+    // a score scale by sequence length gives the content other scores without the prefix: refused
+    int[] s = Workloads.w2Shape("tiny");
+    Workloads.W2Case c = Workloads.w2Case(s, new SplittableRandom(12));
+    var byLength = io.prefixproof.model.Architecture.builder(s[0]).dHead(s[1]).dValue(s[1]).maxContext(s[2] + s[3])
+        .residual(false).scale(new io.prefixproof.model.ScoreScale.PerSequence(BigFraction.ONE)).build();
+    var other = new Workloads.W2Case(new io.prefixproof.model.Model<>(byLength, c.model().arith(), c.model().params()),
+        c.prefix(), c.content());
+    assertThrows(IllegalArgumentException.class, other::heads);
+  }
+
+  @Test
   @DisplayName("W2 modulo primes: the same heads as BigFraction's residues; a head output moved by 2^-2000 is caught")
   void w2Modular() {
     int[] s = Workloads.w2Shape("small");
