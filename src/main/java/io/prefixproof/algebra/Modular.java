@@ -56,8 +56,8 @@ public final class Modular implements FieldElement<Modular> {
   /** The residues of {@code 1/this} once it has been a divisor (null before). */
   private Inverse inverse;
 
-  /** {@link #height()} once computed, NaN before. */
-  private volatile double height = Double.NaN;
+  /** {@link #height()}, computed with the value (a lazily cached copy would cost a fence per first use). */
+  private final double height;
 
   /** Residues of a reciprocal, {@link #DEAD} where the divisor's residue is 0 (final: safe to publish). */
   private record Inverse(long[] r) {}
@@ -73,6 +73,14 @@ public final class Modular implements FieldElement<Modular> {
     this.m = m;
     this.atoms = atoms;
     this.exps = exps;
+    double h = m;
+    if (atoms.length > 0) {
+      double[] bits = arith.atomBitsTable();
+      for (int i = 0; i < atoms.length; i++) {
+        h += exps[i] * bits[atoms[i]];
+      }
+    }
+    this.height = h;
   }
 
   /** Lower end of the certified enclosure. */
@@ -109,18 +117,11 @@ public final class Modular implements FieldElement<Modular> {
 
   /**
    * {@code m + Σ_i e_i bits(a_i)} over all atoms, each exponent with its sign: a bound on log2 of the integer {@code
-   * |v|·∏ a_i^{−e_i}}; computed once (an atom's bound never changes once registered).
+   * |v|·∏ a_i^{−e_i}}; computed with the value (an atom's bound never changes once registered, and every atom
+   * of a value is registered before the value is made).
    */
   double height() {
-    double h = height;
-    if (Double.isNaN(h)) {
-      h = m;
-      for (int i = 0; i < atoms.length; i++) {
-        h += exps[i] * arith.atomBits(atoms[i]);
-      }
-      height = h;
-    }
-    return h;
+    return height;
   }
 
   /** {@code Σ sign·e_i bits(a_i)} over the exponents of that sign. */

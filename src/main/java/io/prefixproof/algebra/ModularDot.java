@@ -41,169 +41,214 @@ final class ModularDot {
       return x.m == Double.NEGATIVE_INFINITY || y != null && y.m == Double.NEGATIVE_INFINITY ? ar.getZero()
           : y == null ? x : x.multiply(y);
     }
-    Modular[] xs = new Modular[b == null ? n : 2 * n];
-    int live = 0;
-    int atoms = 0;
-    for (int t = 0; t < n; t++) {
-      Modular x = (Modular) a[aOff + t * aStep];
-      Modular y = b == null ? null : (Modular) b[bOff + t * bStep];
-      if (x.m != Double.NEGATIVE_INFINITY && (y == null || y.m != Double.NEGATIVE_INFINITY)) {
-        if (y == null) {
-          xs[live++] = x;
-        } else {
-          // a term's factors side by side: x at 2t, y at 2t + 1
-          xs[2 * live] = x;
-          xs[2 * live++ + 1] = y;
-          atoms += y.atoms.length;
-        }
-        atoms += x.atoms.length;
-      }
-    }
-    if (live == 0) {
-      return ar.getZero();
-    }
-    int f = b == null ? 1 : 2;
     ModPrime[] ps = ar.primes;
+    Scratch sc = Scratch.of(ps.length, n);
+    // per prime: the sum's residue, or DEAD; a dot product accumulates (high, low) words in the scratch first
     long[] s = new long[ps.length];
+    long[] accHi = sc.hi;
+    long[] accLo = sc.lo;
     for (int k = 0; k < ps.length; k++) {
-      s[k] = f == 1 ? sumResidues(ps[k], xs, live, k) : dotResidues(ps[k], xs, live, k);
+      accHi[k] = 0;
+      accLo[k] = 0;
     }
-    double[] bits = ar.atomBitsTable();
+    double[] heights = sc.heights;
     double lo = 0;
     double hi = 0;
     int sign = 0;
-    double[] heights = new double[live];
-    for (int t = 0; t < live; t++) {
-      Modular x = xs[f * t];
-      Modular y = f == 1 ? null : xs[2 * t + 1];
+    int live = 0;
+    int maxId = -1;
+    for (int t = 0; t < n; t++) {
+      Modular x = (Modular) a[aOff + t * aStep];
+      Modular y = b == null ? null : (Modular) b[bOff + t * bStep];
+      if (x.m == Double.NEGATIVE_INFINITY || y != null && y.m == Double.NEGATIVE_INFINITY) {
+        continue;
+      }
+      if (y == null) {
+        addResidues(ps, s, x.r);
+      } else {
+        addProducts(ps, s, accHi, accLo, x.r, y.r);
+      }
       lo = Enclosure.addDown(lo, y == null ? x.lo : productLow(x.lo, x.hi, y.lo, y.hi));
       hi = Enclosure.addUp(hi, y == null ? x.hi : productHigh(x.lo, x.hi, y.lo, y.hi));
       int st = y == null ? x.sign : x.sign == Modular.UNKNOWN || y.sign == Modular.UNKNOWN ? Modular.UNKNOWN
           : x.sign * y.sign;
       sign = sign == 0 ? st : st == 0 || st == sign ? sign : Modular.UNKNOWN;
-      heights[t] = height(ar, x) + (y == null ? 0 : height(ar, y));
+      heights[live++] = height(ar, x) + (y == null ? 0 : height(ar, y));
+      maxId = Math.max(maxId, lastAtom(x));
+      if (y != null) {
+        maxId = Math.max(maxId, lastAtom(y));
+      }
     }
-    Wide w = ar.precision == null ? null : wide(xs, live, f, ar.precision);
-    if (atoms == 0) {
-      return new Modular(ar, s, lo, hi, w, sign, sumBound(heights), NONE, NONE);
+    if (live == 0) {
+      return ar.getZero();
     }
-    int[][] g = sharedExponents(xs, live, f);
+    if (b != null) {
+      for (int k = 0; k < ps.length; k++) {
+        if (s[k] != Modular.DEAD) {
+          s[k] = ps[k].reduce(accHi[k], accLo[k]);
+        }
+      }
+    }
+    Wide w = ar.precision == null ? null : wide(a, aOff, aStep, b, bOff, bStep, n, ar.precision);
+    double bound = sumBound(heights, live);
+    if (maxId < 0) {
+      return new Modular(ar, s, lo, hi, w, sign, bound, NONE, NONE);
+    }
+    int size = sharedExponents(a, aOff, aStep, b, bOff, bStep, n, live, maxId, sc);
+    double[] bits = ar.atomBitsTable();
+    int[] atoms = java.util.Arrays.copyOf(sc.atoms, size);
+    int[] exps = java.util.Arrays.copyOf(sc.exps, size);
     double shared = 0;
-    for (int i = 0; i < g[0].length; i++) {
-      shared += g[1][i] * bits[g[0][i]];
+    for (int i = 0; i < size; i++) {
+      shared += exps[i] * bits[atoms[i]];
     }
-    return new Modular(ar, s, lo, hi, w, sign, sumBound(heights) - shared, g[0], g[1]);
+    return new Modular(ar, s, lo, hi, w, sign, bound - shared, atoms, exps);
+  }
+
+  /** The largest atom id of {@code x}, −1 when it has none. */
+  private static int lastAtom(Modular x) {
+    return x.atoms.length == 0 ? -1 : x.atoms[x.atoms.length - 1];
+  }
+
+  /** Adds the residues {@code xr} to the sum {@code s} per prime; a prime dead in either stays or becomes DEAD. */
+  private static void addResidues(ModPrime[] ps, long[] s, long[] xr) {
+    for (int k = 0; k < ps.length; k++) {
+      s[k] = s[k] == Modular.DEAD || xr[k] == Modular.DEAD ? Modular.DEAD : ps[k].add(s[k], xr[k]);
+    }
   }
 
   /**
-   * {@code g(a) = min_t e_t(a)} over the {@code live} terms ({@code f} factors each, side by side in {@code xs}),
-   * where a term's exponent of atom a is the sum of its factors' and an atom absent from a term has exponent 0
-   * there; returns {ids ascending, exponents}, zeros dropped. Ids are small (atoms are numbered as registered), so
-   * the fold runs over arrays indexed by id, one pass over every factor's atoms.
+   * Adds the 128-bit product of the Montgomery forms {@code xr[k]·yr[k]} to {@code (hi[k], lo[k])} per prime, reduced
+   * once at the end ({@code Σ (x R)(y R) R^{-1} = (Σ x y) R}); a prime dead in a factor is marked DEAD in {@code s}.
    */
-  private static int[][] sharedExponents(Modular[] xs, int live, int f) {
-    int ids = 0;
-    for (int u = 0; u < f * live; u++) {
-      int[] a = xs[u].atoms;
-      if (a.length > 0) {
-        ids = Math.max(ids, a[a.length - 1] + 1);
+  private static void addProducts(ModPrime[] ps, long[] s, long[] hi, long[] lo, long[] xr, long[] yr) {
+    for (int k = 0; k < ps.length; k++) {
+      long x = xr[k];
+      long y = yr[k];
+      if (x == Modular.DEAD || y == Modular.DEAD) {
+        s[k] = Modular.DEAD;
+      } else {
+        // (hi, lo) < p·2^64 before; x y < p² < (p/4)·2^64 for p < 2^62, so hi + high(x y) + carry < 2p, and
+        // subtracting p·2^64 (≡ 0 mod p) once keeps the invariant
+        long l = lo[k] + x * y;
+        long h = hi[k] + Math.multiplyHigh(x, y) + (Long.compareUnsigned(l, lo[k]) < 0 ? 1 : 0);
+        lo[k] = l;
+        hi[k] = h >= ps[k].p ? h - ps[k].p : h;
       }
     }
-    // per id: g so far, then how many terms had the atom; a term's exponents come from one merge of its factors'
+  }
+
+  /**
+   * {@code g(a) = min_t e_t(a)} over the {@code live} terms that are not exactly 0, where a term's exponent of atom
+   * a is the sum of its factors' and an atom absent from a term has exponent 0 there; writes the non-zero ones,
+   * ids ascending, to the scratch's atoms and exps and returns how many. Ids are small (atoms are numbered as
+   * registered, every one here at most {@code maxId}), so the fold runs over the scratch's arrays indexed by id,
+   * one pass over every factor's atoms.
+   */
+  private static int sharedExponents(Object[] a, int aOff, int aStep, Object[] b, int bOff, int bStep, int n,
+      int live, int maxId, Scratch sc) {
+    // per id: g so far, and how many terms had the atom; a term's exponents come from one merge of its factors'
     // ascending atom lists
-    int[] work = new int[2 * ids];
-    for (int t = 0; t < live; t++) {
-      Modular x = xs[f * t];
+    int[] min = sc.min(maxId + 1);
+    int[] count = sc.count;
+    for (int t = 0; t < n; t++) {
+      Modular x = (Modular) a[aOff + t * aStep];
+      Modular y = b == null ? null : (Modular) b[bOff + t * bStep];
+      if (x.m == Double.NEGATIVE_INFINITY || y != null && y.m == Double.NEGATIVE_INFINITY) {
+        continue;
+      }
       int[] xa = x.atoms;
-      int[] ya = f == 1 ? NONE : xs[f * t + 1].atoms;
-      int[] ye = f == 1 ? NONE : xs[f * t + 1].exps;
+      int[] xe = x.exps;
+      int[] ya = y == null ? NONE : y.atoms;
+      int[] ye = y == null ? NONE : y.exps;
       int i = 0;
       int j = 0;
       while (i < xa.length || j < ya.length) {
         int id = Math.min(i < xa.length ? xa[i] : Integer.MAX_VALUE, j < ya.length ? ya[j] : Integer.MAX_VALUE);
         int e = 0;
         if (i < xa.length && xa[i] == id) {
-          e += x.exps[i++];
+          e += xe[i++];
         }
         if (j < ya.length && ya[j] == id) {
           e += ye[j++];
         }
-        work[id] = work[ids + id] == 0 ? e : Math.min(work[id], e);
-        work[ids + id]++;
+        min[id] = count[id] == 0 ? e : Math.min(min[id], e);
+        count[id]++;
       }
     }
     int size = 0;
-    for (int id = 0; id < ids; id++) {
+    for (int id = 0; id <= maxId; id++) {
       // an atom some term lacks has exponent 0 in that term
-      int gi = work[ids + id] == 0 ? 0 : work[ids + id] < live ? Math.min(work[id], 0) : work[id];
-      work[id] = gi;
-      size += gi != 0 ? 1 : 0;
-    }
-    int[] atoms = new int[size];
-    int[] exps = new int[size];
-    int n = 0;
-    for (int id = 0; id < ids; id++) {
-      if (work[id] != 0) {
-        atoms[n] = id;
-        exps[n++] = work[id];
+      int g = count[id] == 0 ? 0 : count[id] < live ? Math.min(min[id], 0) : min[id];
+      count[id] = 0;
+      if (g != 0) {
+        sc.atoms[size] = id;
+        sc.exps[size++] = g;
       }
     }
-    return new int[][] {atoms, exps};
+    return size;
   }
 
   /**
-   * The decimal enclosure of the sum of the {@code live} terms (factors {@code f} apart) by the operations of
-   * {@link Wide}, or null when a factor has none.
+   * The working arrays of one thread's dot products: the residue accumulators, the terms' heights and the fold's
+   * per-id arrays, grown when a larger sum or atom id comes; the fold leaves its counts at 0.
    */
-  private static Wide wide(Modular[] xs, int live, int f, Wide.Precision p) {
+  private static final class Scratch {
+    private static final ThreadLocal<Scratch> OF_THREAD = ThreadLocal.withInitial(Scratch::new);
+
+    long[] hi = new long[8];
+    long[] lo = new long[8];
+    double[] heights = new double[16];
+    int[] min = new int[64];
+    int[] count = new int[64];
+    int[] atoms = new int[64];
+    int[] exps = new int[64];
+
+    /** This thread's scratch with room for {@code primes} primes and {@code terms} terms. */
+    static Scratch of(int primes, int terms) {
+      Scratch sc = OF_THREAD.get();
+      if (sc.hi.length < primes) {
+        sc.hi = new long[primes];
+        sc.lo = new long[primes];
+      }
+      if (sc.heights.length < terms) {
+        sc.heights = new double[Math.max(terms, 2 * sc.heights.length)];
+      }
+      return sc;
+    }
+
+    /** The per-id minima with room for {@code ids} ids (the counts, atoms and exps grow with them). */
+    int[] min(int ids) {
+      if (min.length < ids) {
+        int size = Math.max(ids, 2 * min.length);
+        min = new int[size];
+        count = new int[size];
+        atoms = new int[size];
+        exps = new int[size];
+      }
+      return min;
+    }
+  }
+
+  /**
+   * The decimal enclosure of the sum of the terms that are not exactly 0 by the operations of {@link Wide}, or null
+   * when a factor has none.
+   */
+  private static Wide wide(Object[] a, int aOff, int aStep, Object[] b, int bOff, int bStep, int n,
+      Wide.Precision p) {
     Wide sum = Wide.of(0);
-    for (int t = 0; t < live; t++) {
-      Modular x = xs[f * t];
-      Modular y = f == 1 ? null : xs[2 * t + 1];
+    for (int t = 0; t < n; t++) {
+      Modular x = (Modular) a[aOff + t * aStep];
+      Modular y = b == null ? null : (Modular) b[bOff + t * bStep];
+      if (x.m == Double.NEGATIVE_INFINITY || y != null && y.m == Double.NEGATIVE_INFINITY) {
+        continue;
+      }
       if (x.w == null || y != null && y.w == null) {
         return null;
       }
       sum = sum.add(y == null ? x.w : x.w.multiply(y.w, p), p);
     }
     return sum;
-  }
-
-  /**
-   * {@code Σ_t x_t y_t} modulo prime k in Montgomery form ({@code x_t, y_t} at {@code 2t, 2t + 1}), {@link
-   * Modular#DEAD} if a factor is dead there.
-   */
-  private static long dotResidues(ModPrime p, Modular[] xy, int n, int k) {
-    long hi = 0;
-    long lo = 0;
-    for (int t = 0; t < n; t++) {
-      long x = xy[2 * t].r[k];
-      long y = xy[2 * t + 1].r[k];
-      if (x == Modular.DEAD || y == Modular.DEAD) {
-        return Modular.DEAD;
-      }
-      // (hi, lo) < p·2^64 before; x y < p² < (p/4)·2^64 for p < 2^62, so hi + high(x y) + carry < 2p, and
-      // subtracting p·2^64 (≡ 0 mod p) once keeps the invariant
-      long l = lo + x * y;
-      hi += Math.multiplyHigh(x, y) + (Long.compareUnsigned(l, lo) < 0 ? 1 : 0);
-      lo = l;
-      if (hi >= p.p) {
-        hi -= p.p;
-      }
-    }
-    return p.reduce(hi, lo);
-  }
-
-  /** {@code Σ_t x_t} modulo prime k in Montgomery form, {@link Modular#DEAD} if a term is dead there. */
-  private static long sumResidues(ModPrime p, Modular[] xs, int n, int k) {
-    long s = 0;
-    for (int t = 0; t < n; t++) {
-      long x = xs[t].r[k];
-      if (x == Modular.DEAD) {
-        return Modular.DEAD;
-      }
-      s = p.add(s, x);
-    }
-    return s;
   }
 
   /** {@link Modular#height}, 0 for the constant 1 as {@link Modular#multiply} takes it. */
@@ -217,28 +262,29 @@ final class ModularDot {
    * {@link #additionTree}'s bound, computed directly when the heights are integers at most 56 apart (as in every
    * computation from integer bit lengths): then it is {@code ⌈log2 Σ_t 2^{h_t}⌉} ({@link #additionTree}), here
    * {@code min_t h_t + ⌈log2 S⌉} with the integer {@code S = Σ_t 2^{h_t − min}} summed exactly in a long (below
-   * {@code 128·2^56}), without sorting. Other heights go through the tree. Sorts {@code h} only then.
+   * {@code 128·2^56}), without sorting. Other heights go through the tree. Reads {@code h[0..n)}, and sorts it only
+   * then.
    */
-  static double sumBound(double[] h) {
-    int n = h.length;
+  static double sumBound(double[] h, int n) {
     if (n < 2 || n >= 128) {
-      return additionTree(h);
+      return additionTree(h, n);
     }
     double min = h[0];
     double max = h[0];
     boolean integers = true;
-    for (double v : h) {
+    for (int t = 0; t < n; t++) {
+      double v = h[t];
       min = Math.min(min, v);
       max = Math.max(max, v);
       integers &= v == Math.rint(v);
     }
     // NaN (infinite heights) fails the test as well
     if (!(integers && max - min <= 56)) {
-      return additionTree(h);
+      return additionTree(h, n);
     }
     long sum = 0;
-    for (double v : h) {
-      sum += 1L << (int) (v - min);
+    for (int t = 0; t < n; t++) {
+      sum += 1L << (int) (h[t] - min);
     }
     // ⌈log2 S⌉ for S ≥ 2 is the bit length of S − 1
     return min + (64 - Long.numberOfLeadingZeros(sum - 1));
@@ -248,17 +294,17 @@ final class ModularDot {
    * A bound {@code H} with {@code Σ_t 2^{h_t} ≤ 2^H}: the best tree of pairwise additions, each bounded by the
    * larger bound plus one, found by adding the two smallest first (optimal for this cost, Golumbic 1976; for
    * integer {@code h_t} it is {@code ⌈log2 Σ_t 2^{h_t}⌉}). The merged bounds come out in non-decreasing order,
-   * so a second queue keeps them sorted. Sorts {@code h}.
+   * so a second queue keeps them sorted. Reads and sorts {@code h[0..n)}, {@code n ≥ 1}.
    */
-  static double additionTree(double[] h) {
-    if (h.length <= 2) {
-      return h.length == 1 ? h[0] : Math.max(h[0], h[1]) + 1;
+  static double additionTree(double[] h, int n) {
+    if (n <= 2) {
+      return n == 1 ? h[0] : Math.max(h[0], h[1]) + 1;
     }
     // insertion sort for the short lists of most dot products, the library's sort beyond
-    if (h.length > 32) {
-      Arrays.sort(h);
+    if (n > 32) {
+      Arrays.sort(h, 0, n);
     }
-    for (int i = 1; i < h.length; i++) {
+    for (int i = 1; i < n; i++) {
       double v = h[i];
       int j = i - 1;
       while (j >= 0 && h[j] > v) {
@@ -267,14 +313,14 @@ final class ModularDot {
       }
       h[j + 1] = v;
     }
-    double[] merged = new double[h.length];
+    double[] merged = new double[n];
     int i = 0;
     int head = 0;
     int tail = 0;
-    for (int left = h.length; left > 1; left--) {
+    for (int left = n; left > 1; left--) {
       // take the two smallest of both queues; their sum is bounded by the larger one's bound plus one
-      double a = i < h.length && (head == tail || h[i] <= merged[head]) ? h[i++] : merged[head++];
-      double b = i < h.length && (head == tail || h[i] <= merged[head]) ? h[i++] : merged[head++];
+      double a = i < n && (head == tail || h[i] <= merged[head]) ? h[i++] : merged[head++];
+      double b = i < n && (head == tail || h[i] <= merged[head]) ? h[i++] : merged[head++];
       merged[tail++] = Math.max(a, b) + 1;
     }
     return merged[tail - 1];

@@ -289,16 +289,16 @@ class ModularCachedPathsTest {
         h[t] = r.nextInt(-30, -30 + spread);
       }
       double expected = ceilLog2OfSum(h);
-      assertEquals(expected, ModularDot.sumBound(h.clone()), java.util.Arrays.toString(h));
-      assertEquals(ModularDot.additionTree(h.clone()), ModularDot.sumBound(h.clone()));
+      assertEquals(expected, ModularDot.sumBound(h.clone(), h.length), java.util.Arrays.toString(h));
+      assertEquals(ModularDot.additionTree(h.clone(), h.length), ModularDot.sumBound(h.clone(), h.length));
       // non-integer heights go through the tree
       h[0] += 0.5;
-      assertEquals(ModularDot.additionTree(h.clone()), ModularDot.sumBound(h.clone()));
+      assertEquals(ModularDot.additionTree(h.clone(), h.length), ModularDot.sumBound(h.clone(), h.length));
     }
     // exact powers of two, where a floor in place of the ceiling would be a bit short
-    assertEquals(4.0, ModularDot.sumBound(new double[] {3, 3}));
-    assertEquals(5.0, ModularDot.sumBound(new double[] {3, 3, 3}));
-    assertEquals(5.0, ModularDot.sumBound(new double[] {3, 3, 3, 3}));
+    assertEquals(4.0, ModularDot.sumBound(new double[] {3, 3}, 2));
+    assertEquals(5.0, ModularDot.sumBound(new double[] {3, 3, 3}, 3));
+    assertEquals(5.0, ModularDot.sumBound(new double[] {3, 3, 3, 3}, 4));
   }
 
   @Test

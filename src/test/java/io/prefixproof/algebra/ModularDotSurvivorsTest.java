@@ -22,7 +22,7 @@ class ModularDotSurvivorsTest {
   @DisplayName("heights that are all fractional go through the tree: {0.5, 1.7} gives max + 1 = 2.7")
   void allHeightsFractional() {
     // the direct sum would truncate 1.7 − 0.5 to 1 and give 0.5 + ⌈log2 3⌉ = 2.5, a bound below the tree's
-    assertEquals(2.7, ModularDot.sumBound(new double[] {0.5, 1.7}));
+    assertEquals(2.7, ModularDot.sumBound(new double[] {0.5, 1.7}, 2));
   }
 
   @Test
@@ -37,7 +37,7 @@ class ModularDotSurvivorsTest {
     // ⌈log2 S⌉ for S ≥ 2 is the bit length of S − 1
     int expected = sum.subtract(BigInteger.ONE).bitLength();
     assertEquals(65, expected);
-    assertEquals(expected, ModularDot.sumBound(h));
+    assertEquals(expected, ModularDot.sumBound(h, h.length));
   }
 
   @Test

@@ -195,12 +195,12 @@ class ModularDotTest {
       }
       // Σ 2^h = sum / 2^140, so ⌈log2 Σ 2^h⌉ = ⌈log2 sum⌉ − 140
       long least = (sum.bitCount() == 1 ? sum.bitLength() - 1 : sum.bitLength()) - 140;
-      double tree = ModularDot.additionTree(h);
+      double tree = ModularDot.additionTree(h, h.length);
       return tree == least && tree <= chain;
     });
     // a planted tree one bit short fails the check: two equal heights need one more bit
-    assertEquals(4.0, ModularDot.additionTree(new double[] {3, 3}));
-    assertEquals(6.0, ModularDot.additionTree(new double[] {1, 1, 5}));
+    assertEquals(4.0, ModularDot.additionTree(new double[] {3, 3}, 2));
+    assertEquals(6.0, ModularDot.additionTree(new double[] {1, 1, 5}, 3));
   }
 
   @Test
