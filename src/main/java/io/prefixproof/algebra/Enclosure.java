@@ -22,7 +22,23 @@ final class Enclosure {
   /** The largest double ≤ x + y. */
   static double addDown(double x, double y) {
     double s = x + y;
-    return down(twoSumError(x, y, s) < 0 ? Math.nextDown(s) : s, x, y);
+    // a finite s is 0 only when x = −y exactly, where the error is 0
+    return Double.isFinite(s) ? below(s, twoSumError(x, y, s)) : down(s, x, y);
+  }
+
+  /**
+   * {@code nextDown(r)} when {@code err < 0}, else {@code r}: the largest double ≤ {@code r + err} for a rounded
+   * result r and its exact error. For finite r that is not 0 when err is negative. The step is taken on the bits,
+   * without a branch on the error's sign, which is as often negative as not and which a processor mispredicts.
+   */
+  static double below(double r, double err) {
+    long b = Double.doubleToRawLongBits(r);
+    long e = Double.doubleToRawLongBits(err);
+    // 1 when err < 0 (sign bit set, magnitude not 0), else 0
+    long magnitude = e << 1;
+    long step = e >>> 63 & (magnitude | -magnitude) >>> 63;
+    // one unit towards −∞: a smaller magnitude for r > 0, a larger one for r < 0
+    return Double.longBitsToDouble(b - step * (b >> 63 | 1));
   }
 
   /** The smallest double ≥ x + y. */
@@ -59,7 +75,7 @@ final class Enclosure {
     if (Math.abs(p) < TINY) {
       return Math.min(p, 0) - TINY;
     }
-    return Math.fma(x, y, -p) < 0 ? Math.nextDown(p) : p;
+    return below(p, Math.fma(x, y, -p));
   }
 
   /** A double ≥ x·y. */

@@ -327,10 +327,25 @@ final class ModularDot {
   }
 
   /**
-   * A double ≤ x·y for all x ∈ [xl, xh], y ∈ [yl, yh], from the factors' sign case (all four corners
-   * otherwise).
+   * A double ≤ x·y for all x ∈ [xl, xh], y ∈ [yl, yh]: the largest double ≤ min over the corners of the exact
+   * products. When every corner's product is finite and at least {@link Enclosure#TINY} in magnitude, every corner is
+   * rounded down ({@link Enclosure#below}) and the least taken, without a branch on the signs (random signs are
+   * what a processor mispredicts); rounding down is monotone there, so this is the sign case's corner rounded down.
+   * Otherwise from the factors' sign case (all four corners when signs are mixed).
    */
   static double productLow(double xl, double xh, double yl, double yh) {
+    double a = xl * yl;
+    double b = xl * yh;
+    double c = xh * yl;
+    double d = xh * yh;
+    double least = Math.min(Math.min(Math.abs(a), Math.abs(b)), Math.min(Math.abs(c), Math.abs(d)));
+    double most = Math.max(Math.max(Math.abs(a), Math.abs(b)), Math.max(Math.abs(c), Math.abs(d)));
+    // NaN (0·∞) fails both tests
+    if (least >= Enclosure.TINY && most <= Double.MAX_VALUE) {
+      return Math.min(
+          Math.min(Enclosure.below(a, Math.fma(xl, yl, -a)), Enclosure.below(b, Math.fma(xl, yh, -b))),
+          Math.min(Enclosure.below(c, Math.fma(xh, yl, -c)), Enclosure.below(d, Math.fma(xh, yh, -d))));
+    }
     if (xl >= 0 && yl >= 0) {
       return Enclosure.mulDown(xl, yl);
     }

@@ -421,23 +421,34 @@ public final class Workloads {
     }
   }
 
-  /** W2's entries (the generator looks its 171 reduced fractions up in a table made once). */
-  private static final Gen<BigFraction> W2_ENTRY = Gen.rationals(-9, 9, 9);
+  /** W2's entries num/den, num in [−9, 9], den in [1, 9], reduced once: index (num + 9)·9 + den − 1. */
+  private static final BigFraction[] W2_ENTRIES = java.util.stream.IntStream.range(0, 19 * 9)
+      .mapToObj(i -> new BigFraction(i / 9 - 9, i % 9 + 1)).toArray(BigFraction[]::new);
+
+  /**
+   * A W2 matrix: each entry num/den with num uniform in [−9, 9] and den uniform in [1, 9], drawn as {@code
+   * src/bench/python/w2_fractions.py} draws them (the property engine's generators would add its bias towards
+   * edge values, which the baseline does not have, and its choice record, which no shrink here reads).
+   */
+  static Mat<BigFraction> w2Matrix(SplittableRandom r, int rows, int cols) {
+    return Mat.of(ExactArith.DYADIC.field(), rows, cols, (i, j) -> {
+      int num = r.nextInt(19);
+      return W2_ENTRIES[num * 9 + r.nextInt(9)];
+    });
+  }
 
   /** Draws a W2 case: entries num/den, num in [−9, 9], den in [1, 9]; score scale 1; W_O = [I; 0]. */
   public static W2Case w2Case(int[] s, SplittableRandom r) {
     int d = s[0];
     int k = s[1];
     Architecture a = Architecture.builder(d).dHead(k).dValue(k).maxContext(s[2] + s[3]).residual(false).build();
-    Source src = Source.random(r, Integer.MAX_VALUE);
     Map<String, Mat<BigFraction>> params = new LinkedHashMap<>();
     // W_O = [I; 0] is fixed: only the head's projections are drawn
     Model.shapes(a).forEach((name, sh) -> params.put(name, name.equals(Names.wo(0))
         ? Mat.of(ExactArith.DYADIC.field(), d, k, (i, j) -> i == j ? BigFraction.ONE : BigFraction.ZERO)
-        : Cases.matrix(src, W2_ENTRY, sh[0], sh[1])));
+        : w2Matrix(r, sh[0], sh[1])));
     Model<BigFraction> m = new Model<>(a, ExactArith.DYADIC, params);
-    return new W2Case(m, Prefix.residual(List.of(Cases.matrix(src, W2_ENTRY, s[3], d))),
-        Content.vectors(Cases.matrix(src, W2_ENTRY, s[2], d)));
+    return new W2Case(m, Prefix.residual(List.of(w2Matrix(r, s[3], d))), Content.vectors(w2Matrix(r, s[2], d)));
   }
 
   /**

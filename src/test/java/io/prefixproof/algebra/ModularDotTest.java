@@ -237,6 +237,62 @@ class ModularDotTest {
   }
 
   @Test
+  @DisplayName("product bounds without sign branches are the tightest: the largest double below the least exact corner, the least above the greatest")
+  void productBoundsAreTightest() {
+    SplittableRandom r = new SplittableRandom(47);
+    int stepped = 0;
+    for (int i = 0; i < 20_000; i++) {
+      double[] v = new double[4];
+      for (int k = 0; k < 4; k++) {
+        // random signs and magnitudes 2^-400 .. 2^400, a third of them short dyadics (exact products)
+        double m = i % 3 == 0 ? r.nextInt(1, 64) / 8.0 : r.nextDouble(0.5, 1) * Math.scalb(1.0, r.nextInt(-400, 400));
+        v[k] = r.nextBoolean() ? m : -m;
+      }
+      double xl = Math.min(v[0], v[1]);
+      double xh = Math.max(v[0], v[1]);
+      double yl = Math.min(v[2], v[3]);
+      double yh = Math.max(v[2], v[3]);
+      java.math.BigDecimal least = null;
+      java.math.BigDecimal most = null;
+      for (double x : new double[] {xl, xh}) {
+        for (double y : new double[] {yl, yh}) {
+          java.math.BigDecimal c = new java.math.BigDecimal(x).multiply(new java.math.BigDecimal(y));
+          least = least == null || c.compareTo(least) < 0 ? c : least;
+          most = most == null || c.compareTo(most) > 0 ? c : most;
+        }
+      }
+      double lo = ModularDot.productLow(xl, xh, yl, yh);
+      double hi = ModularDot.productHigh(xl, xh, yl, yh);
+      assertEquals(largestAtMost(least), lo, () -> xl + " " + xh + " " + yl + " " + yh);
+      assertEquals(-largestAtMost(most.negate()), hi, () -> xl + " " + xh + " " + yl + " " + yh);
+      stepped += lo != least.doubleValue() ? 1 : 0;
+    }
+    // not vacuous: in many boxes the least corner rounded to nearest lies above it, and one step down was needed
+    assertTrue(stepped > 2_000, "stepped " + stepped);
+  }
+
+  /** The largest double ≤ v, from the correctly rounded nearest double and one exact comparison. */
+  private static double largestAtMost(java.math.BigDecimal v) {
+    double d = v.doubleValue();
+    return new java.math.BigDecimal(d).compareTo(v) > 0 ? Math.nextDown(d) : d;
+  }
+
+  @Test
+  @DisplayName("one step down on the bits is Math.nextDown, taken exactly when the error is negative (−0.0 is not)")
+  void belowStepsOnNegativeErrorsOnly() {
+    double[] results = {1, -1, 0.1, -0.1, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_NORMAL, -Double.MIN_NORMAL,
+        Double.MIN_VALUE, -Double.MIN_VALUE, 3.5e-200, -7.25e250};
+    double[] errors = {-1e-300, -Double.MIN_VALUE, -0.0, 0.0, Double.MIN_VALUE, 2.0};
+    for (double rr : results) {
+      for (double e : errors) {
+        assertEquals(e < 0 ? Math.nextDown(rr) : rr, Enclosure.below(rr, e), rr + " " + e);
+      }
+    }
+    // a zero result with a zero error stays where it is
+    assertEquals(0.0, Enclosure.below(0.0, 0.0));
+  }
+
+  @Test
   @DisplayName("Mat products and Scalars sums and dots of modular matrices equal BigFraction's entry by entry")
   void matricesDispatch() {
     ModularArith ar = ModularArith.random(RationalKernel.DYADIC, 3, new SplittableRandom(25));
