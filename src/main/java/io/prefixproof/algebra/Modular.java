@@ -103,16 +103,32 @@ public final class Modular implements FieldElement<Modular> {
     return atomBits(exps, -1);
   }
 
-  /** Bound on log2 of the reduced numerator of {@code this − b} (its factored form is that of a sum). */
+  /**
+   * Bound on log2 of the reduced numerator of {@code this − b}: that of the factored form {@link Sum} gives the
+   * difference, {@code m} plus the bits of the shared atoms with positive exponents, from the same fold over both
+   * atom lists without building the form.
+   */
   double differenceBits(Modular b) {
-    Sum f = new Sum(this, b);
-    double bits = f.m;
-    for (int i = 0; i < f.atoms.length; i++) {
-      if (f.exps[i] > 0) {
-        bits += f.exps[i] * arith.atomBits(f.atoms[i]);
-      }
+    if (m == Double.NEGATIVE_INFINITY || b.m == Double.NEGATIVE_INFINITY) {
+      return (m == Double.NEGATIVE_INFINITY ? b : this).numeratorBits();
     }
-    return bits;
+    double[] bits = arith.atomBitsTable();
+    double restX = m;
+    double restY = b.m;
+    double shared = 0;
+    int i = 0;
+    int j = 0;
+    while (i < atoms.length || j < b.atoms.length) {
+      int id = Math.min(i < atoms.length ? atoms[i] : Integer.MAX_VALUE,
+          j < b.atoms.length ? b.atoms[j] : Integer.MAX_VALUE);
+      int e = i < atoms.length && atoms[i] == id ? exps[i++] : 0;
+      int f = j < b.atoms.length && b.atoms[j] == id ? b.exps[j++] : 0;
+      int g = Math.min(e, f);
+      restX += (e - g) * bits[id];
+      restY += (f - g) * bits[id];
+      shared += Math.max(g, 0) * bits[id];
+    }
+    return Math.max(restX, restY) + 1 + shared;
   }
 
   /**
@@ -370,6 +386,20 @@ public final class Modular implements FieldElement<Modular> {
         exps = x.exps;
         return;
       }
+      Modular withAtoms = y.atoms.length == 0 ? x : y;
+      if (x.atoms.length + y.atoms.length == withAtoms.atoms.length && allNegative(withAtoms.exps)) {
+        // one term without atoms (an integer, as the dyadic kernel's 1 − ⌊s⌋) and the other's all denominators:
+        // G is the other's form, min(e, 0) = e, as the loop below would find
+        Modular plain = withAtoms == x ? y : x;
+        double rest = plain.m;
+        for (int i = 0; i < withAtoms.atoms.length; i++) {
+          rest -= withAtoms.exps[i] * x.arith.atomBits(withAtoms.atoms[i]);
+        }
+        m = Math.max(withAtoms.m, rest) + 1;
+        atoms = withAtoms.atoms;
+        exps = withAtoms.exps;
+        return;
+      }
       int[] ids = new int[x.atoms.length + y.atoms.length];
       int[] xs = new int[ids.length];
       double restX = x.m;
@@ -395,6 +425,16 @@ public final class Modular implements FieldElement<Modular> {
       atoms = java.util.Arrays.copyOf(ids, n);
       exps = java.util.Arrays.copyOf(xs, n);
     }
+  }
+
+  /** Whether every exponent is negative. */
+  private static boolean allNegative(int[] exps) {
+    for (int e : exps) {
+      if (e >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -283,8 +283,16 @@ class ModularEdgesTest {
             for (Object[] a : vs) {
               for (Object[] b : vs) {
                 BigFraction diff = ((BigFraction) a[0]).subtract((BigFraction) b[0]);
-                assertTrue(bounded(diff.getNumerator(), ((Modular) a[1]).differenceBits((Modular) b[1])),
-                    a[0] + " - " + b[0]);
+                Modular x = (Modular) a[1];
+                Modular y = (Modular) b[1];
+                assertTrue(bounded(diff.getNumerator(), x.differenceBits(y)), a[0] + " - " + b[0]);
+                // the fold without a form gives the bound of the sum's factored form, built as an addition builds it
+                Modular.Sum f = new Modular.Sum(x, y);
+                double formBits = f.m;
+                for (int i = 0; i < f.atoms.length; i++) {
+                  formBits += Math.max(f.exps[i], 0) * ar.atomBits(f.atoms[i]);
+                }
+                assertEquals(formBits, x.differenceBits(y), a[0] + " - " + b[0]);
               }
             }
             return true;
