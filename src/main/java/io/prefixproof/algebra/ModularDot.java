@@ -11,7 +11,7 @@ import java.util.Arrays;
  *   <li>residues: per prime, the 128-bit products of the Montgomery forms are accumulated and reduced once
  *       ({@code Σ (x R)(y R) R^{-1} = (Σ x y) R}); a prime is dead in {@code s} when it is dead in a factor
  *       of a term that is left in (below);
- *   <li>enclosure: each product's bounds from its factors' sign case, summed with directed rounding;
+ *   <li>enclosure: each product's bounds ({@link #productLow}, {@link #productHigh}), summed with directed rounding;
  *   <li>sign: known when every term's sign is known and no two non-zero signs differ;
  *   <li>factored form: one fold over the terms, no value per addition. With {@code x_t y_t = M_t ∏ a^{e_t(a)}} and {@code g(a) =
  *       min_t e_t(a)} (an atom absent from a term has exponent 0 there), {@code s = ∏ a^{g(a)} · Σ_t M_t ∏
@@ -327,11 +327,12 @@ final class ModularDot {
   }
 
   /**
-   * A double ≤ x·y for all x ∈ [xl, xh], y ∈ [yl, yh]: the largest double ≤ min over the corners of the exact
-   * products. When every corner's product is finite and at least {@link Enclosure#TINY} in magnitude, every corner is
-   * rounded down ({@link Enclosure#below}) and the least taken, without a branch on the signs (random signs are
-   * what a processor mispredicts); rounding down is monotone there, so this is the sign case's corner rounded down.
-   * Otherwise from the factors' sign case (all four corners when signs are mixed).
+   * A double ≤ x·y for all x ∈ [xl, xh], y ∈ [yl, yh]. When every corner's product is finite and at least {@link
+   * Enclosure#TINY} in magnitude, it is the largest double ≤ the least exact corner product: every corner is rounded
+   * down ({@link Enclosure#below}) and the least taken, without a branch on the signs (random signs are what a
+   * processor mispredicts); rounding down is monotone there, so this is the sign case's corner rounded down.
+   * Otherwise from the factors' sign case (all four corners when signs are mixed), by {@link Enclosure#mulDown},
+   * which widens a product below TINY by TINY.
    */
   static double productLow(double xl, double xh, double yl, double yh) {
     double a = xl * yl;

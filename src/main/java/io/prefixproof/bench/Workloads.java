@@ -394,10 +394,10 @@ public final class Workloads {
 
     private static <T extends FieldElement<T>> List<Trace.Head<T>> heads(Model<T> model, Mat<T> s, Mat<T> x) {
       Arith<T> ar = model.arith();
-      if (ar.kernelShiftInvariant() || !(model.arch().scale() instanceof ScoreScale.Fixed)) {
-        // a shift-invariant κ is applied to max-shifted scores, a σ by length gives other scores without the prefix
-        throw new IllegalArgumentException(
-            "W2 shares kernel values between its runs: they need a kernel without max shift and a fixed score scale");
+      // the exact arithmetics apply κ without a max shift (only a shift-invariant κ is shifted, Forward.kernels), so
+      // the same scores give the same values; a σ by length would give the content other scores without the prefix
+      if (!(model.arch().scale() instanceof ScoreScale.Fixed)) {
+        throw new IllegalArgumentException("W2 shares kernel values between its runs: they need a fixed score scale");
       }
       Mat<T> all = s.vstack(x);
       int n = x.rows();

@@ -288,8 +288,10 @@ class ModularDotTest {
         assertEquals(e < 0 ? Math.nextDown(rr) : rr, Enclosure.below(rr, e), rr + " " + e);
       }
     }
-    // a zero result with a zero error stays where it is
+    // a zero result with an error that is not negative stays where it is, either zero
     assertEquals(0.0, Enclosure.below(0.0, 0.0));
+    assertEquals(-0.0, Enclosure.below(-0.0, 0.0));
+    assertEquals(-0.0, Enclosure.below(-0.0, 1e-300));
   }
 
   @Test
